@@ -1,0 +1,38 @@
+# powerscope: the two commands a newcomer runs (see README).
+#   make run   - set up a virtual environment, install, and run the main job on the embedded data
+#   make test  - set up and run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared/data
+
+.PHONY: run test lint bench snapshot clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "powerscope needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/powerscope index compute ceti
+	$(BIN)/powerscope country KOR
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_ceti.py
+
+# Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
+snapshot: $(BIN)/.installed
+	$(BIN)/powerscope data snapshot --from $(SHARED)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

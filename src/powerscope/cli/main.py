@@ -1,0 +1,378 @@
+"""The ``powerscope`` command line: a thin shell over the library.
+
+Heavy libraries (pandas, numpy, duckdb) are imported inside the commands that need them, so the
+CLI starts quickly. Every :class:`~powerscope.errors.PowerscopeError` becomes one line on stderr
+and exit code 2; nothing is written when a command fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from powerscope.errors import PowerscopeError, WeightsError
+
+app = typer.Typer(
+    name="powerscope",
+    help="Measure national power and alignment between countries, transparently.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+index_app = typer.Typer(help="Composite indices (the CETI and others): compute, re-weight, rank.")
+data_app = typer.Typer(help="Datasets: provenance, the local warehouse, the embedded snapshot.")
+app.add_typer(index_app, name="index")
+app.add_typer(data_app, name="data")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True)
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    """Print, or write ``output`` atomically (a temporary file renamed into place)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """Parse ``'Semiconductors=0.2,AI=0.2'`` into ``{node: weight}``."""
+    if not text:
+        return {}
+    weights: dict[str, float] = {}
+    for piece in text.split(","):
+        if not piece.strip():
+            continue
+        if "=" not in piece:
+            raise WeightsError(
+                f"cannot read weight {piece.strip()!r}",
+                where="--weights",
+                fix="write NODE=WEIGHT pairs separated by commas, e.g. 'AI=0.3,Space=0.1'",
+            )
+        key, _, value = piece.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            raise WeightsError(
+                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
+                where="--weights",
+                fix="give a number between 0 and 1",
+            ) from None
+    return weights
+
+
+def read_weights_file(path: Path) -> dict[str, float]:
+    """Read weights from YAML/JSON (``{node: weight}``) or CSV (``node,weight``)."""
+    if not path.exists():
+        raise WeightsError("weights file not found", where=str(path), fix="check the path")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        import csv
+
+        rows = list(csv.DictReader(text.splitlines()))
+        if not rows or not {"node", "weight"} <= set(rows[0]):
+            raise WeightsError("weights CSV needs the columns 'node' and 'weight'", where=str(path))
+        raw: Any = {r["node"]: r["weight"] for r in rows}
+    else:
+        import yaml
+
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise WeightsError(f"not valid YAML/JSON: {exc}", where=str(path)) from None
+        if isinstance(raw, dict) and isinstance(raw.get("weights"), dict):
+            raw = raw["weights"]
+    if not isinstance(raw, dict):
+        raise WeightsError(
+            "a weights file must map node names to weights", where=str(path), fix="e.g. 'AI: 0.3'"
+        )
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        try:
+            out[str(key)] = float(value)
+        except (TypeError, ValueError):
+            raise WeightsError(
+                f"weight of {key!r} is not a number: {value!r}", where=str(path)
+            ) from None
+    return out
+
+
+@index_app.command("list")
+def index_list() -> None:
+    """List the indices shipped with powerscope."""
+    from powerscope.index import builtin_indices, load_spec
+
+    for name in builtin_indices():
+        spec = load_spec(name)
+        typer.echo(f"{name}\t{spec.name} ({spec.edition})")
+
+
+@index_app.command("show")
+def index_show(index: Annotated[str, typer.Argument(help="Index name or spec file.")]) -> None:
+    """Show an index's tree with the default weight of every node."""
+    from powerscope.index import load_spec
+
+    spec = load_spec(index)
+    typer.echo(f"{spec.name} ({spec.id}, {spec.edition}): {spec.normalise} / {spec.aggregate}")
+    for path, node in spec.walk():
+        depth = path.count("/")
+        typer.echo(f"{'  ' * (depth + 1)}{node.id}  {node.weight:g}")
+
+
+@index_app.command("compute")
+def index_compute(
+    index: Annotated[str, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")],
+    weights: Annotated[
+        str | None, typer.Option(help="Weights NODE=W,... at any level, e.g. 'AI=0.3,Space=0.1'.")
+    ] = None,
+    weights_file: Annotated[
+        Path | None, typer.Option(help="Weights from YAML/JSON {node: w} or CSV node,weight.")
+    ] = None,
+    renormalise: Annotated[
+        bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
+    ] = False,
+    normalise: Annotated[
+        str | None, typer.Option(help="none|max|minmax|zscore|rank (default: the spec's).")
+    ] = None,
+    aggregate: Annotated[
+        str | None, typer.Option(help="arithmetic|geometric (default: the spec's).")
+    ] = None,
+    exclude_aggregates: Annotated[
+        bool, typer.Option(help="Leave aggregates (e.g. CETI's Europe) out of the ranking.")
+    ] = False,
+    level: Annotated[
+        str | None, typer.Option(help="Rank by this node instead of the index.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Compute an index: score and rank of every entity at every level."""
+    from powerscope.index import ROOT, load_spec
+    from powerscope.index.service import compute_index
+
+    spec = load_spec(index)
+    overrides = read_weights_file(weights_file) if weights_file else {}
+    overrides.update(parse_weights(weights))
+    result = compute_index(
+        spec,
+        weights=overrides,
+        renormalise=renormalise,
+        normalisation=normalise,
+        aggregation=aggregate,
+        exclude_aggregates=exclude_aggregates,
+    )
+    node = ROOT if level is None else result.spec.find(level)
+    if fmt is Format.json:
+        payload = {
+            "index": spec.id,
+            "name": spec.name,
+            "edition": spec.edition,
+            "source": result.method.get("source"),
+            "method": {k: v for k, v in result.method.items() if k != "source"},
+            "entities": result.to_records(exclude_aggregates=exclude_aggregates),
+        }
+        _write_output(json.dumps(payload, indent=1), output)
+        return
+    frame = result.wide_table(exclude_aggregates=exclude_aggregates, level=node)
+    if fmt is Format.csv:
+        _write_output(frame.to_csv(index=False), output)
+        return
+    from rich.table import Table
+
+    title = f"{spec.name} {spec.edition or ''}".strip()
+    if node != ROOT:
+        title += f": ranked by {node}"
+    table = Table(title=title, caption=result.method.get("source"), caption_justify="left")
+    sectors = [c[: -len(" score")] for c in frame.columns if c.endswith(" score")]
+    for col in ("rank", "code", "name", "score", *sectors):
+        table.add_column(col, justify="left" if col in ("code", "name") else "right")
+    for rec in frame.to_dict(orient="records"):
+        name = rec["name"] + (" (aggregate)" if rec["is_aggregate"] else "")
+        cells = [_cell(rec["rank"]), rec["code"], name, _cell(rec["score"])]
+        cells += [f"{_cell(rec[s + ' score'])} ({_cell(rec[s + ' rank'])})" for s in sectors]
+        table.add_row(*cells)
+    if output is None:
+        _console().print(table)
+    else:
+        from rich.console import Console
+
+        console = Console(record=True, width=200, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(table)
+        _write_output(console.export_text(), output)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value != value:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+@app.command("country")
+def country(
+    code: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR or 'South Korea'.")],
+    index: Annotated[str, typer.Option(help="Index to profile the country on.")] = "ceti",
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """A country's profile: its score, rank and strongest/weakest parts on an index."""
+    from powerscope.index import load_spec
+    from powerscope.index.service import compute_index, country_profile
+
+    spec = load_spec(index)
+    result = compute_index(spec)
+    profile = country_profile(result, code)
+    if fmt is Format.json:
+        typer.echo(json.dumps(profile, indent=1))
+        return
+    from rich.table import Table
+
+    console = _console()
+    head = profile["index"]
+    console.print(
+        f"[bold]{profile['name']}[/bold] ({profile['code']}) on the {spec.name} {spec.edition}: "
+        f"score {head['score']:.1f}, rank {head['rank']} of {head['of']} "
+        f"({head['rank_excluding_aggregates']} of {head['of_countries']} countries)"
+    )
+    table = Table(title="Sectors", caption=profile["source"])
+    for col in ("sector", "score", "rank", "contribution", "strongest pillar", "weakest pillar"):
+        table.add_column(col, justify="left" if col in ("sector",) or "pillar" in col else "right")
+    for s in profile["sectors"]:
+        table.add_row(
+            s["name"],
+            f"{s['score']:.1f}",
+            f"{s['rank']}",
+            f"{s['contribution']:.1f}",
+            f"{s['strongest']} ({s['strongest_rank']})",
+            f"{s['weakest']} ({s['weakest_rank']})",
+        )
+    console.print(table)
+
+
+@data_app.command("list")
+def data_list(
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """The datasets in use, with their provenance and the sha256 of the files read."""
+    from powerscope.data.store import open_store
+
+    store = open_store()
+    frame = store.datasets()
+    if fmt is Format.json:
+        typer.echo(json.dumps({"store": store.kind, "location": store.location,
+                               "datasets": frame.to_dict(orient="records")}, indent=1))  # fmt: skip
+        return
+    if fmt is Format.csv:
+        typer.echo(frame.to_csv(index=False))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Datasets ({store.kind}: {store.location})")
+    for col in ("id", "publisher / title", "edition", "files (sha256)"):
+        table.add_column(col)
+    for rec in frame.to_dict(orient="records"):
+        digests = "\n".join(f"{Path(f).name} {h[:12]}" for f, h in rec["sha256"].items())
+        table.add_row(rec["id"], f"{rec['publisher']}\n{rec['title']}", rec["edition"], digests)
+    _console().print(table)
+
+
+@data_app.command("build")
+def data_build(
+    source: Annotated[Path, typer.Option("--from", help="Folder holding the publishers' files.")],
+) -> None:
+    """Build the local DuckDB warehouse from the publishers' files (atomically)."""
+    from powerscope.data.store import build_warehouse
+
+    report = build_warehouse(source)
+    typer.echo(
+        f"built {report.path} from {len(report.datasets)} datasets "
+        f"({sum(report.rows.values()):,} rows in {len(report.rows)} tables) in {report.seconds:.1f} s"
+    )
+
+
+@data_app.command("snapshot")
+def data_snapshot(
+    source: Annotated[Path, typer.Option("--from", help="Folder holding the publishers' files.")],
+    folder: Annotated[
+        Path | None, typer.Option(help="Where to write (default: the package).")
+    ] = None,
+) -> None:
+    """Derive the embedded snapshot from the publishers' files (for maintainers)."""
+    from powerscope.data.snapshot import build_snapshot, default_folder
+
+    rows = build_snapshot(source, folder)
+    typer.echo(f"snapshot written to {folder or default_folder()}: {len(rows)} tables")
+    for name, n in sorted(rows.items()):
+        typer.echo(f"  {name}: {n:,} rows")
+
+
+@data_app.command("where")
+def data_where() -> None:
+    """Where the data is read from (the warehouse, or the embedded snapshot)."""
+    from powerscope.data.store import open_store
+
+    store = open_store()
+    typer.echo(f"{store.kind}: {store.location}")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        from powerscope import __version__
+
+        typer.echo(f"powerscope {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning powerscope errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except PowerscopeError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

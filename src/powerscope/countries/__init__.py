@@ -1,0 +1,30 @@
+"""Country identity and country groups."""
+
+from powerscope.countries.groups import GROUPS, Group, group, members
+from powerscope.countries.identity import (
+    Entity,
+    entities_frame,
+    entity,
+    is_aggregate,
+    name_of,
+    reset_registry,
+    resolve,
+    resolve_many,
+    resolve_series,
+)
+
+__all__ = [
+    "GROUPS",
+    "Entity",
+    "Group",
+    "entities_frame",
+    "entity",
+    "group",
+    "is_aggregate",
+    "members",
+    "name_of",
+    "reset_registry",
+    "resolve",
+    "resolve_many",
+    "resolve_series",
+]

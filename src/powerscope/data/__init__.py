@@ -1,0 +1,1 @@
+"""Datasets: provenance catalog, per-publisher readers, the DuckDB warehouse and the snapshot."""

@@ -1,0 +1,265 @@
+"""Where powerscope keeps its data: a local DuckDB warehouse, or the embedded snapshot.
+
+- The **warehouse** (``$POWERSCOPE_HOME/warehouse.duckdb``; ``POWERSCOPE_HOME`` defaults to the
+  user's data directory) is built from the publishers' files by ``powerscope data build --from
+  DIR``. Building is atomic: every dataset is read and validated first, the database is written
+  to a temporary file beside the old one, and only a complete build replaces it. A failure
+  part-way leaves the previous warehouse as it was and says which dataset failed and why.
+- The **snapshot** ships inside the package (``powerscope/data/snapshot``: Parquet tables and
+  ``datasets.json``), derived by :mod:`powerscope.data.snapshot` from the same readers, so a fresh
+  install works offline.
+
+:func:`open_store` returns the warehouse when one exists and the snapshot otherwise; both answer
+``tables()``, ``table(name)`` and ``datasets()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from powerscope.data.catalog import Source, sha256_of
+from powerscope.errors import PowerscopeError, WarehouseError
+
+DATASETS_TABLE = "_datasets"
+ENTITIES_TABLE = "entities"
+
+
+def home() -> Path:
+    """powerscope's data directory: ``$POWERSCOPE_HOME`` or the platform's user data dir."""
+    env = os.environ.get("POWERSCOPE_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("powerscope", appauthor=False))
+
+
+def warehouse_path() -> Path:
+    return home() / "warehouse.duckdb"
+
+
+class Store(Protocol):
+    kind: str
+    location: str
+
+    def tables(self) -> list[str]: ...
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame: ...
+
+    def datasets(self) -> pd.DataFrame: ...
+
+
+def _unknown_table(name: str, tables: list[str], location: str) -> WarehouseError:
+    return WarehouseError(
+        f"no table {name!r}",
+        where=location,
+        fix="available tables: " + ", ".join(sorted(tables)),
+    )
+
+
+class WarehouseStore:
+    """Read tables from a DuckDB warehouse file (read-only connection)."""
+
+    kind = "warehouse"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.location = str(path)
+
+    def _connect(self) -> Any:
+        import duckdb
+
+        try:
+            return duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"cannot open the warehouse: {exc}",
+                where=self.location,
+                fix="rebuild it with 'powerscope data build --from DIR'",
+            ) from None
+
+    def tables(self) -> list[str]:
+        with self._connect() as con:
+            return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        tables = self.tables()
+        if name not in tables:
+            raise _unknown_table(name, tables, self.location)
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        with self._connect() as con:
+            return con.execute(f'SELECT {cols} FROM "{name}"').df()
+
+    def datasets(self) -> pd.DataFrame:
+        frame = self.table(DATASETS_TABLE)
+        for col in ("files", "tables", "sha256"):
+            frame[col] = frame[col].map(json.loads)
+        return frame
+
+
+class SnapshotStore:
+    """Read tables from the snapshot embedded in the package (Parquet files)."""
+
+    kind = "snapshot"
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or Path(str(resources.files("powerscope.data").joinpath("snapshot")))
+        self.location = str(self.folder)
+
+    def tables(self) -> list[str]:
+        return sorted(p.stem for p in self.folder.glob("*.parquet"))
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        path = self.folder / f"{name}.parquet"
+        if not path.exists():
+            raise _unknown_table(name, self.tables(), self.location)
+        return pd.read_parquet(path, columns=columns)
+
+    def datasets(self) -> pd.DataFrame:
+        path = self.folder / "datasets.json"
+        if not path.exists():
+            raise WarehouseError(
+                "the embedded snapshot has no datasets.json",
+                where=self.location,
+                fix="rebuild the snapshot with 'powerscope data snapshot --from DIR'",
+            )
+        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+
+
+def open_store() -> WarehouseStore | SnapshotStore:
+    """The local warehouse when it has been built, otherwise the embedded snapshot."""
+    path = warehouse_path()
+    return WarehouseStore(path) if path.exists() else SnapshotStore()
+
+
+@dataclass
+class BuildReport:
+    """What a build read and wrote."""
+
+    path: Path
+    datasets: list[str]
+    rows: dict[str, int]
+    seconds: float
+
+
+def read_sources(
+    root: Path, sources: list[Source]
+) -> tuple[dict[str, pd.DataFrame], list[dict[str, Any]]]:
+    """Read and validate every source; return the tables and one provenance record each.
+
+    Raises
+    ------
+    WarehouseError
+        Naming the dataset that failed and the reader's own message; nothing is written.
+    """
+    if not root.is_dir():
+        raise WarehouseError(
+            "source data directory not found",
+            where=str(root),
+            fix="pass --from the folder holding the publishers' files",
+        )
+    tables: dict[str, pd.DataFrame] = {}
+    records: list[dict[str, Any]] = []
+    for source in sources:
+        info = source.info
+        missing = [f for f in info.files if not (root / f).exists()]
+        if missing:
+            raise WarehouseError(
+                f"dataset {info.id!r}: file(s) not found: {', '.join(missing)}",
+                where=str(root),
+                fix="pass --from the folder that holds the publishers' files",
+            )
+        try:
+            produced = source.read(root)
+        except PowerscopeError as exc:
+            raise WarehouseError(
+                f"dataset {info.id!r} failed to read: {exc.message}",
+                where=str(root),
+                fix="correct the file, or set the dataset aside; the previous warehouse is intact",
+            ) from exc
+        for name in info.tables:
+            if name not in produced:
+                raise WarehouseError(f"dataset {info.id!r} did not produce table {name!r}")
+        tables.update(produced)
+        record = info.as_record()
+        record["sha256"] = {f: sha256_of(root / f) for f in info.files}
+        record["rows"] = {name: len(produced[name]) for name in info.tables}
+        records.append(record)
+    return tables, records
+
+
+def entity_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every entity code used by any table, with its name, kind and aggregate flag."""
+    from powerscope.countries import entities_frame
+
+    codes: set[str] = set()
+    for frame in tables.values():
+        for col in frame.columns:
+            if (
+                col == "code"
+                or (col.endswith("_code") and frame[col].dtype != float)
+                or col in ("code1", "code2")
+            ):
+                codes.update(str(v) for v in pd.unique(frame[col].dropna()))
+    known = entities_frame()
+    return known[known["code"].isin(codes)].sort_values("code").reset_index(drop=True)
+
+
+def build_warehouse(
+    root: Path, sources: list[Source] | None = None, dest: Path | None = None
+) -> BuildReport:
+    """Build the DuckDB warehouse from the publishers' files in ``root``, atomically."""
+    import duckdb
+
+    from powerscope.data.sources import all_sources
+
+    start = time.perf_counter()
+    sources = all_sources() if sources is None else sources
+    dest = dest or warehouse_path()
+    tables, records = read_sources(Path(root), sources)
+    tables[ENTITIES_TABLE] = entity_table(tables)
+    tables[DATASETS_TABLE] = pd.DataFrame(
+        [
+            {**r, "files": json.dumps(r["files"]), "tables": json.dumps(r["tables"]),
+             "sha256": json.dumps(r["sha256"]), "rows": json.dumps(r["rows"])}
+            for r in records
+        ]
+    )  # fmt: skip
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name, frame in tables.items():
+                con.register("_frame", frame)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, dest)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        if isinstance(exc, PowerscopeError):
+            raise
+        raise WarehouseError(
+            f"writing the warehouse failed: {exc}",
+            where=str(dest),
+            fix="check free disk space and permissions; the previous warehouse is intact",
+        ) from exc
+    return BuildReport(
+        dest,
+        [r["id"] for r in records],
+        {name: len(frame) for name, frame in tables.items()},
+        time.perf_counter() - start,
+    )

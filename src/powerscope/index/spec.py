@@ -1,0 +1,321 @@
+"""Index specifications: a composite index declared as data.
+
+An index is a tree (index -> sectors/pillars -> ... -> indicators) with a weight and a direction
+at every node, in the style of the OECD/JRC *Handbook on Constructing Composite Indicators* (OECD,
+2008) and COINr's index structure (Becker et al., 2022, JOSS 7(78), 4567). A spec is written in
+YAML (see ``powerscope/indices/*.yaml``) and parsed into :class:`IndexSpec`.
+
+Node paths
+----------
+A node is addressed by its path of ids from the top, joined by ``/``: ``Semiconductors`` or
+``AI/Human Capital``. Matching is case-insensitive and accepts a node's aliases
+(``Semicon/Human Capital``). A bare id addresses a node when it is unique in the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from powerscope.errors import SpecError, WeightsError
+
+NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank")
+AGGREGATIONS = ("arithmetic", "geometric")
+WEIGHT_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of an index tree.
+
+    ``weight`` is relative to its siblings (a group sums to 1); ``direction`` is +1 when a higher
+    value is better and -1 when lower is better; a leaf names its ``indicator`` column.
+    """
+
+    id: str
+    weight: float = 1.0
+    direction: int = 1
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    indicator: str | None = None
+    children: tuple[Node, ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def names(self) -> set[str]:
+        return {k.casefold() for k in (self.id, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """A composite index: its tree, default method and provenance."""
+
+    id: str
+    name: str
+    root: Node
+    normalise: str = "none"
+    aggregate: str = "arithmetic"
+    scale: float = 1.0
+    edition: str | None = None
+    source: str | None = None
+    table: str | None = None
+    citation: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    # -- navigation -----------------------------------------------------------------------
+    def walk(self) -> Iterator[tuple[str, Node]]:
+        """Every node below the root with its path, depth first, in declaration order."""
+
+        def rec(prefix: str, node: Node) -> Iterator[tuple[str, Node]]:
+            for child in node.children:
+                path = f"{prefix}/{child.id}" if prefix else child.id
+                yield path, child
+                yield from rec(path, child)
+
+        yield from rec("", self.root)
+
+    def paths(self) -> list[str]:
+        return [p for p, _ in self.walk()]
+
+    def leaves(self) -> list[tuple[str, Node]]:
+        return [(p, n) for p, n in self.walk() if n.is_leaf]
+
+    def find(self, key: str) -> str:
+        """The path of the node that ``key`` addresses; :class:`WeightsError` if none or many."""
+        parts = [p.strip().casefold() for p in key.split("/") if p.strip()]
+        if not parts:
+            raise WeightsError(f"empty node name {key!r}", fix="name a node, e.g. 'AI'")
+        candidates = []
+        for path, _ in self.walk():
+            chain = self._chain(path)
+            if len(chain) < len(parts):
+                continue
+            tail = chain[-len(parts) :]
+            full_match = len(parts) == len(chain)
+            if all(part in n.names() for part, n in zip(parts, tail, strict=True)):
+                candidates.append((path, full_match))
+        exact = [p for p, full in candidates if full]
+        if len(exact) == 1:
+            return exact[0]
+        if len(candidates) == 1:
+            return candidates[0][0]
+        if not candidates:
+            raise WeightsError(
+                f"unknown node {key!r} in index {self.id!r}",
+                fix="use one of: " + ", ".join(self._top_paths()),
+            )
+        raise WeightsError(
+            f"node name {key!r} is ambiguous in index {self.id!r}: "
+            + ", ".join(p for p, _ in candidates[:6]),
+            fix="give its path, e.g. '" + candidates[0][0] + "'",
+        )
+
+    def _chain(self, path: str) -> list[Node]:
+        node, chain = self.root, []
+        for part in path.split("/"):
+            node = next(c for c in node.children if c.id == part)
+            chain.append(node)
+        return chain
+
+    def node(self, path: str) -> Node:
+        return self._chain(path)[-1]
+
+    def _top_paths(self) -> list[str]:
+        paths = self.paths()
+        return paths if len(paths) <= 12 else [*paths[:10], "...", f"({len(paths)} nodes)"]
+
+    # -- weights --------------------------------------------------------------------------
+    def weights(self) -> dict[str, float]:
+        """The weight of every node, by path."""
+        return {p: n.weight for p, n in self.walk()}
+
+    def with_weights(
+        self, overrides: Mapping[str, float], *, renormalise: bool = False
+    ) -> IndexSpec:
+        """A copy with some weights replaced.
+
+        Parameters
+        ----------
+        overrides:
+            ``{node: weight}``; a node is named by its path, id or alias (see module doc).
+        renormalise:
+            When true, every group whose weights no longer sum to 1 is rescaled to sum to 1.
+            When false (the default), such a group is an error: weights are never silently fixed.
+
+        Raises
+        ------
+        WeightsError
+            A negative or non-finite weight, an unknown node, a group of zero total weight, or
+            (without ``renormalise``) a group that does not sum to 1.
+        """
+        resolved: dict[str, float] = {}
+        for key, value in overrides.items():
+            path = self.find(key)
+            try:
+                weight = float(value)
+            except (TypeError, ValueError):
+                raise WeightsError(
+                    f"weight of {key!r} is not a number: {value!r}",
+                    fix="give a number between 0 and 1",
+                ) from None
+            if not weight >= 0 or weight == float("inf"):
+                raise WeightsError(
+                    f"weight of {key!r} is {value!r}; weights must be finite and >= 0",
+                    fix="give a number between 0 and 1",
+                )
+            if path in resolved and resolved[path] != weight:
+                raise WeightsError(f"node {path!r} is given two weights", fix="give it once")
+            resolved[path] = weight
+
+        def rebuild(prefix: str, node: Node) -> Node:
+            kids = []
+            for child in node.children:
+                path = f"{prefix}/{child.id}" if prefix else child.id
+                new = rebuild(path, child)
+                if path in resolved:
+                    new = replace(new, weight=resolved[path])
+                kids.append(new)
+            if kids:
+                total = sum(k.weight for k in kids)
+                label = prefix or self.id
+                if total <= 0:
+                    raise WeightsError(
+                        f"the weights of the children of {label!r} sum to 0",
+                        fix="give at least one child a positive weight",
+                    )
+                if abs(total - 1.0) > WEIGHT_TOLERANCE:
+                    if not renormalise:
+                        listing = ", ".join(f"{k.id}={k.weight:g}" for k in kids)
+                        raise WeightsError(
+                            f"the weights of the children of {label!r} sum to {total:.6g}, "
+                            f"not 1 ({listing})",
+                            fix="change them to sum to 1, or pass --renormalise "
+                            "(renormalise=True) to rescale each group",
+                        )
+                    kids = [replace(k, weight=k.weight / total) for k in kids]
+            return replace(node, children=tuple(kids))
+
+        return replace(self, root=rebuild("", self.root))
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def _parse_node(raw: Any, where: str) -> Node:
+    if not isinstance(raw, Mapping) or "id" not in raw:
+        raise SpecError("a node must be a mapping with an 'id'", where=where, fix="add 'id: name'")
+    node_id = str(raw["id"])
+    here = f"{where}/{node_id}"
+    known = {"id", "weight", "direction", "name", "aliases", "indicator", "children"}
+    unknown = set(raw) - known
+    if unknown:
+        raise SpecError(
+            f"unknown key(s) {sorted(unknown)} in node {node_id!r}",
+            where=here,
+            fix=f"use only {sorted(known)}",
+        )
+    try:
+        weight = float(raw.get("weight", 1.0))
+    except (TypeError, ValueError):
+        raise SpecError(f"weight {raw.get('weight')!r} is not a number", where=here) from None
+    if not weight >= 0:
+        raise WeightsError(f"weight {weight} is negative", where=here, fix="use a weight >= 0")
+    direction = int(raw.get("direction", 1))
+    if direction not in (1, -1):
+        raise SpecError(f"direction {direction} is not +1 or -1", where=here)
+    children = tuple(_parse_node(c, here) for c in raw.get("children") or ())
+    indicator = raw.get("indicator")
+    if not children and indicator is None:
+        indicator = node_id
+    if children and indicator is not None:
+        raise SpecError("a node with children cannot also name an indicator", where=here)
+    ids = [c.id for c in children]
+    if len(set(ids)) != len(ids):
+        raise SpecError(f"duplicate child ids under {node_id!r}", where=here)
+    return Node(
+        id=node_id,
+        weight=weight,
+        direction=direction,
+        name=raw.get("name"),
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        indicator=None if indicator is None else str(indicator),
+        children=children,
+    )
+
+
+def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
+    """Build an :class:`IndexSpec` from its YAML mapping and check it.
+
+    Every group's weights must sum to 1 (within 1e-6); a spec is never silently repaired.
+    """
+    if not isinstance(raw, Mapping):
+        raise SpecError("an index spec must be a mapping", where=where)
+    for key in ("id", "children"):
+        if key not in raw:
+            raise SpecError(f"missing key {key!r}", where=where, fix=f"add '{key}:'")
+    normalise = str(raw.get("normalise", "none"))
+    aggregate = str(raw.get("aggregate", "arithmetic"))
+    if normalise not in NORMALISATIONS:
+        raise SpecError(
+            f"unknown normalisation {normalise!r}", where=where, fix=f"use {NORMALISATIONS}"
+        )
+    if aggregate not in AGGREGATIONS:
+        raise SpecError(
+            f"unknown aggregation {aggregate!r}", where=where, fix=f"use {AGGREGATIONS}"
+        )
+    root = _parse_node({"id": raw["id"], "children": raw["children"]}, where)
+    known = {
+        "id", "name", "edition", "source", "table", "citation", "normalise", "aggregate",
+        "scale", "children",
+    }  # fmt: skip
+    spec = IndexSpec(
+        id=str(raw["id"]),
+        name=str(raw.get("name", raw["id"])),
+        root=root,
+        normalise=normalise,
+        aggregate=aggregate,
+        scale=float(raw.get("scale", 1.0)),
+        edition=None if raw.get("edition") is None else str(raw["edition"]),
+        source=raw.get("source"),
+        table=raw.get("table"),
+        citation=raw.get("citation"),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+    return spec.with_weights({}, renormalise=False)
+
+
+def load_spec(name_or_path: str | Path) -> IndexSpec:
+    """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``)."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise SpecError("index spec file not found", where=str(path), fix="check the path")
+        text = path.read_text(encoding="utf-8")
+        where = str(path)
+    else:
+        resource = resources.files("powerscope.indices").joinpath(f"{name_or_path}.yaml")
+        if not resource.is_file():
+            raise SpecError(
+                f"unknown index {str(name_or_path)!r}",
+                fix=f"use one of {', '.join(builtin_indices())}, or a path to a spec .yaml",
+            )
+        text = resource.read_text(encoding="utf-8")
+        where = f"powerscope/indices/{name_or_path}.yaml"
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"not valid YAML: {exc}", where=where) from None
+    return parse_spec(raw, where=where)
+
+
+def builtin_indices() -> list[str]:
+    """Names of the indices shipped with powerscope."""
+    folder = resources.files("powerscope.indices")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))

@@ -1,0 +1,44 @@
+"""Shared fixtures: the real public datasets beside the project, when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(
+    os.environ.get(
+        "POWERSCOPE_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+    )
+).resolve()
+
+
+def require_shared(*relative: str) -> Path:
+    """Path to ``../shared/data`` (or a file in it); skip when absent, fail in CI.
+
+    CI sets ``POWERSCOPE_REQUIRE_SHARED=1`` so that a missing file fails instead of skipping.
+    """
+    path = SHARED_DATA.joinpath(*relative)
+    if not path.exists():
+        message = (
+            f"shared dataset not found: {path} (tests on the real public data need ../shared/data)"
+        )
+        if os.environ.get("POWERSCOPE_REQUIRE_SHARED") == "1":
+            pytest.fail(message + "; POWERSCOPE_REQUIRE_SHARED=1 forbids skipping")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public datasets directory (``../shared/data``)."""
+    return require_shared()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own POWERSCOPE_HOME so no test touches a user's warehouse."""
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path_factory.mktemp("home")))
