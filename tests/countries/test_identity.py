@@ -105,16 +105,25 @@ def test_cow_codes() -> None:
     assert entity("DEU").cow is not None
 
 
-def test_every_cow_state_resolves(shared_data) -> None:  # type: ignore[no-untyped-def]
+def test_every_cow_state_since_1816_resolves(shared_data) -> None:  # type: ignore[no-untyped-def]
     states = pd.read_csv(shared_data / "peacesciencer" / "cow_states.csv.gz")
-    modern = states[states["endyear"] >= 1946]
-    codes = resolve_series(modern["ccode"], scheme="cow", where="cow_states.csv.gz")
+    codes = resolve_series(states["ccode"], scheme="cow", where="cow_states.csv.gz")
     assert codes.notna().all()
-    assert dict(zip(modern["stateabb"], codes, strict=True))["ROK"] == "KOR"
+    assert dict(zip(states["stateabb"], codes, strict=True))["ROK"] == "KOR"
 
 
 def test_iso2_scheme_reads_namibia_not_missing() -> None:
     assert resolve("NA", scheme="iso2") == "NAM"
+
+
+def test_iso2_codes_country_converter_keeps_as_patterns() -> None:
+    assert resolve_many(["GB", "GR", "UK"], scheme="iso2") == ["GBR", "GRC", "GBR"]
+    assert entity("GBR").iso2 == "GB"
+
+
+def test_nineteenth_century_cow_states_are_historical_entities() -> None:
+    assert resolve_many([240, 300, 327], scheme="cow") == ["COW-HAN", "COW-AUH", "COW-PAP"]
+    assert entity("COW-AUH").kind == "historical" and entity("COW-AUH").successor == "AUT"
 
 
 def test_unknown_names_are_all_listed_with_closest_matches() -> None:

@@ -158,13 +158,15 @@ class _Registry:
             code = str(row.ISO3)
             gw = getattr(row, "GWcode", None)
             cow = int(gw) if isinstance(gw, int | float) and gw == gw else None
-            iso2 = str(row.ISO2) if isinstance(row.ISO2, str) else None
+            # country_converter keeps a few ISO2 values as patterns ("^GB$|^UK$", "^GR$|^EL$")
+            iso2s = re.findall(r"[A-Z]{2}", str(row.ISO2)) if isinstance(row.ISO2, str) else []
+            iso2 = iso2s[0] if iso2s else None
             self.entities[code] = Entity(code, str(row.name_short), "country", iso2, cow)
             self.by_name[_norm(str(row.name_short))] = code
             self.by_name[_norm(str(row.name_official))] = code
             self.by_name[_norm(code)] = code
-            if iso2:
-                self.by_iso2[iso2.upper()] = code
+            for alpha2 in iso2s:
+                self.by_iso2[alpha2] = code
             if cow is not None:
                 self.by_cow.setdefault(cow, code)
         with resources.files(__package__).joinpath("entities.csv").open(encoding="utf-8") as fh:
@@ -185,6 +187,8 @@ class _Registry:
                     self.by_name[_norm(alias)] = entity.code
                 if entity.iso2:
                     self.by_iso2[entity.iso2] = entity.code
+                if cow is not None:
+                    self.by_cow[cow] = entity.code
         for cow_code, code in COW_OVERRIDES.items():
             self.by_cow[cow_code] = code
         # Fix the COW code of countries whose GW code differs, so Entity.cow is the COW code.
