@@ -42,3 +42,15 @@ def _isolated_home(
 ) -> None:
     """Every test gets its own POWERSCOPE_HOME so no test touches a user's warehouse."""
     monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write a small test input, gzip-compressed when the name ends in ``.gz``."""
+    import gzip
+
+    if path.suffix == ".gz":
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
