@@ -91,11 +91,13 @@ class WarehouseStore:
             return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
 
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        tables = self.tables()
-        if name not in tables:
-            raise _unknown_table(name, tables, self.location)
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         with self._connect() as con:
+            tables = [
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            ]
+            if name not in tables:
+                raise _unknown_table(name, tables, self.location)
             return con.execute(f'SELECT {cols} FROM "{name}"').df()
 
     def datasets(self) -> pd.DataFrame:

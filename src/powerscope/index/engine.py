@@ -256,31 +256,41 @@ class IndexResult:
         Ties in rank are broken by weight: of two components ranked equally, the one that
         weighs more in the index is the more telling strength (or weakness).
         """
+        best, worst = self._orders(level)
+        row = self.scores.index.get_loc(code)
+        kids = self.children_of(level)
+        return {
+            "strongest": [kids[j] for j in best[row, :n]],
+            "weakest": [kids[j] for j in worst[row, :n]],
+        }
+
+    def _orders(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per unit, children of ``level`` from strongest to weakest and weakest to strongest."""
         kids = self.children_of(level)
         weights = self.method.get("weights", {})
-        order = pd.DataFrame(
-            {
-                "rank": self.ranks.loc[code, kids].astype(float).to_numpy(),
-                "weight": [weights.get(k, 0.0) for k in kids],
-            },
-            index=kids,
-        )
-        best = order.sort_values(["rank", "weight"], ascending=[True, False], kind="stable")
-        worst = order.sort_values(["rank", "weight"], ascending=[False, False], kind="stable")
-        return {"strongest": list(best.index[:n]), "weakest": list(worst.index[:n])}
+        ranks = self.ranks[kids].to_numpy(dtype=float, na_value=np.inf)
+        w = np.array([weights.get(k, 0.0) for k in kids])
+        heavy_first = np.argsort(-w, kind="stable")
+        best = heavy_first[np.argsort(ranks[:, heavy_first], axis=1, kind="stable")]
+        worst = heavy_first[np.argsort(-ranks[:, heavy_first], axis=1, kind="stable")]
+        return best, worst
 
     def to_records(self, *, exclude_aggregates: bool = False) -> list[dict[str, Any]]:
         """One JSON-ready record per unit, in rank order, with every level's score and rank."""
         ranks = self.ranks_excluding_aggregates if exclude_aggregates else self.ranks
+        paths = list(self.scores.columns[1:])
+        score_m = self.scores[paths].to_numpy(dtype=float)
+        rank_m = ranks[paths].to_numpy(dtype=float, na_value=np.nan)
+        kids = self.children_of(ROOT)
+        best, worst = self._orders(ROOT)
+        position = {code: i for i, code in enumerate(self.scores.index)}
         records = []
         for code, row in self.ranking(exclude_aggregates=exclude_aggregates).iterrows():
-            children = {}
-            for path in self.scores.columns[1:]:
-                children[path] = {
-                    "score": _num(self.scores.at[code, path]),
-                    "rank": _int(ranks.at[code, path]),
-                }
-            top = self.strengths(str(code), n=1)
+            i = position[code]
+            components = {
+                path: {"score": _num(score_m[i, j]), "rank": _int(rank_m[i, j])}
+                for j, path in enumerate(paths)
+            }
             records.append(
                 {
                     "code": code,
@@ -288,9 +298,9 @@ class IndexResult:
                     "is_aggregate": bool(row["is_aggregate"]),
                     "score": _num(row["score"]),
                     "rank": _int(row["rank"]),
-                    "strongest": top["strongest"][0] if top["strongest"] else None,
-                    "weakest": top["weakest"][0] if top["weakest"] else None,
-                    "components": children,
+                    "strongest": kids[best[i, 0]] if kids else None,
+                    "weakest": kids[worst[i, 0]] if kids else None,
+                    "components": components,
                 }
             )
         return records

@@ -309,7 +309,7 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
         text = resource.read_text(encoding="utf-8")
         where = f"powerscope/indices/{name_or_path}.yaml"
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", where=where) from None
     return parse_spec(raw, where=where)

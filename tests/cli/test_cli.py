@@ -1,0 +1,172 @@
+"""The CLI: outputs in each format, re-weighting, and bad input with a clear error and no output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from powerscope.cli.main import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point (exit codes and stderr as a user sees them)."""
+    return subprocess.run(
+        [sys.executable, "-m", "powerscope.cli.main", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_compute_json_has_the_documented_fields() -> None:
+    result = runner.invoke(app, ["index", "compute", "ceti", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    first = payload["entities"][0]
+    assert {"code", "name", "is_aggregate", "score", "rank", "components"} <= set(first)
+    kor = next(e for e in payload["entities"] if e["code"] == "KOR")
+    assert kor["rank"] == 5 and round(kor["score"], 1) == 20.0
+    assert kor["components"]["AI"] == {"score": pytest.approx(14.1, abs=0.05), "rank": 9}
+    assert kor["components"]["Semiconductors"]["rank"] == 5
+    europe = next(e for e in payload["entities"] if e["code"] == "EUROPE")
+    assert europe["is_aggregate"] is True
+    assert "Belfer" in payload["source"]
+
+
+def test_compute_csv_and_exclude_aggregates(tmp_path: Path) -> None:
+    out = tmp_path / "ceti.csv"
+    result = runner.invoke(
+        app,
+        [
+            "index",
+            "compute",
+            "ceti",
+            "--exclude-aggregates",
+            "--format",
+            "csv",
+            "--output",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("rank,code,name,is_aggregate,score,Semiconductors score")
+    assert "EUROPE" not in out.read_text()
+    assert lines[4].split(",")[:2] == ["4", "KOR"]
+
+
+def test_table_output_names_the_source() -> None:
+    result = runner.invoke(app, ["index", "compute", "ceti"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0
+    assert "South Korea" in result.output and "Belfer" in result.output
+
+
+def test_reweighting_from_the_cli_and_from_a_file(tmp_path: Path) -> None:
+    equal = "Semiconductors=0.2,AI=0.2,Biotechnology=0.2,Space=0.2,Quantum=0.2"
+    by_flag = runner.invoke(
+        app, ["index", "compute", "ceti", "--weights", equal, "--format", "json"]
+    )
+    weights = tmp_path / "w.yaml"
+    weights.write_text(equal.replace("=", ": ").replace(",", "\n"))
+    by_file = runner.invoke(
+        app, ["index", "compute", "ceti", "--weights-file", str(weights), "--format", "json"]
+    )
+    assert by_flag.exit_code == 0 and by_file.exit_code == 0
+    ranks = {e["code"]: e["rank"] for e in json.loads(by_flag.output)["entities"]}
+    assert ranks["GBR"] < ranks["KOR"] and ranks["DEU"] < ranks["KOR"]
+    assert json.loads(by_file.output)["entities"] == json.loads(by_flag.output)["entities"]
+
+
+def test_renormalise_flag() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "index",
+            "compute",
+            "ceti",
+            "--weights",
+            "Semiconductors=0.7",
+            "--renormalise",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0
+    weights = json.loads(result.output)["method"]["weights"]
+    assert weights["Semiconductors"] == pytest.approx(0.7 / 1.35)
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("Semiconductors=0.5", "sum to 1.15, not 1"),
+        ("Semiconductors=-0.35,AI=0.95", ">= 0"),
+        ("Chips=0.35", "unknown node 'Chips'"),
+        ("AI:0.3", "NODE=WEIGHT"),
+        ("AI=lots", "not a number"),
+        ("Human Capital=0.3", "ambiguous"),
+    ],
+)
+def test_bad_weights_exit_2_with_one_clear_line_and_nothing_written(
+    tmp_path: Path, weights: str, message: str
+) -> None:
+    out = tmp_path / "out.json"
+    proc = run(
+        "index", "compute", "ceti", "--weights", weights, "--format", "json", "--output", str(out)
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_bad_weights_file(tmp_path: Path) -> None:
+    weights = tmp_path / "w.csv"
+    weights.write_text("sector,w\nAI,1\n")
+    proc = run("index", "compute", "ceti", "--weights-file", str(weights))
+    assert proc.returncode == 2 and "'node' and 'weight'" in proc.stderr
+
+
+def test_unknown_index_and_country() -> None:
+    proc = run("index", "compute", "nope")
+    assert proc.returncode == 2 and "unknown index 'nope'" in proc.stderr
+    proc = run("country", "Atlantis")
+    assert proc.returncode == 2 and "Atlantis" in proc.stderr and "closest" in proc.stderr
+
+
+def test_country_profile() -> None:
+    result = runner.invoke(app, ["country", "Korea, Rep.", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    profile = json.loads(result.output)
+    assert profile["index"]["rank"] == 5 and profile["index"]["rank_excluding_aggregates"] == 4
+    assert [s["rank"] for s in profile["sectors"]] == [5, 9, 10, 13, 12]
+
+
+def test_data_list_shows_provenance() -> None:
+    result = runner.invoke(app, ["data", "list", "--format", "json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.output)
+    ids = {d["id"] for d in payload["datasets"]}
+    assert {"belfer_ceti", "sipri_arms", "sipri_milex", "unvotes", "wdi", "gfp"} <= ids
+    for dataset in payload["datasets"]:
+        assert dataset["publisher"] and dataset["citation"] and dataset["licence"]
+        assert all(len(h) == 64 for h in dataset["sha256"].values())
+
+
+def test_index_show_and_list() -> None:
+    shown = runner.invoke(app, ["index", "show", "ceti"])
+    assert "Semiconductors  0.35" in shown.output and "Chip Design and Tools  0.325" in shown.output
+    listed = runner.invoke(app, ["index", "list"])
+    assert listed.output.startswith("ceti\t")
+
+
+def test_version() -> None:
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("powerscope ")
