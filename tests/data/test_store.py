@@ -93,3 +93,25 @@ def test_snapshot_is_small() -> None:
 def test_unknown_table_lists_the_tables() -> None:
     with pytest.raises(WarehouseError, match="no table 'nope'.*ceti_pillars"):
         SnapshotStore().table("nope")
+
+
+def test_ceti_from_the_warehouse_equals_ceti_from_the_snapshot(shared_data: Path) -> None:
+    from powerscope.index import load_spec
+    from powerscope.index.service import compute_index
+
+    build_warehouse(shared_data, [belfer.SOURCE])
+    spec = load_spec("ceti")
+    warehouse = compute_index(spec, store=WarehouseStore(warehouse_path()))
+    snapshot = compute_index(spec, store=SnapshotStore())
+    assert warehouse.codes == snapshot.codes
+    assert (warehouse.values == snapshot.values).all()
+    assert warehouse.rank("KOR") == 5 and warehouse.rank("KOR", exclude_aggregates=True) == 4
+    assert "belfer_ceti" in str(warehouse.method["source"])
+
+
+def test_columns_read_without_pandas_agree_with_the_table() -> None:
+    store = SnapshotStore()
+    table = store.table("ceti_pillars")
+    columns = store.columns("ceti_pillars", ["code", "value"])
+    assert list(columns["code"]) == table["code"].astype(str).tolist()
+    assert (columns["value"] == table["value"].to_numpy()).all()

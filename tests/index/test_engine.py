@@ -161,3 +161,18 @@ def test_strengths_break_rank_ties_by_weight() -> None:
     # x and y are tied (rank 1 for CCC, rank 3 for AAA): the heavier y is the telling one
     assert result.strengths("CCC", level="A")["strongest"] == ["A/y"]
     assert result.strengths("AAA", level="A")["weakest"] == ["A/y"]
+
+
+def test_fast_reweighting_agrees_with_rebuilding_the_spec() -> None:
+    compiled = compile_index(toy(), DATA)
+    overrides = {"A": 0.3, "B": 0.7, "A/x": 0.9, "A/y": 0.1}
+    rebuilt = toy().with_weights(overrides)
+    by_path = rebuilt.weights()
+    expected = [1.0] + [by_path[p] for p in compiled.paths[1:]]
+    assert compiled.weight_vector(overrides).tolist() == pytest.approx(expected)
+    assert compiled.evaluate(compiled.weight_vector(overrides)) == pytest.approx(
+        compile_index(rebuilt, DATA).evaluate()
+    )
+    with pytest.raises(WeightsError, match=r"children of 'toy' sum to 1\.2"):
+        compiled.weight_vector({"A": 0.7})
+    assert compiled.weight_vector({"A": 0.7}, renormalise=True)[1] == pytest.approx(0.7 / 1.2)

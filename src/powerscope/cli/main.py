@@ -200,9 +200,16 @@ def index_compute(
         }
         _write_output(json.dumps(payload, indent=1), output)
         return
-    frame = result.wide_table(exclude_aggregates=exclude_aggregates, level=node)
+    rows = result.rows(exclude_aggregates=exclude_aggregates, level=node)
     if fmt is Format.csv:
-        _write_output(frame.to_csv(index=False), output)
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        _write_output(buffer.getvalue(), output)
         return
     from rich.table import Table
 
@@ -210,10 +217,10 @@ def index_compute(
     if node != ROOT:
         title += f": ranked by {node}"
     table = Table(title=title, caption=result.method.get("source"), caption_justify="left")
-    sectors = [c[: -len(" score")] for c in frame.columns if c.endswith(" score")]
+    sectors = result.children_of(ROOT)
     for col in ("rank", "code", "name", "score", *sectors):
         table.add_column(col, justify="left" if col in ("code", "name") else "right")
-    for rec in frame.to_dict(orient="records"):
+    for rec in rows:
         name = rec["name"] + (" (aggregate)" if rec["is_aggregate"] else "")
         cells = [_cell(rec["rank"]), rec["code"], name, _cell(rec["score"])]
         cells += [f"{_cell(rec[s + ' score'])} ({_cell(rec[s + ' rank'])})" for s in sectors]

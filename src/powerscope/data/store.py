@@ -21,9 +21,11 @@ import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 from powerscope.data.catalog import Source, sha256_of
 from powerscope.errors import PowerscopeError, WarehouseError
@@ -55,6 +57,10 @@ class Store(Protocol):
     def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame: ...
 
     def datasets(self) -> pd.DataFrame: ...
+
+    def columns(self, name: str, columns: list[str]) -> dict[str, np.ndarray]: ...
+
+    def dataset(self, dataset_id: str) -> dict[str, Any] | None: ...
 
 
 def _unknown_table(name: str, tables: list[str], location: str) -> WarehouseError:
@@ -100,11 +106,34 @@ class WarehouseStore:
                 raise _unknown_table(name, tables, self.location)
             return con.execute(f'SELECT {cols} FROM "{name}"').df()
 
+    def columns(self, name: str, columns: list[str]) -> dict[str, np.ndarray]:
+        """Columns of a table as numpy arrays (no pandas needed)."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with self._connect() as con:
+            tables = [
+                r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            ]
+            if name not in tables:
+                raise _unknown_table(name, tables, self.location)
+            return dict(con.execute(f'SELECT {cols} FROM "{name}"').fetchnumpy())
+
     def datasets(self) -> pd.DataFrame:
         frame = self.table(DATASETS_TABLE)
-        for col in ("files", "tables", "sha256"):
+        for col in ("files", "tables", "sha256", "rows"):
             frame[col] = frame[col].map(json.loads)
         return frame
+
+    def dataset(self, dataset_id: str) -> dict[str, Any] | None:
+        """One dataset's provenance record, or None."""
+        with self._connect() as con:
+            cur = con.execute(f'SELECT * FROM "{DATASETS_TABLE}" WHERE id = ?', [dataset_id])
+            row = cur.fetchone()
+            if row is None:
+                return None
+            record = dict(zip([d[0] for d in cur.description], row, strict=True))
+        for col in ("files", "tables", "sha256", "rows"):
+            record[col] = json.loads(record[col])
+        return record
 
 
 class SnapshotStore:
@@ -119,13 +148,43 @@ class SnapshotStore:
     def tables(self) -> list[str]:
         return sorted(p.stem for p in self.folder.glob("*.parquet"))
 
-    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    def _path(self, name: str) -> Path:
         path = self.folder / f"{name}.parquet"
         if not path.exists():
             raise _unknown_table(name, self.tables(), self.location)
-        return pd.read_parquet(path, columns=columns)
+        return path
 
-    def datasets(self) -> pd.DataFrame:
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.read_parquet(self._path(name), columns=columns)
+
+    def columns(self, name: str, columns: list[str]) -> dict[str, np.ndarray]:
+        """Columns of a table as numpy arrays, without importing pandas.
+
+        (pyarrow's own numpy conversion imports pandas, which alone costs most of the CLI's
+        start-up budget; plain lists are cheap for the index tables this serves.)
+        """
+        import numpy as np
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetFile(self._path(name)).read(columns=columns)
+        out = {}
+        for col in columns:
+            array = table.column(col).combine_chunks()
+            if hasattr(array, "dictionary"):  # dictionary-encoded (categorical) column
+                labels = np.array(array.dictionary.to_pylist(), dtype=object)
+                out[col] = labels[np.array(array.indices.to_pylist(), dtype=np.int64)]
+            else:
+                values = array.to_pylist()
+                kind = str(array.type)
+                if kind.startswith(("double", "float", "int", "uint")):
+                    out[col] = np.array([np.nan if v is None else v for v in values], dtype=float)
+                else:
+                    out[col] = np.array(values, dtype=object)
+        return out
+
+    def _records(self) -> list[dict[str, Any]]:
         path = self.folder / "datasets.json"
         if not path.exists():
             raise WarehouseError(
@@ -133,7 +192,17 @@ class SnapshotStore:
                 where=self.location,
                 fix="rebuild the snapshot with 'powerscope data snapshot --from DIR'",
             )
-        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
+        records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        return records
+
+    def datasets(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self._records())
+
+    def dataset(self, dataset_id: str) -> dict[str, Any] | None:
+        """One dataset's provenance record, or None."""
+        return next((r for r in self._records() if r["id"] == dataset_id), None)
 
 
 def open_store() -> WarehouseStore | SnapshotStore:
@@ -200,6 +269,8 @@ def read_sources(
 
 def entity_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every entity code used by any table, with its name, kind and aggregate flag."""
+    import pandas as pd
+
     from powerscope.countries import entities_frame
 
     codes: set[str] = set()
@@ -220,6 +291,7 @@ def build_warehouse(
 ) -> BuildReport:
     """Build the DuckDB warehouse from the publishers' files in ``root``, atomically."""
     import duckdb
+    import pandas as pd
 
     from powerscope.data.sources import all_sources
 

@@ -1,34 +1,47 @@
-"""Load an index's indicator data and unit names from the store."""
+"""Load an index's indicator data and unit names from the store, as numpy arrays."""
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from powerscope.data.store import ENTITIES_TABLE, Store, open_store
 from powerscope.errors import DataFormatError, SpecError
+from powerscope.index.engine import Matrix
 from powerscope.index.spec import IndexSpec
 
 
-def index_data(spec: IndexSpec, store: Store | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The spec's indicator data, wide (units x indicators), and the units' names and flags.
+def index_data(
+    spec: IndexSpec, store: Store | None = None
+) -> tuple[Matrix, dict[str, tuple[str, bool]]]:
+    """The spec's indicator data (units x indicators) and each unit's name and aggregate flag.
 
-    The spec's ``table`` is a long table with columns ``code, indicator, value``.
+    The spec's ``table`` is a long table with columns ``code, indicator, value``; a unit or
+    indicator pair given twice is an error.
     """
     if not spec.table:
         raise SpecError(f"index {spec.id!r} names no data table", fix="add 'table:' to the spec")
     store = store or open_store()
-    long = store.table(spec.table, columns=["code", "indicator", "value"])
-    long["code"] = long["code"].astype(str)
-    long["indicator"] = long["indicator"].astype(str)
-    dup = long.duplicated(["code", "indicator"])
-    if dup.any():
-        row = long[dup].iloc[0]
+    long = store.columns(spec.table, ["code", "indicator", "value"])
+    codes = np.asarray(long["code"]).astype(str)
+    indicators = np.asarray(long["indicator"]).astype(str)
+    units, row = np.unique(codes, return_inverse=True)
+    names, col = np.unique(indicators, return_inverse=True)
+    cell = row * len(names) + col
+    uniq, counts = np.unique(cell, return_counts=True)
+    if (counts > 1).any():
+        first = uniq[counts > 1][0]
         raise DataFormatError(
-            f"two values for {row['code']} / {row['indicator']}",
+            f"two values for {units[first // len(names)]} / {names[first % len(names)]}",
             where=f"table {spec.table} ({store.location})",
             fix="rebuild the warehouse from a file with one value per unit and indicator",
         )
-    wide = long.pivot(index="code", columns="indicator", values="value")
-    entities = store.table(ENTITIES_TABLE, columns=["code", "name", "is_aggregate"])
-    units = entities.set_index("code")
-    return wide, units
+    values = np.full((len(units), len(names)), np.nan)
+    values[row, col] = np.asarray(long["value"], dtype=float)
+    entities = store.columns(ENTITIES_TABLE, ["code", "name", "is_aggregate"])
+    info = {
+        str(c): (str(n), bool(a))
+        for c, n, a in zip(
+            entities["code"], entities["name"], entities["is_aggregate"], strict=True
+        )
+    }
+    return Matrix(units.tolist(), names.tolist(), values), info

@@ -16,23 +16,53 @@ the semantics of COINr (Becker et al., 2022, JOSS 7(78), 4567):
 - rank 1 is the highest score; ties share the best rank (``min``).
 
 The hot path (:meth:`CompiledIndex.evaluate`) is plain numpy over all units and, for a batch of
-weight vectors, over all runs at once; building result frames happens once, after.
+weight vectors, over all runs at once. Results are numpy arrays; pandas views of them
+(``IndexResult.scores`` and friends) are built on first use, so the CLI need not import pandas.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from powerscope.errors import DataFormatError, SpecError
-from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec
+from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec, check_group
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROOT = "index"
 BOUNDED = {"none", "max", "minmax", "rank"}
+
+
+def _average_ranks(column: np.ndarray) -> np.ndarray:
+    """Ascending ranks (1 = smallest) of the non-NaN values, ties averaged; NaN stays NaN."""
+    out = np.full(column.shape, np.nan)
+    present = ~np.isnan(column)
+    values = column[present]
+    if values.size:
+        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        upper = np.cumsum(counts)
+        out[present] = (upper - (counts - 1) / 2.0)[inverse]
+    return out
+
+
+def rank_descending(values: np.ndarray) -> np.ndarray:
+    """Rank along axis 0: 1 = highest; ties share the best rank (``min``); NaN stays NaN."""
+    values = np.asarray(values, dtype=float)
+    out = np.full(values.shape, np.nan)
+    flat = values.reshape(values.shape[0], -1)
+    res = out.reshape(values.shape[0], -1)
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        present = ~np.isnan(col)
+        negated = np.sort(-col[present])
+        res[present, j] = np.searchsorted(negated, -col[present], side="left") + 1
+    return out
 
 
 def normalise(x: np.ndarray, method: str) -> np.ndarray:
@@ -54,12 +84,31 @@ def normalise(x: np.ndarray, method: str) -> np.ndarray:
             mean = np.nanmean(x, axis=0)
             sd = np.nanstd(x, axis=0, ddof=1)
             return (x - mean) / np.where(sd == 0, np.nan, sd)
-    # rank: percentile rank of the observed values, ties averaged
-    frame = pd.DataFrame(x)
-    ranks = frame.rank(axis=0, method="average").to_numpy()
-    n_obs = frame.notna().sum(axis=0).to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
+        # rank: percentile rank of the observed values, ties averaged
+        ranks = np.column_stack([_average_ranks(x[:, j]) for j in range(x.shape[1])])
+        n_obs = (~np.isnan(x)).sum(axis=0)
         return (ranks - 1.0) / np.where(n_obs > 1, n_obs - 1, np.nan)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Wide indicator data: ``values[i, j]`` is unit ``units[i]`` on indicator ``indicators[j]``."""
+
+    units: list[str]
+    indicators: list[str]
+    values: np.ndarray
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Matrix:
+        try:
+            values = frame.to_numpy(dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise DataFormatError(f"non-numeric indicator values: {exc}") from None
+        return cls([str(u) for u in frame.index], [str(c) for c in frame.columns], values)
+
+    def drop_units(self, codes: Sequence[str]) -> Matrix:
+        keep = [i for i, u in enumerate(self.units) if u not in set(codes)]
+        return Matrix([self.units[i] for i in keep], self.indicators, self.values[keep])
 
 
 @dataclass
@@ -80,11 +129,27 @@ class CompiledIndex:
     aggregate: str
     scale: float
 
-    def weight_vector(self, spec: IndexSpec | None = None) -> np.ndarray:
-        """Node weight vector of a (re-weighted) copy of this index's spec."""
-        spec = spec or self.spec
-        by_path = spec.weights()
-        return np.array([1.0] + [by_path[p] for p in self.paths[1:]])
+    def weight_vector(
+        self, overrides: Mapping[str, float] | None = None, *, renormalise: bool = False
+    ) -> np.ndarray:
+        """The node weight vector with some weights replaced, checked as
+        :meth:`IndexSpec.with_weights` checks them (same errors), without rebuilding the spec.
+        """
+        w = self.weights.copy()
+        if not overrides:
+            return w
+        number = self._numbers
+        for path, weight in self.spec.resolve_weights(overrides).items():
+            w[number[path]] = weight
+        for parent, children in self.groups:
+            label = self.spec.id if parent == 0 else self.paths[parent]
+            ids = [self.paths[c].rsplit("/", 1)[-1] for c in children]
+            w[children] = check_group(label, ids, w[children].tolist(), renormalise)
+        return w
+
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.paths)}
 
     def evaluate(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Scores of every unit at every node.
@@ -114,11 +179,9 @@ class CompiledIndex:
                 wsum = np.where(present, cw, 0.0).sum(axis=2)
                 if geometric:
                     logs = np.where(present, np.log(np.where(present, vals, 1.0)), 0.0)
-                    total = (logs * cw).sum(axis=2)
-                    agg = np.exp(total / wsum)
+                    agg = np.exp((logs * cw).sum(axis=2) / wsum)
                 else:
-                    total = np.where(present, vals * cw, 0.0).sum(axis=2)
-                    agg = total / wsum
+                    agg = np.where(present, vals * cw, 0.0).sum(axis=2) / wsum
                 agg[wsum == 0] = np.nan
                 scores[:, :, parent] = agg
         if self.scale != 1.0:
@@ -128,12 +191,12 @@ class CompiledIndex:
 
 def compile_index(
     spec: IndexSpec,
-    data: pd.DataFrame,
+    data: Matrix | pd.DataFrame,
     *,
     normalisation: str | None = None,
     aggregation: str | None = None,
 ) -> CompiledIndex:
-    """Bind a spec to wide data (index: unit codes; columns: indicator names).
+    """Bind a spec to wide data (units x indicators: a :class:`Matrix` or a DataFrame).
 
     Raises
     ------
@@ -142,6 +205,7 @@ def compile_index(
     SpecError
         Geometric aggregation of values that are not all >= 0.
     """
+    matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
     method = normalisation or spec.normalise
     agg = aggregation or spec.aggregate
     if method not in NORMALISATIONS:
@@ -151,22 +215,17 @@ def compile_index(
     paths = [ROOT, *spec.paths()]
     number = {p: i for i, p in enumerate(paths)}
     leaves = spec.leaves()
-    wanted = [node.indicator for _, node in leaves]
-    missing = [w for w in wanted if w not in data.columns]
+    column = {name: j for j, name in enumerate(matrix.indicators)}
+    wanted = [str(node.indicator) for _, node in leaves]
+    missing = [w for w in wanted if w not in column]
     if missing:
         raise DataFormatError(
             f"{len(missing)} indicator(s) of index {spec.id!r} are not in the data: "
-            + ", ".join(map(str, missing[:8])),
+            + ", ".join(missing[:8]),
             where=f"table {spec.table or '(given data)'}",
             fix="check the spec's 'indicator' names against the data's columns",
         )
-    block = data[wanted]
-    try:
-        x = block.to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataFormatError(
-            f"non-numeric indicator values: {exc}", where=f"table {spec.table or '(given data)'}"
-        ) from None
+    x = matrix.values[:, [column[w] for w in wanted]]
     directions = np.array([node.direction for _, node in leaves], dtype=float)
     normalised = normalise(x * directions, method)
     if agg == "geometric" and np.nanmin(normalised, initial=0.0) < 0:
@@ -184,71 +243,108 @@ def compile_index(
         for i, kids in sorted(children.items(), key=lambda kv: -depth[paths[kv[0]]])
         if kids
     ]
-    weights = np.array([1.0] + [spec.node(p).weight for p in paths[1:]])
+    by_path = spec.weights()
     return CompiledIndex(
         spec=spec,
-        units=[str(u) for u in data.index],
+        units=list(matrix.units),
         paths=paths,
         leaf_nodes=np.array([number[p] for p, _ in leaves]),
         normalised=normalised,
         groups=groups,
-        weights=weights,
+        weights=np.array([1.0] + [by_path[p] for p in paths[1:]]),
         aggregate=agg,
         scale=spec.scale if method in BOUNDED else 1.0,
     )
-
-
-def rank_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Rank each column, 1 = highest score, ties share the best rank; NaN stays NaN."""
-    return scores.rank(axis=0, ascending=False, method="min").astype("Int64")
 
 
 @dataclass
 class IndexResult:
     """Scores, ranks and contributions of one build of an index.
 
-    ``scores`` and ``ranks`` have one row per unit and one column per node (``index`` for the
-    top, then paths such as ``Semiconductors`` and ``Semiconductors/Human Capital``).
-    ``ranks_excluding_aggregates`` ranks only the units that are not aggregates (``<NA>`` for
-    aggregates). ``contributions`` has, for every parent and child, the points of the parent's
-    score that the child contributes (arithmetic aggregation; they sum to the parent's score).
+    The arrays have one row per unit (``codes``) and one column per node (``paths``: ``index``
+    for the top, then ``Semiconductors``, ``Semiconductors/Human Capital``...). ``rank_values``
+    ranks all units (1 = best); ``rank_values_excluding_aggregates`` only the units that are not
+    aggregates (NaN for aggregates). ``contribution_values`` holds, for every (parent, child)
+    pair in ``contribution_pairs``, the points of the parent's score the child contributes
+    (arithmetic aggregation; they sum to the parent's score; NaN for geometric).
+
+    ``scores``, ``ranks``, ``ranks_excluding_aggregates``, ``contributions`` and ``units`` are
+    pandas views of the same, built on first use.
     """
 
     spec: IndexSpec
-    scores: pd.DataFrame
-    ranks: pd.DataFrame
-    ranks_excluding_aggregates: pd.DataFrame
-    contributions: pd.DataFrame
-    units: pd.DataFrame  # index code; columns name, is_aggregate
+    codes: list[str]
+    names: list[str]
+    is_aggregate: np.ndarray
+    paths: list[str]
+    values: np.ndarray
+    rank_values: np.ndarray
+    rank_values_excluding_aggregates: np.ndarray
+    contribution_pairs: list[tuple[str, str]]
+    contribution_values: np.ndarray  # units x pairs
     method: dict[str, Any] = field(default_factory=dict)
+
+    # -- lookups ---------------------------------------------------------------------------
+    @cached_property
+    def _row(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.codes)}
+
+    @cached_property
+    def _col(self) -> dict[str, int]:
+        return {path: j for j, path in enumerate(self.paths)}
+
+    def has(self, code: str) -> bool:
+        return code in self._row
+
+    def score(self, code: str, path: str = ROOT) -> float:
+        return float(self.values[self._row[code], self._col[path]])
+
+    def rank(self, code: str, path: str = ROOT, *, exclude_aggregates: bool = False) -> int | None:
+        ranks = self.rank_values_excluding_aggregates if exclude_aggregates else self.rank_values
+        return _int(ranks[self._row[code], self._col[path]])
+
+    def contribution(self, code: str, child: str) -> float:
+        parent = child.rsplit("/", 1)[0] if "/" in child else ROOT
+        j = self.contribution_pairs.index((parent, child))
+        return float(self.contribution_values[self._row[code], j])
 
     def children_of(self, path: str = ROOT) -> list[str]:
         prefix = "" if path == ROOT else path + "/"
         return [
             p
-            for p in self.scores.columns
+            for p in self.paths
             if p != ROOT and p.startswith(prefix) and "/" not in p[len(prefix) :]
         ]
 
-    def ranking(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
-        """Units ordered by score at ``level``: code, name, is_aggregate, score, rank."""
-        ranks = self.ranks_excluding_aggregates if exclude_aggregates else self.ranks
-        frame = self.units.copy()
-        frame["score"] = self.scores[level]
-        frame["rank"] = ranks[level]
-        if exclude_aggregates:
-            frame = frame[~frame["is_aggregate"]]
-        return frame.sort_values(["rank", "name"], na_position="last")
+    # -- orderings -------------------------------------------------------------------------
+    def order(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> list[int]:
+        """Row numbers in rank order at ``level`` (ties by name), aggregates optionally left out."""
+        ranks = self.rank_values_excluding_aggregates if exclude_aggregates else self.rank_values
+        col = ranks[:, self._col[level]]
+        rows = [
+            i for i in range(len(self.codes)) if not (exclude_aggregates and self.is_aggregate[i])
+        ]
+        return sorted(rows, key=lambda i: (np.inf if np.isnan(col[i]) else col[i], self.names[i]))
 
-    def wide_table(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
-        """Ranking at ``level`` with the score and rank of each top-level component beside it."""
-        ranks = self.ranks_excluding_aggregates if exclude_aggregates else self.ranks
-        frame = self.ranking(exclude_aggregates=exclude_aggregates, level=level).reset_index()
-        frame = frame[["rank", "code", "name", "is_aggregate", "score"]]
-        for child in self.children_of(ROOT):
-            frame[f"{child} score"] = self.scores[child].reindex(frame["code"]).to_numpy()
-            frame[f"{child} rank"] = ranks[child].reindex(frame["code"]).to_numpy()
-        return frame
+    def rows(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> list[dict[str, Any]]:
+        """The ranking at ``level`` as plain records, with each top-level component's score and rank."""
+        ranks = self.rank_values_excluding_aggregates if exclude_aggregates else self.rank_values
+        j = self._col[level]
+        kids = self.children_of(ROOT)
+        out = []
+        for i in self.order(exclude_aggregates=exclude_aggregates, level=level):
+            record: dict[str, Any] = {
+                "rank": _int(ranks[i, j]),
+                "code": self.codes[i],
+                "name": self.names[i],
+                "is_aggregate": bool(self.is_aggregate[i]),
+                "score": _num(self.values[i, j]),
+            }
+            for kid in kids:
+                record[f"{kid} score"] = _num(self.values[i, self._col[kid]])
+                record[f"{kid} rank"] = _int(ranks[i, self._col[kid]])
+            out.append(record)
+        return out
 
     def strengths(self, code: str, level: str = ROOT, n: int = 1) -> dict[str, list[str]]:
         """A unit's strongest and weakest components below ``level``, judged by rank.
@@ -257,7 +353,7 @@ class IndexResult:
         weighs more in the index is the more telling strength (or weakness).
         """
         best, worst = self._orders(level)
-        row = self.scores.index.get_loc(code)
+        row = self._row[code]
         kids = self.children_of(level)
         return {
             "strongest": [kids[j] for j in best[row, :n]],
@@ -268,7 +364,8 @@ class IndexResult:
         """Per unit, children of ``level`` from strongest to weakest and weakest to strongest."""
         kids = self.children_of(level)
         weights = self.method.get("weights", {})
-        ranks = self.ranks[kids].to_numpy(dtype=float, na_value=np.inf)
+        ranks = self.rank_values[:, [self._col[k] for k in kids]]
+        ranks = np.where(np.isnan(ranks), np.inf, ranks)
         w = np.array([weights.get(k, 0.0) for k in kids])
         heavy_first = np.argsort(-w, kind="stable")
         best = heavy_first[np.argsort(ranks[:, heavy_first], axis=1, kind="stable")]
@@ -277,27 +374,23 @@ class IndexResult:
 
     def to_records(self, *, exclude_aggregates: bool = False) -> list[dict[str, Any]]:
         """One JSON-ready record per unit, in rank order, with every level's score and rank."""
-        ranks = self.ranks_excluding_aggregates if exclude_aggregates else self.ranks
-        paths = list(self.scores.columns[1:])
-        score_m = self.scores[paths].to_numpy(dtype=float)
-        rank_m = ranks[paths].to_numpy(dtype=float, na_value=np.nan)
+        ranks = self.rank_values_excluding_aggregates if exclude_aggregates else self.rank_values
         kids = self.children_of(ROOT)
         best, worst = self._orders(ROOT)
-        position = {code: i for i, code in enumerate(self.scores.index)}
         records = []
-        for code, row in self.ranking(exclude_aggregates=exclude_aggregates).iterrows():
-            i = position[code]
+        for i in self.order(exclude_aggregates=exclude_aggregates):
             components = {
-                path: {"score": _num(score_m[i, j]), "rank": _int(rank_m[i, j])}
-                for j, path in enumerate(paths)
+                path: {"score": _num(self.values[i, j]), "rank": _int(ranks[i, j])}
+                for j, path in enumerate(self.paths)
+                if path != ROOT
             }
             records.append(
                 {
-                    "code": code,
-                    "name": row["name"],
-                    "is_aggregate": bool(row["is_aggregate"]),
-                    "score": _num(row["score"]),
-                    "rank": _int(row["rank"]),
+                    "code": self.codes[i],
+                    "name": self.names[i],
+                    "is_aggregate": bool(self.is_aggregate[i]),
+                    "score": _num(self.values[i, 0]),
+                    "rank": _int(ranks[i, 0]),
                     "strongest": kids[best[i, 0]] if kids else None,
                     "weakest": kids[worst[i, 0]] if kids else None,
                     "components": components,
@@ -305,24 +398,88 @@ class IndexResult:
             )
         return records
 
+    # -- pandas views ----------------------------------------------------------------------
+    def _frame(self, values: np.ndarray) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(values, index=pd.Index(self.codes, name="code"), columns=self.paths)
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Score of every unit (rows) at every node (columns), in the spec's scale."""
+        return self._frame(self.values)
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """Rank among all units (``Int64``; 1 = highest score)."""
+        return self._frame(self.rank_values).astype("Int64")
+
+    @cached_property
+    def ranks_excluding_aggregates(self) -> pd.DataFrame:
+        """Rank among units that are not aggregates (``<NA>`` for aggregates)."""
+        return self._frame(self.rank_values_excluding_aggregates).astype("Int64")
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """Each unit's ``name`` and ``is_aggregate``, indexed by code."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"name": self.names, "is_aggregate": self.is_aggregate.astype(bool)},
+            index=pd.Index(self.codes, name="code"),
+        )
+
+    @cached_property
+    def contributions(self) -> pd.DataFrame:
+        """Long table: ``code, parent, component, contribution`` (points of the parent's score)."""
+        import pandas as pd
+
+        n, k = self.contribution_values.shape
+        return pd.DataFrame(
+            {
+                "code": np.repeat(np.array(self.codes, dtype=object), k),
+                "parent": [p for p, _ in self.contribution_pairs] * n,
+                "component": [c for _, c in self.contribution_pairs] * n,
+                "contribution": self.contribution_values.reshape(-1),
+            }
+        )
+
+    def ranking(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
+        """Units ordered by score at ``level``: code (index), name, is_aggregate, score, rank."""
+        import pandas as pd
+
+        rows = self.rows(exclude_aggregates=exclude_aggregates, level=level)
+        frame = pd.DataFrame(rows, columns=["rank", "code", "name", "is_aggregate", "score"])
+        frame["rank"] = frame["rank"].astype("Int64")
+        return frame.set_index("code")[["name", "is_aggregate", "score", "rank"]]
+
+    def wide_table(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
+        """:meth:`rows` as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows(exclude_aggregates=exclude_aggregates, level=level))
+
 
 def _num(value: Any) -> float | None:
-    return None if pd.isna(value) else round(float(value), 6)
+    return None if value is None or value != value else round(float(value), 6)
 
 
 def _int(value: Any) -> int | None:
-    return None if pd.isna(value) else int(value)
+    return None if value is None or value != value else int(value)
+
+
+UnitInfo = Mapping[str, tuple[str, bool]]
 
 
 def compute(
     spec: IndexSpec,
-    data: pd.DataFrame,
+    data: Matrix | pd.DataFrame,
     *,
     weights: Mapping[str, float] | None = None,
     renormalise: bool = False,
     normalisation: str | None = None,
     aggregation: str | None = None,
-    units: pd.DataFrame | None = None,
+    units: UnitInfo | pd.DataFrame | None = None,
     exclude: Sequence[str] = (),
 ) -> IndexResult:
     """Build an index: normalise, aggregate, rank, and attribute scores to components.
@@ -332,7 +489,8 @@ def compute(
     spec:
         The index tree and default method (:func:`powerscope.index.load_spec`).
     data:
-        Wide indicator data: index = unit codes, columns = the spec's indicator names.
+        Wide indicator data: a :class:`Matrix`, or a DataFrame indexed by unit code with the
+        spec's indicator names as columns.
     weights:
         Weight overrides ``{node: weight}`` at any level (see :meth:`IndexSpec.with_weights`).
     renormalise:
@@ -340,30 +498,25 @@ def compute(
     normalisation, aggregation:
         Override the spec's methods (``none|max|minmax|zscore|rank``; ``arithmetic|geometric``).
     units:
-        Frame indexed by code with ``name`` and ``is_aggregate``; default: names are the codes
-        and nothing is an aggregate.
+        ``{code: (name, is_aggregate)}`` or a frame indexed by code with ``name`` and
+        ``is_aggregate``; by default names are the codes and nothing is an aggregate.
     exclude:
         Unit codes to leave out before normalising (e.g. aggregates).
     """
     if weights:
         spec = spec.with_weights(weights, renormalise=renormalise)
+    matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
     if exclude:
-        data = data.drop(index=[u for u in exclude if u in data.index])
-    compiled = compile_index(spec, data, normalisation=normalisation, aggregation=aggregation)
+        matrix = matrix.drop_units(exclude)
+    compiled = compile_index(spec, matrix, normalisation=normalisation, aggregation=aggregation)
     values = compiled.evaluate()
-    scores = pd.DataFrame(
-        values, index=pd.Index(compiled.units, name="code"), columns=compiled.paths
-    )
-    if units is None:
-        info = pd.DataFrame({"name": scores.index, "is_aggregate": False}, index=scores.index)
-    else:
-        info = units.reindex(scores.index)[["name", "is_aggregate"]].copy()
-        info["name"] = info["name"].fillna(pd.Series(scores.index, index=scores.index))
-        info["is_aggregate"] = info["is_aggregate"].fillna(False).astype(bool)
-    ranks = rank_scores(scores)
-    countries = scores[~info["is_aggregate"].to_numpy()]
-    ranks_ex = rank_scores(countries).reindex(scores.index)
-    contributions = _contributions(compiled, values, scores.index)
+    info = _unit_info(units)
+    names = [info.get(c, (c, False))[0] or c for c in compiled.units]
+    is_agg = np.array([bool(info.get(c, (c, False))[1]) for c in compiled.units])
+    ranks = rank_descending(values)
+    ranks_ex = np.full(values.shape, np.nan)
+    ranks_ex[~is_agg] = rank_descending(values[~is_agg])
+    pairs, contributions = _contributions(compiled, values)
     method = {
         "normalise": normalisation or spec.normalise,
         "aggregate": aggregation or spec.aggregate,
@@ -371,12 +524,29 @@ def compute(
         "weights": spec.weights(),
         "excluded": list(exclude),
     }
-    return IndexResult(spec, scores, ranks, ranks_ex, contributions, info, method)
+    return IndexResult(
+        spec, compiled.units, names, is_agg, compiled.paths, values, ranks, ranks_ex,
+        pairs, contributions, method,
+    )  # fmt: skip
 
 
-def _contributions(compiled: CompiledIndex, values: np.ndarray, index: pd.Index) -> pd.DataFrame:
+def _unit_info(units: UnitInfo | pd.DataFrame | None) -> dict[str, tuple[str, bool]]:
+    if units is None:
+        return {}
+    if isinstance(units, Mapping):
+        return {str(code): (str(name), bool(agg)) for code, (name, agg) in units.items()}
+    return {
+        str(code): (str(name), bool(agg))
+        for code, name, agg in zip(units.index, units["name"], units["is_aggregate"], strict=True)
+    }
+
+
+def _contributions(
+    compiled: CompiledIndex, values: np.ndarray
+) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Points of each parent's score contributed by each child (arithmetic aggregation only)."""
-    frames = []
+    pairs: list[tuple[str, str]] = []
+    blocks = []
     paths = compiled.paths
     for parent, children in compiled.groups:
         vals = values[:, children]
@@ -387,15 +557,6 @@ def _contributions(compiled: CompiledIndex, values: np.ndarray, index: pd.Index)
             share = np.where(present, vals * w, 0.0) / wsum
         if compiled.aggregate != "arithmetic":
             share = np.full_like(share, np.nan)
-        for j, child in enumerate(children):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "code": index,
-                        "parent": paths[parent],
-                        "component": paths[child],
-                        "contribution": share[:, j],
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
+        blocks.append(share)
+        pairs.extend((paths[parent], paths[child]) for child in children)
+    return pairs, np.hstack(blocks) if blocks else np.empty((values.shape[0], 0))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from powerscope.countries.identity import resolve
 from powerscope.data.store import Store, open_store
-from powerscope.errors import PowerscopeError
+from powerscope.errors import PowerscopeError, UnknownEntityError
 from powerscope.index.data import index_data
 from powerscope.index.engine import ROOT, IndexResult, compute
 from powerscope.index.spec import IndexSpec
@@ -30,15 +32,11 @@ def compute_index(
     result either way.
     """
     store = store or open_store()
-    wide, units = index_data(spec, store)
-    exclude = (
-        [c for c in wide.index if bool(units["is_aggregate"].get(c, False))]
-        if exclude_aggregates
-        else []
-    )
+    matrix, units = index_data(spec, store)
+    exclude = [c for c in matrix.units if units.get(c, (c, False))[1]] if exclude_aggregates else []
     result = compute(
         spec,
-        wide,
+        matrix,
         weights=weights,
         renormalise=renormalise,
         normalisation=normalisation,
@@ -55,12 +53,11 @@ def _citation(spec: IndexSpec, store: Store) -> str:
     edition = ""
     if spec.source:
         try:
-            datasets = store.datasets()
-            row = datasets[datasets["id"] == spec.source]
-            if len(row):
-                edition = f" [{row.iloc[0]['publisher']}, edition {row.iloc[0]['edition']}]"
+            record = store.dataset(spec.source)
         except PowerscopeError:
-            edition = ""
+            record = None
+        if record:
+            edition = f" [data: {record['id']}, edition {record['edition']}]"
     return f"Source: {spec.citation or spec.name}{edition}"
 
 
@@ -70,17 +67,13 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
     For each component: score, rank, the points it contributes to the overall score, and the
     entity's strongest and weakest sub-components by rank.
     """
-    code = resolve(country, where="country argument")
-    if code not in result.scores.index:
-        from powerscope.errors import UnknownEntityError
-
+    code = country if result.has(country) else resolve(country, where="country argument")
+    if not result.has(code):
         raise UnknownEntityError(
-            {country: list(result.scores.index[:0])},
+            {country: []},
             where=f"index {result.spec.id}",
-            fix=f"{result.spec.id} covers: {', '.join(sorted(result.scores.index))}",
+            fix=f"{result.spec.id} covers: {', '.join(sorted(result.codes))}",
         )
-    contrib = result.contributions
-    top = contrib[(contrib["code"] == code) & (contrib["parent"] == ROOT)].set_index("component")
     sectors = []
     for path in result.children_of(ROOT):
         sub = result.strengths(code, level=path, n=1)
@@ -88,41 +81,30 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
         sectors.append(
             {
                 "name": path,
-                "score": float(result.scores.at[code, path]),
-                "rank": int(result.ranks.at[code, path]),
-                "rank_excluding_aggregates": _maybe_int(
-                    result.ranks_excluding_aggregates.at[code, path]
-                ),
-                "contribution": float(top.at[path, "contribution"]),
+                "score": result.score(code, path),
+                "rank": result.rank(code, path),
+                "rank_excluding_aggregates": result.rank(code, path, exclude_aggregates=True),
+                "contribution": result.contribution(code, path),
                 "strongest": strongest.split("/")[-1],
-                "strongest_rank": int(result.ranks.at[code, strongest]),
+                "strongest_rank": result.rank(code, strongest),
                 "weakest": weakest.split("/")[-1],
-                "weakest_rank": int(result.ranks.at[code, weakest]),
+                "weakest_rank": result.rank(code, weakest),
             }
         )
-    n_all = int(result.scores[ROOT].notna().sum())
-    n_countries = int(result.ranks_excluding_aggregates[ROOT].notna().sum())
+    top = result.strengths(code)
     return {
         "code": code,
-        "name": str(result.units.at[code, "name"]),
+        "name": result.names[result.codes.index(code)],
         "index": {
             "id": result.spec.id,
-            "score": float(result.scores.at[code, ROOT]),
-            "rank": int(result.ranks.at[code, ROOT]),
-            "of": n_all,
-            "rank_excluding_aggregates": _maybe_int(
-                result.ranks_excluding_aggregates.at[code, ROOT]
-            ),
-            "of_countries": n_countries,
+            "score": result.score(code),
+            "rank": result.rank(code),
+            "of": int(np.isfinite(result.values[:, 0]).sum()),
+            "rank_excluding_aggregates": result.rank(code, exclude_aggregates=True),
+            "of_countries": int(np.isfinite(result.rank_values_excluding_aggregates[:, 0]).sum()),
         },
         "sectors": sectors,
-        "strongest": result.strengths(code)["strongest"][0],
-        "weakest": result.strengths(code)["weakest"][0],
+        "strongest": top["strongest"][0],
+        "weakest": top["weakest"][0],
         "source": result.method.get("source"),
     }
-
-
-def _maybe_int(value: Any) -> int | None:
-    import pandas as pd
-
-    return None if pd.isna(value) else int(value)

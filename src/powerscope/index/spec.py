@@ -14,8 +14,9 @@ A node is addressed by its path of ids from the top, joined by ``/``: ``Semicond
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -87,20 +88,28 @@ class IndexSpec:
     def leaves(self) -> list[tuple[str, Node]]:
         return [(p, n) for p, n in self.walk() if n.is_leaf]
 
+    @cached_property
+    def _chains(self) -> dict[str, list[tuple[str, list[set[str]]]]]:
+        """By a node's own names (casefolded): each node's path and the names along it."""
+        by_name: dict[str, list[tuple[str, list[set[str]]]]] = {}
+        for path, node in self.walk():
+            entry = (path, [n.names() for n in self._chain(path)])
+            for name in node.names():
+                by_name.setdefault(name, []).append(entry)
+        return by_name
+
     def find(self, key: str) -> str:
         """The path of the node that ``key`` addresses; :class:`WeightsError` if none or many."""
         parts = [p.strip().casefold() for p in key.split("/") if p.strip()]
         if not parts:
             raise WeightsError(f"empty node name {key!r}", fix="name a node, e.g. 'AI'")
         candidates = []
-        for path, _ in self.walk():
-            chain = self._chain(path)
+        for path, chain in self._chains.get(parts[-1], ()):
             if len(chain) < len(parts):
                 continue
             tail = chain[-len(parts) :]
-            full_match = len(parts) == len(chain)
-            if all(part in n.names() for part, n in zip(parts, tail, strict=True)):
-                candidates.append((path, full_match))
+            if all(part in names for part, names in zip(parts, tail, strict=True)):
+                candidates.append((path, len(parts) == len(chain)))
         exact = [p for p, full in candidates if full]
         if len(exact) == 1:
             return exact[0]
@@ -155,6 +164,27 @@ class IndexSpec:
             A negative or non-finite weight, an unknown node, a group of zero total weight, or
             (without ``renormalise``) a group that does not sum to 1.
         """
+        resolved = self.resolve_weights(overrides)
+
+        def rebuild(prefix: str, node: Node) -> Node:
+            kids = []
+            for child in node.children:
+                path = f"{prefix}/{child.id}" if prefix else child.id
+                new = rebuild(path, child)
+                if path in resolved:
+                    new = replace(new, weight=resolved[path])
+                kids.append(new)
+            if kids:
+                weights = check_group(
+                    prefix or self.id, [k.id for k in kids], [k.weight for k in kids], renormalise
+                )
+                kids = [replace(k, weight=w) for k, w in zip(kids, weights, strict=True)]
+            return replace(node, children=tuple(kids))
+
+        return replace(self, root=rebuild("", self.root))
+
+    def resolve_weights(self, overrides: Mapping[str, float]) -> dict[str, float]:
+        """``{node name: weight}`` to ``{path: weight}``, each weight checked (finite, >= 0)."""
         resolved: dict[str, float] = {}
         for key, value in overrides.items():
             path = self.find(key)
@@ -173,36 +203,35 @@ class IndexSpec:
             if path in resolved and resolved[path] != weight:
                 raise WeightsError(f"node {path!r} is given two weights", fix="give it once")
             resolved[path] = weight
+        return resolved
 
-        def rebuild(prefix: str, node: Node) -> Node:
-            kids = []
-            for child in node.children:
-                path = f"{prefix}/{child.id}" if prefix else child.id
-                new = rebuild(path, child)
-                if path in resolved:
-                    new = replace(new, weight=resolved[path])
-                kids.append(new)
-            if kids:
-                total = sum(k.weight for k in kids)
-                label = prefix or self.id
-                if total <= 0:
-                    raise WeightsError(
-                        f"the weights of the children of {label!r} sum to 0",
-                        fix="give at least one child a positive weight",
-                    )
-                if abs(total - 1.0) > WEIGHT_TOLERANCE:
-                    if not renormalise:
-                        listing = ", ".join(f"{k.id}={k.weight:g}" for k in kids)
-                        raise WeightsError(
-                            f"the weights of the children of {label!r} sum to {total:.6g}, "
-                            f"not 1 ({listing})",
-                            fix="change them to sum to 1, or pass --renormalise "
-                            "(renormalise=True) to rescale each group",
-                        )
-                    kids = [replace(k, weight=k.weight / total) for k in kids]
-            return replace(node, children=tuple(kids))
 
-        return replace(self, root=rebuild("", self.root))
+def check_group(
+    label: str, ids: Sequence[str], weights: Sequence[float], renormalise: bool
+) -> list[float]:
+    """Check that sibling weights sum to 1; rescale them only when ``renormalise`` is asked.
+
+    Raises
+    ------
+    WeightsError
+        The group sums to 0, or (without ``renormalise``) not to 1 within 1e-6.
+    """
+    total = float(sum(weights))
+    if total <= 0:
+        raise WeightsError(
+            f"the weights of the children of {label!r} sum to 0",
+            fix="give at least one child a positive weight",
+        )
+    if abs(total - 1.0) <= WEIGHT_TOLERANCE:
+        return list(weights)
+    if not renormalise:
+        listing = ", ".join(f"{i}={w:g}" for i, w in zip(ids, weights, strict=True))
+        raise WeightsError(
+            f"the weights of the children of {label!r} sum to {total:.6g}, not 1 ({listing})",
+            fix="change them to sum to 1, or pass --renormalise (renormalise=True) "
+            "to rescale each group",
+        )
+    return [w / total for w in weights]
 
 
 # -- parsing ------------------------------------------------------------------------------
