@@ -170,3 +170,22 @@ def test_index_show_and_list() -> None:
 def test_version() -> None:
     proc = run("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("powerscope ")
+
+
+def test_data_build_failure_exits_2_and_keeps_the_previous_warehouse(tmp_path: Path) -> None:
+    from powerscope.data.store import warehouse_path
+
+    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    warehouse_path().write_bytes(b"previous warehouse")
+    (tmp_path / "belfer_ceti").mkdir()
+    (tmp_path / "belfer_ceti" / "ceti_pillars_long.csv").write_text("country,value\nJapan,1\n")
+    proc = run("data", "build", "--from", str(tmp_path))
+    assert proc.returncode == 2
+    assert "error: dataset 'belfer_ceti'" in proc.stderr
+    assert warehouse_path().read_bytes() == b"previous warehouse"
+    assert [p.name for p in warehouse_path().parent.iterdir()] == ["warehouse.duckdb"]
+
+
+def test_data_build_from_a_missing_folder() -> None:
+    proc = run("data", "build", "--from", "/nonexistent/data")
+    assert proc.returncode == 2 and "source data directory not found" in proc.stderr
