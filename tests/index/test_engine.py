@@ -176,3 +176,11 @@ def test_fast_reweighting_agrees_with_rebuilding_the_spec() -> None:
     with pytest.raises(WeightsError, match=r"children of 'toy' sum to 1\.2"):
         compiled.weight_vector({"A": 0.7})
     assert compiled.weight_vector({"A": 0.7}, renormalise=True)[1] == pytest.approx(0.7 / 1.2)
+
+
+def test_a_component_every_unit_shares_is_neither_strength_nor_weakness() -> None:
+    data = DATA.assign(y=[1.0, 1.0, 1.0])  # -y is the same for every unit
+    result = compute(toy(), data, normalisation="none", weights={"A/x": 0.1, "A/y": 0.9})
+    # y weighs more, but nobody beats or is beaten on it: x decides both ways
+    assert result.strengths("CCC", level="A")["strongest"] == ["A/x"]
+    assert result.strengths("AAA", level="A")["weakest"] == ["A/x"]

@@ -41,7 +41,8 @@ class Format(StrEnum):
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, soft_wrap=True)
+    # markup off: names and citations from the data may contain [brackets]
+    return Console(stderr=stderr, soft_wrap=True, markup=False)
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -230,7 +231,7 @@ def index_compute(
     else:
         from rich.console import Console
 
-        console = Console(record=True, width=200, file=open(os.devnull, "w"))  # noqa: SIM115
+        console = Console(record=True, width=200, markup=False, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(table)
         _write_output(console.export_text(), output)
 
@@ -264,7 +265,7 @@ def country(
     console = _console()
     head = profile["index"]
     console.print(
-        f"[bold]{profile['name']}[/bold] ({profile['code']}) on the {spec.name} {spec.edition}: "
+        f"{profile['name']} ({profile['code']}) on the {spec.name} {spec.edition}: "
         f"score {head['score']:.1f}, rank {head['rank']} of {head['of']} "
         f"({head['rank_excluding_aggregates']} of {head['of_countries']} countries)"
     )

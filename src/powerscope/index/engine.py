@@ -347,10 +347,12 @@ class IndexResult:
         return out
 
     def strengths(self, code: str, level: str = ROOT, n: int = 1) -> dict[str, list[str]]:
-        """A unit's strongest and weakest components below ``level``, judged by rank.
+        """A unit's strongest and weakest components below ``level``.
 
-        Ties in rank are broken by weight: of two components ranked equally, the one that
-        weighs more in the index is the more telling strength (or weakness).
+        A component is strong for a unit by the number of units it beats there, and weak by
+        the number that beat it; so a pillar on which every unit scores the same (many
+        Regulatory pillars in the CETI) is neither. Ties go to the component with the larger
+        weight.
         """
         best, worst = self._orders(level)
         row = self._row[code]
@@ -364,12 +366,18 @@ class IndexResult:
         """Per unit, children of ``level`` from strongest to weakest and weakest to strongest."""
         kids = self.children_of(level)
         weights = self.method.get("weights", {})
-        ranks = self.rank_values[:, [self._col[k] for k in kids]]
-        ranks = np.where(np.isnan(ranks), np.inf, ranks)
+        values = self.values[:, [self._col[k] for k in kids]]
+        beaten = np.zeros(values.shape)  # units strictly below, per component
+        beating = np.zeros(values.shape)  # units strictly above
+        for j, col in enumerate(values.T):
+            present = np.sort(col[~np.isnan(col)])
+            beaten[:, j] = np.searchsorted(present, col, side="left")
+            beating[:, j] = present.size - np.searchsorted(present, col, side="right")
+            beaten[np.isnan(col), j] = beating[np.isnan(col), j] = -1
         w = np.array([weights.get(k, 0.0) for k in kids])
         heavy_first = np.argsort(-w, kind="stable")
-        best = heavy_first[np.argsort(ranks[:, heavy_first], axis=1, kind="stable")]
-        worst = heavy_first[np.argsort(-ranks[:, heavy_first], axis=1, kind="stable")]
+        best = heavy_first[np.argsort(-beaten[:, heavy_first], axis=1, kind="stable")]
+        worst = heavy_first[np.argsort(-beating[:, heavy_first], axis=1, kind="stable")]
         return best, worst
 
     def to_records(self, *, exclude_aggregates: bool = False) -> list[dict[str, Any]]:
