@@ -189,3 +189,21 @@ def test_data_build_failure_exits_2_and_keeps_the_previous_warehouse(tmp_path: P
 def test_data_build_from_a_missing_folder() -> None:
     proc = run("data", "build", "--from", "/nonexistent/data")
     assert proc.returncode == 2 and "source data directory not found" in proc.stderr
+
+
+def test_group_filter_and_highlight() -> None:
+    result = runner.invoke(
+        app, ["index", "compute", "ceti", "--group", "G7", "--highlight", "LMC", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    entities = json.loads(result.output)["entities"]
+    assert {e["code"] for e in entities} == {"USA", "JPN", "GBR", "DEU", "FRA", "CAN", "ITA"}
+    by_code = {e["code"]: e for e in entities}
+    assert by_code["JPN"]["rank"] == 4  # ranks stay those among all entities
+    assert by_code["JPN"]["highlight"] and not by_code["GBR"]["highlight"]
+    assert "G7" in by_code["DEU"]["groups"] and "EU" in by_code["DEU"]["groups"]
+
+
+def test_unknown_group() -> None:
+    proc = run("index", "compute", "ceti", "--group", "G8")
+    assert proc.returncode == 2 and "unknown country group 'G8'" in proc.stderr

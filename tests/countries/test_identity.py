@@ -207,3 +207,11 @@ def test_every_group_member_is_a_known_country() -> None:
 def test_unknown_group_is_an_error() -> None:
     with pytest.raises(SpecError, match="G8"):
         group("G8")
+
+
+def test_memberships_and_union_of_groups() -> None:
+    from powerscope.countries import members_of_any, memberships
+
+    assert memberships("KOR") == ["OECD"]
+    assert memberships("JPN") == ["G7", "OECD", "QUAD", "LMC"]
+    assert members_of_any("QUAD, G7") == members("QUAD") | members("G7")

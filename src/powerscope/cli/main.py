@@ -169,12 +169,25 @@ def index_compute(
     level: Annotated[
         str | None, typer.Option(help="Rank by this node instead of the index.")
     ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            help="Show only members of these groups, e.g. 'G7' or 'NATO,QUAD' (ranks stay global)."
+        ),
+    ] = None,
+    highlight: Annotated[
+        str | None, typer.Option(help="Mark members of these groups, e.g. 'LMC'.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
     output: Annotated[
         Path | None, typer.Option(help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Compute an index: score and rank of every entity at every level."""
+    """Compute an index: score and rank of every entity at every level.
+
+    Groups: G7, NATO, EU, OECD, ASEAN, QUAD, LMC (the like-minded countries: the United States,
+    Japan, Australia, New Zealand and the EU members).
+    """
     from powerscope.index import ROOT, load_spec
     from powerscope.index.service import compute_index
 
@@ -190,18 +203,31 @@ def index_compute(
         exclude_aggregates=exclude_aggregates,
     )
     node = ROOT if level is None else result.spec.find(level)
+    from powerscope.countries.groups import members_of_any, memberships
+
+    shown = members_of_any(group) if group else None
+    marked = members_of_any(highlight) if highlight else frozenset()
     if fmt is Format.json:
+        records = [
+            {**r, "groups": memberships(r["code"]), "highlight": r["code"] in marked}
+            for r in result.to_records(exclude_aggregates=exclude_aggregates)
+            if shown is None or r["code"] in shown
+        ]
         payload = {
             "index": spec.id,
             "name": spec.name,
             "edition": spec.edition,
             "source": result.method.get("source"),
             "method": {k: v for k, v in result.method.items() if k != "source"},
-            "entities": result.to_records(exclude_aggregates=exclude_aggregates),
+            "entities": records,
         }
         _write_output(json.dumps(payload, indent=1), output)
         return
-    rows = result.rows(exclude_aggregates=exclude_aggregates, level=node)
+    rows = [
+        {**r, "highlight": r["code"] in marked}
+        for r in result.rows(exclude_aggregates=exclude_aggregates, level=node)
+        if shown is None or r["code"] in shown
+    ]
     if fmt is Format.csv:
         import csv
         import io
@@ -217,12 +243,16 @@ def index_compute(
     title = f"{spec.name} {spec.edition or ''}".strip()
     if node != ROOT:
         title += f": ranked by {node}"
-    table = Table(title=title, caption=result.method.get("source"), caption_justify="left")
+    caption = str(result.method.get("source"))
+    if highlight:
+        caption = f"* member of {highlight}. " + caption
+    table = Table(title=title, caption=caption, caption_justify="left")
     sectors = result.children_of(ROOT)
     for col in ("rank", "code", "name", "score", *sectors):
         table.add_column(col, justify="left" if col in ("code", "name") else "right")
     for rec in rows:
         name = rec["name"] + (" (aggregate)" if rec["is_aggregate"] else "")
+        name = ("* " + name) if rec["highlight"] else name
         cells = [_cell(rec["rank"]), rec["code"], name, _cell(rec["score"])]
         cells += [f"{_cell(rec[s + ' score'])} ({_cell(rec[s + ' rank'])})" for s in sectors]
         table.add_row(*cells)

@@ -1,6 +1,13 @@
 """Country identity and country groups."""
 
-from powerscope.countries.groups import GROUPS, Group, group, members
+from powerscope.countries.groups import (
+    GROUPS,
+    Group,
+    group,
+    members,
+    members_of_any,
+    memberships,
+)
 from powerscope.countries.identity import (
     Entity,
     entities_frame,
@@ -22,6 +29,8 @@ __all__ = [
     "group",
     "is_aggregate",
     "members",
+    "members_of_any",
+    "memberships",
     "name_of",
     "reset_registry",
     "resolve",

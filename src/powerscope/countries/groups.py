@@ -53,4 +53,17 @@ def members(name: str) -> frozenset[str]:
     return group(name).members
 
 
+def memberships(code: str) -> list[str]:
+    """The groups (of :data:`GROUPS`) a country belongs to, e.g. ``['G7', 'NATO', ...]``."""
+    return [name for name in GROUPS if code in _load()[name].members]
+
+
+def members_of_any(names: str) -> frozenset[str]:
+    """Members of any of the comma-separated groups in ``names`` (``"G7,QUAD"``)."""
+    found: frozenset[str] = frozenset()
+    for name in filter(None, (n.strip() for n in names.split(","))):
+        found |= members(name)
+    return found
+
+
 GROUPS: tuple[str, ...] = ("G7", "NATO", "EU", "OECD", "ASEAN", "QUAD", "LMC")
