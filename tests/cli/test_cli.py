@@ -207,3 +207,45 @@ def test_group_filter_and_highlight() -> None:
 def test_unknown_group() -> None:
     proc = run("index", "compute", "ceti", "--group", "G8")
     assert proc.returncode == 2 and "unknown country group 'G8'" in proc.stderr
+
+
+def test_uncertainty_json_fields_and_reproducibility() -> None:
+    args = ["index", "uncertainty", "ceti", "--runs", "500", "--seed", "3", "--format", "json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.output)
+    kor = next(e for e in payload["entities"] if e["code"] == "KOR")
+    assert {"code", "nominal_rank", "median_rank", "q05_rank", "q95_rank"} <= set(kor)
+    assert kor["nominal_rank"] == 5 and kor["q05_rank"] <= 5 <= kor["q95_rank"]
+    assert payload["runs"] == 500 and payload["failed_runs"] == 0
+    assert json.loads(runner.invoke(app, args).output) == payload
+
+
+def test_uncertainty_exports(tmp_path: Path) -> None:
+    for name in ("u.csv", "u.parquet", "u.xlsx"):
+        out = tmp_path / name
+        result = runner.invoke(
+            app, ["index", "uncertainty", "ceti", "--runs", "50", "--output", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["u.csv", "u.parquet", "u.xlsx"]
+
+
+def test_uncertainty_with_a_bad_assumptions_file(tmp_path: Path) -> None:
+    spec = tmp_path / "ua.yaml"
+    spec.write_text("weights:\n  - {nodes: [Chips], noise: 0.25}\n")
+    proc = run("index", "uncertainty", "ceti", "--assumptions", str(spec))
+    assert proc.returncode == 2 and "unknown node 'Chips'" in proc.stderr
+    proc = run("index", "uncertainty", "ceti", "--runs", "0")
+    assert proc.returncode == 2 and "runs must be >= 1" in proc.stderr
+
+
+def test_sensitivity_json() -> None:
+    result = runner.invoke(app, ["index", "sensitivity", "ceti", "--n", "64", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    names = [i["assumption"] for i in payload["indices"]]
+    assert names == ["weights level 1", "weights level 2", "aggregation"]
+    assert payload["runs"] == 64 * 5
+    assert all({"S1", "ST", "S1_conf", "ST_conf"} <= set(i) for i in payload["indices"])

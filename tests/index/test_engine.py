@@ -184,3 +184,66 @@ def test_a_component_every_unit_shares_is_neither_strength_nor_weakness() -> Non
     # y weighs more, but nobody beats or is beaten on it: x decides both ways
     assert result.strengths("CCC", level="A")["strongest"] == ["A/x"]
     assert result.strengths("AAA", level="A")["weakest"] == ["A/x"]
+
+
+def _two_children(method: str, **extra: object):  # type: ignore[no-untyped-def]
+    raw = {"id": "g", "aggregate": method, **extra,
+           "children": [{"id": "p", "weight": 0.25}, {"id": "q", "weight": 0.75}]}  # fmt: skip
+    return parse_spec(raw)
+
+
+def test_harmonic_and_generalised_means() -> None:
+    data = pd.DataFrame({"p": [16.0], "q": [1.0]}, index=["U"])
+    harmonic = compute(_two_children("harmonic"), data)
+    assert harmonic.scores.at["U", ROOT] == pytest.approx(1 / (0.25 / 16 + 0.75 / 1))
+    general = compute(_two_children("generalised", power=2), data)
+    assert general.scores.at["U", ROOT] == pytest.approx((0.25 * 256 + 0.75) ** 0.5)
+
+
+def test_generalised_mean_of_power_one_is_arithmetic() -> None:
+    data = pd.DataFrame({"p": [16.0, 2.0], "q": [1.0, 3.0]}, index=["U", "V"])
+    general = compute(_two_children("generalised", power=1), data)
+    arithmetic = compute(_two_children("arithmetic"), data)
+    assert general.scores[ROOT].tolist() == pytest.approx(arithmetic.scores[ROOT].tolist())
+
+
+def test_copeland_outranking() -> None:
+    spec = parse_spec({"id": "c", "aggregate": "copeland",
+                       "children": [{"id": "p", "weight": 0.5}, {"id": "q", "weight": 0.5}]})  # fmt: skip
+    data = pd.DataFrame({"p": [3.0, 2.0, 1.0], "q": [3.0, 1.0, 2.0]}, index=["A", "B", "C"])
+    result = compute(spec, data)
+    # A beats B and C on both; B and C each win one child of equal weight: a draw
+    assert result.scores[ROOT].tolist() == [2.0, -1.0, -1.0]
+
+
+def test_min_availability_makes_sparse_aggregates_missing() -> None:
+    spec = parse_spec({"id": "t", "min_availability": 0.6,
+                       "children": [{"id": "p", "weight": 0.5}, {"id": "q", "weight": 0.5}]})  # fmt: skip
+    data = pd.DataFrame({"p": [1.0, 2.0], "q": [np.nan, 4.0]}, index=["A", "B"])
+    result = compute(spec, data)
+    assert np.isnan(result.scores.at["A", ROOT]) and result.scores.at["B", ROOT] == 3.0
+
+
+def test_a_node_may_set_its_own_aggregation() -> None:
+    raw = {"id": "t", "children": [
+        {"id": "A", "weight": 0.5, "aggregate": "geometric",
+         "children": [{"id": "x", "weight": 0.5}, {"id": "y", "weight": 0.5}]},
+        {"id": "z", "weight": 0.5}]}  # fmt: skip
+    data = pd.DataFrame({"x": [4.0], "y": [1.0], "z": [1.0]}, index=["U"])
+    result = compute(parse_spec(raw), data)
+    assert result.scores.at["U", "A"] == pytest.approx(2.0)
+    assert result.scores.at["U", ROOT] == pytest.approx(1.5)
+    assert compute(parse_spec(raw), data, aggregation="arithmetic").scores.at["U", "A"] == 2.5
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"id": "t", "min_availability": 1.5, "children": [{"id": "a"}]}, "outside 0-1"),
+        ({"id": "t", "aggregate": "generalised", "power": 0, "children": [{"id": "a"}]}, "power 0"),
+        ({"id": "t", "children": [{"id": "a", "aggregate": "median"}]}, "not allowed here"),
+    ],
+)
+def test_bad_aggregation_settings(raw: dict[str, object], message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        parse_spec(raw)

@@ -7,10 +7,15 @@ the semantics of COINr (Becker et al., 2022, JOSS 7(78), 4567):
 - normalisations (per indicator, ignoring missing values): ``none``; ``max`` (``x / max``);
   ``minmax`` (``(x - min) / (max - min)``); ``zscore`` (``(x - mean) / sd``, sample sd);
   ``rank`` (percentile rank ``(r - 1) / (n - 1)``, ties averaged);
-- aggregation goes level by level, each parent from its children. ``arithmetic``: the weighted
-  mean over the children present, weights rescaled to sum to 1; ``geometric``:
-  ``exp(sum w log x / sum w)`` over the children present (a child of 0 gives 0; negative values
-  are an error);
+- aggregation goes level by level, each parent from its children, over the children present
+  (their weights rescaled to sum to 1): ``arithmetic`` ``sum w x``; ``geometric``
+  ``exp(sum w log x)`` (a child of 0 gives 0); ``harmonic`` ``1 / sum (w / x)``; ``generalised``
+  ``(sum w x^p)^(1/p)`` with the spec's ``power`` p; ``copeland``: Copeland outranking (Munda &
+  Nardo 2009): unit i beats j when the weights of the children where i scores higher exceed
+  those where j does, and the score is wins minus losses. Geometric, harmonic and generalised
+  means of negative values are an error (use a positive normalisation). A node may set its own
+  ``aggregate``. A parent with fewer than ``min_availability`` of its children present is
+  missing (COINr's ``dat_thresh``);
 - scores of bounded normalisations (all but ``zscore``) are multiplied by the spec's ``scale``
   (100 for the CETI), so they read as published;
 - rank 1 is the highest score; ties share the best rank (``min``).
@@ -128,6 +133,9 @@ class CompiledIndex:
     weights: np.ndarray
     aggregate: str
     scale: float
+    methods: list[str] = field(default_factory=list)  # each group's aggregation
+    power: float = 1.0
+    min_availability: float = 0.0
 
     def weight_vector(
         self, overrides: Mapping[str, float] | None = None, *, renormalise: bool = False
@@ -151,13 +159,17 @@ class CompiledIndex:
     def _numbers(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
 
-    def evaluate(self, weights: np.ndarray | None = None) -> np.ndarray:
+    def evaluate(
+        self, weights: np.ndarray | None = None, aggregation: str | None = None
+    ) -> np.ndarray:
         """Scores of every unit at every node.
 
         Parameters
         ----------
         weights:
             Node weights, shape ``(n_nodes,)`` or a batch ``(runs, n_nodes)``; default: the spec's.
+        aggregation:
+            One aggregation for every node, overriding the spec's and the nodes' own.
 
         Returns
         -------
@@ -170,23 +182,88 @@ class CompiledIndex:
         runs, n_units, n_nodes = w.shape[0], len(self.units), len(self.paths)
         scores = np.full((runs, n_units, n_nodes), np.nan)
         scores[:, :, self.leaf_nodes] = self.normalised[None, :, :]
-        geometric = self.aggregate == "geometric"
+        methods = self.methods or [self.aggregate] * len(self.groups)
         with np.errstate(invalid="ignore", divide="ignore"):
-            for parent, children in self.groups:
-                vals = scores[:, :, children]  # runs x units x k
-                cw = w[:, None, children]  # runs x 1 x k
-                present = ~np.isnan(vals)
-                wsum = np.where(present, cw, 0.0).sum(axis=2)
-                if geometric:
-                    logs = np.where(present, np.log(np.where(present, vals, 1.0)), 0.0)
-                    agg = np.exp((logs * cw).sum(axis=2) / wsum)
-                else:
-                    agg = np.where(present, vals * cw, 0.0).sum(axis=2) / wsum
-                agg[wsum == 0] = np.nan
-                scores[:, :, parent] = agg
+            for (parent, children), method in zip(self.groups, methods, strict=True):
+                scores[:, :, parent] = aggregate_group(
+                    scores[:, :, children],
+                    w[:, children],
+                    aggregation or method,
+                    power=self.power,
+                    min_availability=self.min_availability,
+                )
         if self.scale != 1.0:
             scores *= self.scale
         return scores[0] if single else scores
+
+
+def aggregate_group(
+    values: np.ndarray,
+    weights: np.ndarray,
+    method: str,
+    *,
+    power: float = 1.0,
+    min_availability: float = 0.0,
+) -> np.ndarray:
+    """Aggregate children into their parent for every run and unit at once.
+
+    Parameters
+    ----------
+    values:
+        ``(runs, units, children)``, NaN where missing.
+    weights:
+        ``(runs, children)``, >= 0 (rescaled over the children present).
+    method:
+        ``arithmetic``, ``geometric``, ``harmonic``, ``generalised`` or ``copeland``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(runs, units)``.
+    """
+    cw = weights[:, None, :]
+    present = ~np.isnan(values)
+    wsum = np.where(present, cw, 0.0).sum(axis=2)
+    filled = np.where(present, values, 0.0)
+    if method == "arithmetic":
+        agg = (filled * cw).sum(axis=2) / wsum
+    elif method == "geometric":
+        logs = np.log(np.where(present, values, 1.0))
+        agg = np.exp((np.where(present, logs, 0.0) * cw).sum(axis=2) / wsum)
+    elif method == "harmonic":
+        inverse = np.where(present, 1.0 / np.where(present, values, 1.0), 0.0)
+        agg = wsum / (inverse * cw).sum(axis=2)
+        agg = np.where((present & (values == 0)).any(axis=2), 0.0, agg)
+    elif method == "generalised":
+        powered = np.where(present, np.power(np.where(present, values, 1.0), power), 0.0)
+        agg = np.power((powered * cw).sum(axis=2) / wsum, 1.0 / power)
+    elif method == "copeland":
+        agg = _copeland(values, weights)
+    else:
+        raise SpecError(f"unknown aggregation {method!r}", fix=f"use one of {AGGREGATIONS}")
+    agg = np.where(wsum == 0, np.nan, agg)
+    if min_availability > 0:
+        share = present.sum(axis=2) / values.shape[2]
+        agg = np.where(share < min_availability - 1e-12, np.nan, agg)
+    return agg
+
+
+def _copeland(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Copeland scores: for each pair of units, the weight of the children each wins on.
+
+    ``values`` (runs, units, children), ``weights`` (runs, children). A comparison with a
+    missing value counts for neither unit; a tie counts half for each. Score = wins - losses.
+    """
+    a = values[:, :, None, :]
+    b = values[:, None, :, :]
+    w = weights[:, None, None, :]
+    wins = np.where(a > b, w, 0.0).sum(axis=3) + 0.5 * np.where(a == b, w, 0.0).sum(axis=3)
+    outcome = np.sign(wins - np.swapaxes(wins, 1, 2))
+    n = values.shape[1]
+    outcome[:, np.arange(n), np.arange(n)] = 0.0
+    scores = outcome.sum(axis=2)
+    all_missing = np.isnan(values).all(axis=2)
+    return np.where(all_missing, np.nan, scores)
 
 
 def compile_index(
@@ -195,8 +272,12 @@ def compile_index(
     *,
     normalisation: str | None = None,
     aggregation: str | None = None,
+    prepared: bool = False,
 ) -> CompiledIndex:
     """Bind a spec to wide data (units x indicators: a :class:`Matrix` or a DataFrame).
+
+    With ``prepared=True`` the data are taken as already directed and normalised (the output
+    of a build's data steps): no direction is applied and ``normalisation`` must be ``none``.
 
     Raises
     ------
@@ -226,13 +307,13 @@ def compile_index(
             fix="check the spec's 'indicator' names against the data's columns",
         )
     x = matrix.values[:, [column[w] for w in wanted]]
-    directions = np.array([node.direction for _, node in leaves], dtype=float)
-    normalised = normalise(x * directions, method)
-    if agg == "geometric" and np.nanmin(normalised, initial=0.0) < 0:
-        raise SpecError(
-            "geometric aggregation needs values >= 0, but the normalised data has negatives",
-            fix="use min-max, max or rank normalisation (or arithmetic aggregation)",
-        )
+    if prepared:
+        if method != "none":
+            raise SpecError("prepared data cannot be normalised again", fix="use 'none'")
+        normalised = x.copy()
+    else:
+        directions = np.array([node.direction for _, node in leaves], dtype=float)
+        normalised = normalise(x * directions, method)
     children: dict[int, list[int]] = {i: [] for i in range(len(paths))}
     for path in paths[1:]:
         parent = path.rsplit("/", 1)[0] if "/" in path else ROOT
@@ -244,6 +325,10 @@ def compile_index(
         if kids
     ]
     by_path = spec.weights()
+    methods = [
+        agg if aggregation or i == 0 else (spec.node(paths[i]).aggregate or agg) for i, _ in groups
+    ]
+    check_positive(normalised, methods)
     return CompiledIndex(
         spec=spec,
         units=list(matrix.units),
@@ -254,7 +339,21 @@ def compile_index(
         weights=np.array([1.0] + [by_path[p] for p in paths[1:]]),
         aggregate=agg,
         scale=spec.scale if method in BOUNDED else 1.0,
+        methods=methods,
+        power=spec.power,
+        min_availability=spec.min_availability,
     )
+
+
+def check_positive(normalised: np.ndarray, methods: Sequence[str]) -> None:
+    """Means of powers and logs need values >= 0: raise :class:`SpecError` if not."""
+    needs = sorted({m for m in methods if m in ("geometric", "harmonic", "generalised")})
+    if needs and np.nanmin(normalised, initial=0.0) < 0:
+        raise SpecError(
+            f"{' and '.join(needs)} aggregation needs values >= 0, but the normalised data "
+            "has negatives",
+            fix="use min-max, max or rank normalisation (or arithmetic aggregation)",
+        )
 
 
 @dataclass
@@ -556,14 +655,14 @@ def _contributions(
     pairs: list[tuple[str, str]] = []
     blocks = []
     paths = compiled.paths
-    for parent, children in compiled.groups:
+    for pairs_done, (parent, children) in enumerate(compiled.groups):
         vals = values[:, children]
         w = compiled.weights[children]
         present = ~np.isnan(vals)
         wsum = np.where(present, w, 0.0).sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(present, vals * w, 0.0) / wsum
-        if compiled.aggregate != "arithmetic":
+        if compiled.methods[pairs_done] != "arithmetic":
             share = np.full_like(share, np.nan)
         blocks.append(share)
         pairs.extend((paths[parent], paths[child]) for child in children)

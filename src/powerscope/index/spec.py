@@ -26,7 +26,7 @@ import yaml
 from powerscope.errors import SpecError, WeightsError
 
 NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank")
-AGGREGATIONS = ("arithmetic", "geometric")
+AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 WEIGHT_TOLERANCE = 1e-6
 
 
@@ -45,6 +45,7 @@ class Node:
     aliases: tuple[str, ...] = ()
     indicator: str | None = None
     children: tuple[Node, ...] = ()
+    aggregate: str | None = None  # this node's own aggregation, overriding the spec's
 
     @property
     def is_leaf(self) -> bool:
@@ -68,6 +69,9 @@ class IndexSpec:
     source: str | None = None
     table: str | None = None
     citation: str | None = None
+    power: float = 1.0  # exponent of the generalised mean
+    min_availability: float = 0.0  # share of children needed for an aggregate to exist
+    path: Path | None = None  # the YAML file the spec was read from, if any
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # -- navigation -----------------------------------------------------------------------
@@ -242,7 +246,7 @@ def _parse_node(raw: Any, where: str) -> Node:
         raise SpecError("a node must be a mapping with an 'id'", where=where, fix="add 'id: name'")
     node_id = str(raw["id"])
     here = f"{where}/{node_id}"
-    known = {"id", "weight", "direction", "name", "aliases", "indicator", "children"}
+    known = {"id", "weight", "direction", "name", "aliases", "indicator", "children", "aggregate"}
     unknown = set(raw) - known
     if unknown:
         raise SpecError(
@@ -265,6 +269,13 @@ def _parse_node(raw: Any, where: str) -> Node:
         indicator = node_id
     if children and indicator is not None:
         raise SpecError("a node with children cannot also name an indicator", where=here)
+    aggregate = raw.get("aggregate")
+    if aggregate is not None and (not children or aggregate not in AGGREGATIONS):
+        raise SpecError(
+            f"node aggregation {aggregate!r} is not allowed here",
+            where=here,
+            fix=f"only a node with children may set 'aggregate', to one of {AGGREGATIONS}",
+        )
     ids = [c.id for c in children]
     if len(set(ids)) != len(ids):
         raise SpecError(f"duplicate child ids under {node_id!r}", where=here)
@@ -276,6 +287,7 @@ def _parse_node(raw: Any, where: str) -> Node:
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
         indicator=None if indicator is None else str(indicator),
         children=children,
+        aggregate=None if aggregate is None else str(aggregate),
     )
 
 
@@ -302,8 +314,25 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
     root = _parse_node({"id": raw["id"], "children": raw["children"]}, where)
     known = {
         "id", "name", "edition", "source", "table", "citation", "normalise", "aggregate",
-        "scale", "children",
+        "scale", "children", "power", "min_availability",
     }  # fmt: skip
+    try:
+        power = float(raw.get("power", 1.0))
+        min_availability = float(raw.get("min_availability", 0.0))
+    except (TypeError, ValueError):
+        raise SpecError("'power' and 'min_availability' must be numbers", where=where) from None
+    if not 0.0 <= min_availability <= 1.0:
+        raise SpecError(
+            f"min_availability {min_availability} is outside 0-1",
+            where=where,
+            fix="give the share of a node's children that must be present, e.g. 0.5",
+        )
+    if aggregate == "generalised" and power == 0:
+        raise SpecError(
+            "a generalised mean with power 0 is the geometric mean",
+            where=where,
+            fix="use 'aggregate: geometric'",
+        )
     spec = IndexSpec(
         id=str(raw["id"]),
         name=str(raw.get("name", raw["id"])),
@@ -315,6 +344,8 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
         source=raw.get("source"),
         table=raw.get("table"),
         citation=raw.get("citation"),
+        power=power,
+        min_availability=min_availability,
         extra={k: v for k, v in raw.items() if k not in known},
     )
     return spec.with_weights({}, renormalise=False)
@@ -323,7 +354,7 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
 def load_spec(name_or_path: str | Path) -> IndexSpec:
     """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``)."""
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.exists():
             raise SpecError("index spec file not found", where=str(path), fix="check the path")
         text = path.read_text(encoding="utf-8")
@@ -341,7 +372,8 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
         raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", where=where) from None
-    return parse_spec(raw, where=where)
+    spec = parse_spec(raw, where=where)
+    return replace(spec, path=path.resolve()) if path.is_file() else spec
 
 
 def builtin_indices() -> list[str]:
