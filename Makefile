@@ -29,6 +29,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ceti.py
+	$(BIN)/python benchmarks/bench_uncertainty.py
 
 # Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
 snapshot: $(BIN)/.installed

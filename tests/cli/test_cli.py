@@ -249,3 +249,81 @@ def test_sensitivity_json() -> None:
     assert names == ["weights level 1", "weights level 2", "aggregation"]
     assert payload["runs"] == 64 * 5
     assert all({"S1", "ST", "S1_conf", "ST_conf"} <= set(i) for i in payload["indices"])
+
+
+@pytest.fixture
+def asem_spec(tmp_path: Path) -> Path:
+    from conftest import require_shared
+
+    out = tmp_path / "asem.yaml"
+    proc = run(
+        "index", "import-coinr",
+        str(require_shared("coinr_asem", "ASEM_iData.csv")),
+        str(require_shared("coinr_asem", "ASEM_iMeta.csv")),
+        "--output", str(out), "--coinr-example-build",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "asem.data.csv").is_file()
+    return out
+
+
+def test_import_coinr_then_compute_from_the_spec(asem_spec: Path, tmp_path: Path) -> None:
+    log = tmp_path / "build.yaml"
+    args = [
+        "index",
+        "compute",
+        "--spec",
+        str(asem_spec),
+        "--format",
+        "json",
+        "--save-log",
+        str(log),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    entities = json.loads(result.output)["entities"]
+    assert [e["code"] for e in entities[:3]] == ["CHE", "NLD", "DNK"]
+    assert round(entities[0]["score"], 2) == 68.38
+    assert entities[0]["components"]["Conn/Physical"]["rank"] >= 1  # every level is reported
+    assert "treat" in log.read_text() and "EurAsia_group" in log.read_text()
+
+
+def test_compute_imported_spec_with_minmax_arithmetic(asem_spec: Path) -> None:
+    args = ["index", "compute", "--spec", str(asem_spec), "--normalise", "minmax",
+            "--aggregate", "arithmetic", "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["method"]["normalise"] == "minmax"
+    assert len(payload["entities"]) == 51
+
+
+def test_uncertainty_of_an_imported_spec(asem_spec: Path) -> None:
+    assumptions = Path(__file__).parents[2] / "docs" / "examples" / "asem_uncertainty.yaml"
+    args = ["index", "uncertainty", str(asem_spec), "--assumptions", str(assumptions),
+            "--runs", "100", "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["entities"][0]["code"] == "CHE" and payload["failed_runs"] == 0
+
+
+@pytest.mark.parametrize("what", ["stats", "correlations", "cronbach", "pca", "removal"])
+def test_analyse(asem_spec: Path, what: str) -> None:
+    result = runner.invoke(
+        app, ["index", "analyse", str(asem_spec), "--what", what, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"]
+
+
+def test_uncertainty_naming_a_step_that_does_not_exist(asem_spec: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "ua.yaml"
+    bad.write_text("steps:\n  smooth.window: [1, 2]\n")
+    proc = run("index", "uncertainty", str(asem_spec), "--assumptions", str(bad))
+    assert proc.returncode == 2 and "unknown build step parameter 'smooth.window'" in proc.stderr
+
+
+def test_compute_needs_exactly_one_index(asem_spec: Path) -> None:
+    proc = run("index", "compute", "ceti", "--spec", str(asem_spec))
+    assert proc.returncode == 2 and "name one index" in proc.stderr

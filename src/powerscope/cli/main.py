@@ -147,7 +147,15 @@ def index_show(index: Annotated[str, typer.Argument(help="Index name or spec fil
 
 @index_app.command("compute")
 def index_compute(
-    index: Annotated[str, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")],
+    index: Annotated[
+        str | None, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")
+    ] = None,
+    spec_file: Annotated[
+        Path | None, typer.Option("--spec", help="An index spec .yaml (e.g. from import-coinr).")
+    ] = None,
+    save_log: Annotated[
+        Path | None, typer.Option(help="Write the build log (steps, parameters) to this YAML.")
+    ] = None,
     weights: Annotated[
         str | None, typer.Option(help="Weights NODE=W,... at any level, e.g. 'AI=0.3,Space=0.1'.")
     ] = None,
@@ -188,10 +196,13 @@ def index_compute(
     Groups: G7, NATO, EU, OECD, ASEAN, QUAD, LMC (the like-minded countries: the United States,
     Japan, Australia, New Zealand and the EU members).
     """
+    from powerscope.errors import SpecError
     from powerscope.index import ROOT, load_spec
     from powerscope.index.service import compute_index
 
-    spec = load_spec(index)
+    if (index is None) == (spec_file is None):
+        raise SpecError("name one index", fix="give an index name (e.g. ceti) or --spec FILE")
+    spec = load_spec(spec_file if spec_file is not None else str(index))
     overrides = read_weights_file(weights_file) if weights_file else {}
     overrides.update(parse_weights(weights))
     result = compute_index(
@@ -203,6 +214,11 @@ def index_compute(
         exclude_aggregates=exclude_aggregates,
     )
     node = ROOT if level is None else result.spec.find(level)
+    if save_log is not None:
+        import yaml
+
+        log = result.method.get("build_log") or {"index": spec.id, "method": result.method}
+        _write_output(yaml.safe_dump(log, sort_keys=False), save_log)
     from powerscope.countries.groups import members_of_any, memberships
 
     shown = members_of_any(group) if group else None
@@ -361,6 +377,76 @@ def _export_or_print(frame: Any, payload: dict[str, Any], fmt: Format, output: P
             console = Console(record=True, width=200, markup=False, file=open(os.devnull, "w"))  # noqa: SIM115
             console.print(table)
             _write_output(console.export_text(), output)
+
+
+@index_app.command("import-coinr")
+def index_import_coinr(
+    idata: Annotated[Path, typer.Argument(help="COINr iData table (CSV).")],
+    imeta: Annotated[Path, typer.Argument(help="COINr iMeta table (CSV).")],
+    output: Annotated[Path, typer.Option(help="The spec .yaml to write (data beside it).")],
+    coinr_example_build: Annotated[
+        bool,
+        typer.Option(
+            help="Add the steps of COINr's example ASEM build (denominate, group-mean "
+            "imputation by EurAsia_group, screening, treatment, min-max 0-100)."
+        ),
+    ] = False,
+) -> None:
+    """Turn COINr's iData and iMeta tables into a powerscope index spec with its data."""
+    from powerscope.index.build import COINR_EXAMPLE_STEPS
+    from powerscope.index.coinr import import_coinr, write_spec
+
+    spec, data = import_coinr(idata, imeta)
+    if coinr_example_build:
+        spec["steps"] = COINR_EXAMPLE_STEPS
+    write_spec(spec, data, output)
+    typer.echo(f"wrote {output} and its data ({len(data)} units)")
+
+
+@index_app.command("analyse")
+def index_analyse(
+    spec_file: Annotated[Path, typer.Argument(help="An index spec .yaml with its data file.")],
+    what: Annotated[
+        str, typer.Option(help="stats, correlations, cronbach, pca or removal.")
+    ] = "stats",
+    method: Annotated[str, typer.Option(help="pearson, spearman or kendall.")] = "pearson",
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    output: Annotated[Path | None, typer.Option(help="Write to a file.")] = None,
+) -> None:
+    """Statistical analysis of an index's indicators (the Handbook's step 4)."""
+    from powerscope.errors import SpecError
+    from powerscope.index import analysis, load_spec
+    from powerscope.index.build import build, load_data, unit_column, unit_names
+
+    if method not in ("pearson", "spearman", "kendall"):
+        raise SpecError(f"unknown correlation {method!r}", fix="use pearson, spearman or kendall")
+    spec = load_spec(spec_file)
+    frame = load_data(spec)
+    indicators = [str(n.indicator) for _, n in spec.leaves()]
+    data = frame.set_index(unit_column(frame))[indicators]
+    if what == "stats":
+        table = analysis.indicator_stats(data).reset_index()
+    elif what == "correlations":
+        result = build(spec, frame).result
+        table = analysis.level_correlations(result.scores, spec, method=method)  # type: ignore[arg-type]
+    elif what == "cronbach":
+        table = analysis.cronbach_by_group(build(spec, frame).result, spec)
+    elif what == "pca":
+        table = analysis.pca_by_group(build(spec, frame).result, spec)
+    elif what == "removal":
+        from powerscope.index.engine import Matrix
+
+        built = build(spec, frame)
+        prepared = Matrix(built.result.codes, indicators, built.compiled.normalised)
+        impact = analysis.removal_impact(spec, prepared, unit_names(frame), prepared=True)
+        table = analysis.removal_summary(impact)
+    else:
+        raise SpecError(
+            f"unknown analysis {what!r}", fix="use stats, correlations, cronbach, pca or removal"
+        )
+    payload = {"index": spec.id, "analysis": what, "rows": table.to_dict(orient="records"),
+               "title": f"{spec.name}: {what}"}  # fmt: skip
+    _export_or_print(table, payload, fmt, output)
 
 
 @index_app.command("uncertainty")

@@ -338,7 +338,7 @@ def compile_index(
         groups=groups,
         weights=np.array([1.0] + [by_path[p] for p in paths[1:]]),
         aggregate=agg,
-        scale=spec.scale if method in BOUNDED else 1.0,
+        scale=spec.scale if method in BOUNDED and not prepared else 1.0,
         methods=methods,
         power=spec.power,
         min_availability=spec.min_availability,
@@ -588,6 +588,7 @@ def compute(
     aggregation: str | None = None,
     units: UnitInfo | pd.DataFrame | None = None,
     exclude: Sequence[str] = (),
+    prepared: bool = False,
 ) -> IndexResult:
     """Build an index: normalise, aggregate, rank, and attribute scores to components.
 
@@ -609,13 +610,18 @@ def compute(
         ``is_aggregate``; by default names are the codes and nothing is an aggregate.
     exclude:
         Unit codes to leave out before normalising (e.g. aggregates).
+    prepared:
+        The data are already directed and normalised (a build's output, see
+        :mod:`powerscope.index.build`).
     """
     if weights:
         spec = spec.with_weights(weights, renormalise=renormalise)
     matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
     if exclude:
         matrix = matrix.drop_units(exclude)
-    compiled = compile_index(spec, matrix, normalisation=normalisation, aggregation=aggregation)
+    compiled = compile_index(
+        spec, matrix, normalisation=normalisation, aggregation=aggregation, prepared=prepared
+    )
     values = compiled.evaluate()
     info = _unit_info(units)
     names = [info.get(c, (c, False))[0] or c for c in compiled.units]

@@ -31,6 +31,8 @@ def compute_index(
     normalising, so they do not set a min or max; ranks excluding aggregates are always in the
     result either way.
     """
+    if spec.extra.get("data_file"):
+        return _compute_built(spec, weights, renormalise, normalisation, aggregation)
     store = store or open_store()
     matrix, units = index_data(spec, store)
     exclude = [c for c in matrix.units if units.get(c, (c, False))[1]] if exclude_aggregates else []
@@ -46,6 +48,32 @@ def compute_index(
     )
     result.method["source"] = _citation(spec, store)
     result.method["store"] = f"{store.kind}: {store.location}"
+    return result
+
+
+def _compute_built(
+    spec: IndexSpec,
+    weights: Mapping[str, float] | None,
+    renormalise: bool,
+    normalisation: str | None,
+    aggregation: str | None,
+) -> IndexResult:
+    """An index with its own data file (e.g. imported from COINr), built through its steps."""
+    from powerscope.index.build import build, default_steps, load_data
+
+    steps = default_steps(spec)
+    if normalisation:
+        steps["normalise"] = {"method": normalisation}
+    built = build(
+        spec, load_data(spec), steps, aggregation=aggregation, weights=weights,
+        renormalise=renormalise,
+    )  # fmt: skip
+    result = built.result
+    result.method["normalise"] = steps["normalise"].get("method", spec.normalise)
+    result.method["build_log"] = built.log.to_dict()
+    result.method["imputed_cells"] = int(built.imputed.sum())
+    result.method["removed_units"] = built.removed_units
+    result.method["source"] = f"Source: {spec.citation or spec.name}"
     return result
 
 
