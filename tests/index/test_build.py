@@ -120,3 +120,18 @@ def test_coinr_sensitivity_vignette_uncertainty(asem) -> None:  # type: ignore[n
     assert summary.loc["CHE", "nominal_rank"] == 1 and summary.loc["CHE", "median_rank"] == 1
     assert len(result.failed) == 0
     assert result.parameters["variant"].nunique() == 10  # 5 winmax x 2 normalisations
+
+
+def test_pca_and_equal_weighting_steps(asem) -> None:  # type: ignore[no-untyped-def]
+    spec, frame = asem
+    pca = build(spec, frame, {**COINR_EXAMPLE_STEPS, "weights": {"method": "pca"}})
+    physical = {k: v for k, v in pca.log.weights.items() if k.startswith("Conn/Physical/")}
+    assert sum(physical.values()) == pytest.approx(1.0)
+    assert len(set(np.round(list(physical.values()), 6))) > 1  # not equal any more
+    effective = pca.reports["effective_weights"]
+    leaves = [p for p, _ in spec.leaves()]
+    assert sum(effective[p] for p in leaves) == pytest.approx(1.0)
+    equal = build(spec, frame, {**COINR_EXAMPLE_STEPS, "weights": {"method": "equal"}})
+    assert equal.reports["effective_weights"]["Conn/Physical/LPI"] == pytest.approx(0.5 * 0.2 / 8)
+    with pytest.raises(SpecError, match="unknown weighting 'entropy'"):
+        build(spec, frame, {**COINR_EXAMPLE_STEPS, "weights": {"method": "entropy"}})

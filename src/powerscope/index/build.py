@@ -19,6 +19,10 @@ build of the ASEM index::
 
 A step that is absent is skipped, except ``normalise`` (default: the spec's ``normalise``).
 Imputation never changes observed values and every imputed cell is flagged in the build.
+A ``weights`` step (``{method: equal}`` or ``{method: pca}``) sets the weights of every group of
+indicators from the prepared data: equal, or PCA-based (each indicator's squared loading on the
+group's first principal component, which sum to 1: the Handbook's section 6.1). The effective
+weight of every indicator in the index is in ``Build.reports["effective_weights"]``.
 """
 
 from __future__ import annotations
@@ -39,13 +43,15 @@ from powerscope.index.spec import IndexSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-STEPS = ("denominate", "impute", "screen", "treat", "normalise")
+STEPS = ("denominate", "impute", "screen", "treat", "normalise", "weights")
+DATA_STEPS = STEPS[:5]
 STEP_PARAMS: dict[str, tuple[str, ...]] = {
     "denominate": ("by",),
     "impute": ("method", "group"),
     "screen": ("threshold", "force_in", "force_out"),
     "treat": ("winmax", "skew_thresh", "kurt_thresh", "f2"),
     "normalise": ("method", "lower", "upper", "mean", "sd", "centre", "scale", "trunc"),
+    "weights": ("method",),
 }
 #: COINr's example build of its ASEM index (COINr ``build_example_coin()``).
 COINR_EXAMPLE_STEPS: dict[str, dict[str, Any]] = {
@@ -241,6 +247,11 @@ def build(
     if weights:
         spec = spec.with_weights(weights, renormalise=renormalise)
     matrix, imputed, reports, removed = prepare(spec, frame, plan)
+    if "weights" in plan:
+        spec = spec.with_weights(group_weights(spec, matrix, plan["weights"]))
+    from powerscope.index.steps import effective_weights
+
+    reports["effective_weights"] = effective_weights(spec.weights())
     info = units or unit_names(frame)
     result = compute(
         spec, matrix, normalisation="none", aggregation=aggregation, units=info, prepared=True
@@ -256,6 +267,28 @@ def build(
         data_sha256=data_sha256(frame),
     )
     return Build(log, result, compiled, imputed, reports, removed)
+
+
+def group_weights(spec: IndexSpec, matrix: Matrix, params: Mapping[str, Any]) -> dict[str, float]:
+    """Weights of every group of indicators from the prepared data: equal or PCA-based."""
+    from powerscope.index.steps import pca_weights
+
+    method = str(params.get("method", "equal"))
+    if method not in ("equal", "pca"):
+        raise SpecError(f"unknown weighting {method!r}", fix="use 'equal' or 'pca'")
+    column = {c: j for j, c in enumerate(matrix.indicators)}
+    out: dict[str, float] = {}
+    for path, node in spec.walk():
+        if node.is_leaf or not all(c.is_leaf for c in node.children):
+            continue
+        kids = [f"{path}/{c.id}" for c in node.children]
+        if method == "equal" or len(kids) < 2:
+            values = np.full(len(kids), 1.0 / len(kids))
+        else:
+            cols = [column[str(c.indicator)] for c in node.children]
+            values = pca_weights(matrix.values[:, cols], method="squared")
+        out.update(zip(kids, (float(v) for v in values / values.sum()), strict=True))
+    return out
 
 
 def rebuild(spec: IndexSpec, frame: pd.DataFrame, log: BuildLog | Mapping[str, Any]) -> Build:
@@ -332,7 +365,7 @@ def build_inputs(
     frame = load_data(spec) if frame is None else frame
     base = {k: dict(v or {}) for k, v in (steps or default_steps(spec)).items()}
     options = ["normalisation"] + [
-        f"{step}.{param}" for step in STEPS for param in STEP_PARAMS[step]
+        f"{step}.{param}" for step in DATA_STEPS for param in STEP_PARAMS[step]
     ]
     cache: dict[str, CompiledIndex] = {}
 
