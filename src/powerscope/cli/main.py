@@ -41,8 +41,11 @@ class Format(StrEnum):
 def _console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    # markup off: names and citations from the data may contain [brackets]
-    return Console(stderr=stderr, soft_wrap=True, markup=False)
+    # markup off: names and citations from the data may contain [brackets]; when the output
+    # is not a terminal (a log, a pipe) tables get room instead of rich's 80-column default
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, soft_wrap=True, markup=False, width=width)
 
 
 def _write_output(text: str, output: Path | None) -> None:
