@@ -54,3 +54,13 @@ def write_file(path: Path, text: str) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def arms():  # type: ignore[no-untyped-def]
+    """SIPRI data from the embedded snapshot: annual deliveries, the register, the TIV tables."""
+    from powerscope.arms.service import load
+    from powerscope.data.store import SnapshotStore
+
+    data = load(SnapshotStore())
+    return data.deliveries, data.register, data.tiv_table

@@ -215,3 +215,18 @@ def test_memberships_and_union_of_groups() -> None:
     assert memberships("KOR") == ["OECD"]
     assert memberships("JPN") == ["G7", "OECD", "QUAD", "LMC"]
     assert members_of_any("QUAD, G7") == members("QUAD") | members("G7")
+
+
+def test_regions() -> None:
+    from powerscope.countries import region_of
+
+    assert [region_of(c) for c in ("KOR", "POL", "USA", "AUS")] == [
+        "Asia",
+        "Europe",
+        "America",
+        "Oceania",
+    ]
+    assert region_of("SUN") == "Europe"  # through its successor
+    assert region_of("NSA-SOME-GROUP") == "Non-state actors"
+    assert region_of("ORG-NATO") == "International organisations"
+    assert region_of("KOR", "un_region") == "Eastern Asia"

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from powerscope.cli.common import Format, print_table
+from powerscope.cli.common import cell as _cell
+from powerscope.cli.common import console as _console
+from powerscope.cli.common import write_output as _write_output
 from powerscope.errors import PowerscopeError, WeightsError
 
 app = typer.Typer(
@@ -32,36 +34,13 @@ app.add_typer(index_app, name="index")
 app.add_typer(data_app, name="data")
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+def _add_domain_apps() -> None:
+    from powerscope.cli import arms
+
+    app.add_typer(arms.app, name="arms")
 
 
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    # markup off: names and citations from the data may contain [brackets]; when the output
-    # is not a terminal (a log, a pipe) tables get room instead of rich's 80-column default
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
-    return Console(stderr=stderr, soft_wrap=True, markup=False, width=width)
-
-
-def _write_output(text: str, output: Path | None) -> None:
-    """Print, or write ``output`` atomically (a temporary file renamed into place)."""
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_add_domain_apps()
 
 
 def parse_weights(text: str | None) -> dict[str, float]:
@@ -275,22 +254,7 @@ def index_compute(
         cells = [_cell(rec["rank"]), rec["code"], name, _cell(rec["score"])]
         cells += [f"{_cell(rec[s + ' score'])} ({_cell(rec[s + ' rank'])})" for s in sectors]
         table.add_row(*cells)
-    if output is None:
-        _console().print(table)
-    else:
-        from rich.console import Console
-
-        console = Console(record=True, width=200, markup=False, file=open(os.devnull, "w"))  # noqa: SIM115
-        console.print(table)
-        _write_output(console.export_text(), output)
-
-
-def _cell(value: Any) -> str:
-    if value is None or value != value:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
+    print_table(table, output)
 
 
 def _read_mapping(path: Path, what: str) -> dict[str, Any]:
@@ -372,14 +336,7 @@ def _export_or_print(frame: Any, payload: dict[str, Any], fmt: Format, output: P
                     for v in rec.values()
                 ]
             )
-        if output is None:
-            _console().print(table)
-        else:
-            from rich.console import Console
-
-            console = Console(record=True, width=200, markup=False, file=open(os.devnull, "w"))  # noqa: SIM115
-            console.print(table)
-            _write_output(console.export_text(), output)
+        print_table(table, output)
 
 
 @index_app.command("import-coinr")

@@ -153,6 +153,7 @@ class _Registry:
         self.by_name: dict[str, str] = {}
         self.by_iso2: dict[str, str] = {}
         self.by_cow: dict[int, str] = {}
+        self.regions: dict[str, dict[str, str]] = {"continent": {}, "un_region": {}}
         data = self._cc.data
         for row in data.itertuples(index=False):
             code = str(row.ISO3)
@@ -162,6 +163,8 @@ class _Registry:
             iso2s = re.findall(r"[A-Z]{2}", str(row.ISO2)) if isinstance(row.ISO2, str) else []
             iso2 = iso2s[0] if iso2s else None
             self.entities[code] = Entity(code, str(row.name_short), "country", iso2, cow)
+            self.regions["continent"][code] = str(row.continent)
+            self.regions["un_region"][code] = str(row.UNregion)
             self.by_name[_norm(str(row.name_short))] = code
             self.by_name[_norm(str(row.name_official))] = code
             self.by_name[_norm(code)] = code
@@ -359,6 +362,9 @@ def entity(code: str) -> Entity:
     reg = _registry()
     if code in reg.entities:
         return reg.entities[code]
+    if code.startswith("NSA-"):  # a non-state actor first met in stored data, not in a name
+        name = code[4:].replace("-", " ").title()
+        return reg.entities.setdefault(code, Entity(code, name, "non_state"))
     return reg.entities[resolve(code)]
 
 
@@ -370,6 +376,30 @@ def name_of(code: str) -> str:
 def is_aggregate(code: str) -> bool:
     """Whether a code names an aggregate (or organisation) rather than a single state."""
     return entity(code).is_aggregate
+
+
+def region_of(code: str, scheme: str = "continent") -> str:
+    """World region of a code: ``continent`` (Africa, America, Asia, Europe, Oceania) or
+    ``un_region`` (UN M49 sub-regions), from country_converter. Historical states take their
+    successor's region; other entities are grouped by kind ("Non-state actors",
+    "International organisations", "Unknown", "Aggregates").
+    """
+    reg = _registry()
+    if scheme not in reg.regions:
+        from powerscope.errors import SpecError
+
+        raise SpecError(f"unknown region scheme {scheme!r}", fix="use continent or un_region")
+    table = reg.regions[scheme]
+    ent = entity(code)
+    if ent.code in table:
+        return table[ent.code]
+    if ent.successor and ent.successor in table:
+        return table[ent.successor]
+    return {
+        "non_state": "Non-state actors",
+        "organisation": "International organisations",
+        "aggregate": "Aggregates",
+    }.get(ent.kind, "Unknown")
 
 
 def entities_frame() -> pd.DataFrame:

@@ -1,0 +1,1 @@
+"""Arms transfers (SIPRI): deal-level records to market shares, ranks, clients and trends."""
