@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from powerscope.cli.common import Format, cell, console, print_table, write_output
+from powerscope.cli.common import Format, cell, console, emit, json_default, records
 
 app = typer.Typer(help="Arms transfers (SIPRI): market shares, ranks, clients, trends.")
 
@@ -16,38 +16,6 @@ By = Annotated[str, typer.Option(help="supplier (exports) or recipient (imports)
 Top = Annotated[int, typer.Option(help="How many to list (0 = all).")]
 Fmt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
 Output = Annotated[Path | None, typer.Option(help="Write to this file.")]
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    out = []
-    for rec in frame.to_dict(orient="records"):
-        out.append({k: (None if v is None or v != v else v) for k, v in rec.items()})
-    return out
-
-
-def _emit(
-    frame: Any, payload: dict[str, Any], fmt: Format, output: Path | None, title: str, caption: str
-) -> None:
-    if fmt is Format.json:
-        write_output(json.dumps(payload, indent=1, default=_json_default), output)
-        return
-    if fmt is Format.csv:
-        write_output(frame.to_csv(index=False), output)
-        return
-    from rich.table import Table
-
-    table = Table(title=title, caption=caption, caption_justify="left")
-    for col in frame.columns:
-        table.add_column(str(col), justify="left" if col in ("code", "name") else "right")
-    for rec in frame.to_dict(orient="records"):
-        table.add_row(*[cell(v) for v in rec.values()])
-    print_table(table, output)
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
 
 
 def _with_names(frame: Any) -> Any:
@@ -80,10 +48,17 @@ def arms_shares(
         "unit": "TIV (SIPRI trend-indicator value, millions); share in percent of the world total",
         "edition": data.edition,
         "source": data.source,
-        "rows": _records(frame),
+        "rows": records(frame),
     }
     title = f"Largest arms {'exporters' if by == 'supplier' else 'importers'}, {span[0]}-{span[1]}"
-    _emit(frame, payload, fmt, output, title, data.source + ". TIV in millions; share in %.")
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=title,
+        caption=data.source + ". TIV in millions; share in %.",
+    )
 
 
 @app.command("compare")
@@ -104,8 +79,15 @@ def arms_compare(
     frame = frame.head(top) if top else frame
     frame = _with_names(frame)
     payload = {"periods": [f"{a}-{b}" for a, b in spans], "by": by, "edition": data.edition,
-               "source": data.source, "rows": _records(frame)}  # fmt: skip
-    _emit(frame, payload, fmt, output, f"Arms {by}s: {periods}", data.source + ". change in %.")
+               "source": data.source, "rows": records(frame)}  # fmt: skip
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=f"Arms {by}s: {periods}",
+        caption=data.source + ". change in %.",
+    )
 
 
 @app.command("editions")
@@ -128,8 +110,15 @@ def arms_editions(
     frame = comparison.table.head(top) if top else comparison.table
     frame = _with_names(frame)
     payload = {"period": f"{span[0]}-{span[1]}", "editions": {"2022": data.tiv_edition,
-               "2025": data.edition}, "source": data.source, "rows": _records(frame)}  # fmt: skip
-    _emit(frame, payload, fmt, output, f"Shares {period} in two SIPRI editions", data.source)
+               "2025": data.edition}, "source": data.source, "rows": records(frame)}  # fmt: skip
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=f"Shares {period} in two SIPRI editions",
+        caption=data.source,
+    )
 
 
 @app.command("profile")
@@ -146,7 +135,7 @@ def arms_profile(
     data = load()
     report = profile(data, code, period)
     if fmt is Format.json:
-        typer.echo(json.dumps(report, indent=1, default=_json_default))
+        typer.echo(json.dumps(report, indent=1, default=json_default))
         return
     from rich.table import Table
 

@@ -61,3 +61,54 @@ def print_table(table: Any, output: Path | None = None) -> None:
         recorder = Console(record=True, width=200, markup=False, file=sink)
         recorder.print(table)
     write_output(recorder.export_text(), output)
+
+
+LEFT_ALIGNED = ("code", "name", "factor", "why", "assumption", "category", "region", "recipient")
+
+
+def json_default(value: Any) -> Any:
+    """JSON for numpy scalars and anything else printable."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A frame's rows as JSON-ready dicts (NaN as None)."""
+    return [
+        {k: (None if v is None or v != v else v) for k, v in rec.items()}
+        for rec in frame.to_dict(orient="records")
+    ]
+
+
+def number(value: Any) -> str:
+    """A table cell: small numbers with 4 significant digits, others with one decimal."""
+    if isinstance(value, float) and value == value and abs(value) < 1:
+        return f"{value:.4g}"
+    return cell(value)
+
+
+def emit(
+    frame: Any,
+    payload: dict[str, Any],
+    fmt: Format,
+    output: Path | None,
+    *,
+    title: str = "",
+    caption: str = "",
+) -> None:
+    """Write a result as JSON (the payload), CSV (the frame) or a table (the frame)."""
+    import json
+
+    if fmt is Format.json:
+        write_output(json.dumps(payload, indent=1, default=json_default), output)
+        return
+    if fmt is Format.csv:
+        write_output(frame.to_csv(index=False), output)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption, caption_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), justify="left" if col in LEFT_ALIGNED else "right")
+    for rec in frame.to_dict(orient="records"):
+        table.add_row(*[number(v) for v in rec.values()])
+    print_table(table, output)

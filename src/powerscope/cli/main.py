@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from powerscope.cli.common import Format, print_table
+from powerscope.cli.common import Format, emit, print_table
 from powerscope.cli.common import cell as _cell
 from powerscope.cli.common import console as _console
 from powerscope.cli.common import write_output as _write_output
@@ -35,9 +35,10 @@ app.add_typer(data_app, name="data")
 
 
 def _add_domain_apps() -> None:
-    from powerscope.cli import arms
+    from powerscope.cli import arms, military
 
     app.add_typer(arms.app, name="arms")
+    app.add_typer(military.app, name="military")
 
 
 _add_domain_apps()
@@ -311,32 +312,14 @@ def _export_or_print(frame: Any, payload: dict[str, Any], fmt: Format, output: P
             Path(tmp).unlink(missing_ok=True)
             raise
         return
-    if fmt is Format.json:
-        _write_output(json.dumps(payload, indent=1, default=str), output)
-    elif fmt is Format.csv:
-        _write_output(frame.to_csv(index=False), output)
-    else:
-        from rich.table import Table
-
-        table = Table(
-            title=payload.get("title"), caption=payload.get("caption"), caption_justify="left"
-        )
-        for col in frame.columns:
-            table.add_column(
-                str(col), justify="left" if col in ("code", "name", "assumption") else "right"
-            )
-        for rec in frame.to_dict(orient="records"):
-            table.add_row(
-                *[
-                    _cell(v)
-                    if not isinstance(v, float)
-                    else f"{v:.3g}"
-                    if abs(v) < 1
-                    else f"{v:.1f}"
-                    for v in rec.values()
-                ]
-            )
-        print_table(table, output)
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=str(payload.get("title", "")),
+        caption=str(payload.get("caption", "")),
+    )
 
 
 @index_app.command("import-coinr")

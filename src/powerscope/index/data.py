@@ -15,13 +15,22 @@ def index_data(
 ) -> tuple[Matrix, dict[str, tuple[str, bool]]]:
     """The spec's indicator data (units x indicators) and each unit's name and aggregate flag.
 
-    The spec's ``table`` is a long table with columns ``code, indicator, value``; a unit or
-    indicator pair given twice is an error.
+    The spec's ``table`` is a long table with columns ``code, indicator, value``; or the spec's
+    ``derive: package.module:function`` names a function of the store returning such a table
+    (a derived index such as the open military index). A unit and indicator pair given twice is
+    an error.
     """
-    if not spec.table:
-        raise SpecError(f"index {spec.id!r} names no data table", fix="add 'table:' to the spec")
     store = store or open_store()
-    long = store.columns(spec.table, ["code", "indicator", "value"])
+    derive = spec.extra.get("derive")
+    if derive:
+        long = _derived(str(derive), store, spec)
+    elif spec.table:
+        long = store.columns(spec.table, ["code", "indicator", "value"])
+    else:
+        raise SpecError(
+            f"index {spec.id!r} names no data table",
+            fix="add 'table:' (a store table) or 'derive: module:function' to the spec",
+        )
     codes = np.asarray(long["code"]).astype(str)
     indicators = np.asarray(long["indicator"]).astype(str)
     units, row = np.unique(codes, return_inverse=True)
@@ -45,3 +54,24 @@ def index_data(
         )
     }
     return Matrix(units.tolist(), names.tolist(), values), info
+
+
+def _derived(target: str, store: Store, spec: IndexSpec) -> dict[str, np.ndarray]:
+    """Call a ``module:function`` that derives an index's long table from the store."""
+    import importlib
+
+    module_name, _, function = target.partition(":")
+    if not module_name.startswith("powerscope.") or not function:
+        raise SpecError(
+            f"cannot derive data from {target!r}",
+            where=f"index {spec.id}",
+            fix="name a powerscope function as 'powerscope.module:function'",
+        )
+    try:
+        fn = getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError) as exc:
+        raise SpecError(
+            f"cannot derive data from {target!r}: {exc}", where=f"index {spec.id}"
+        ) from None
+    long = fn(store)
+    return {col: long[col].to_numpy() for col in ("code", "indicator", "value")}

@@ -141,13 +141,17 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
 def default_assumptions(spec: IndexSpec) -> dict[str, Any]:
     """The documented default uncertainty specification of an index (see docs/robustness.md).
 
-    The CETI's: sector and pillar weights +/-25%, arithmetic vs geometric aggregation (the
+    A spec may declare its own under ``uncertainty:`` (the open military index does). The CETI's:
+    sector and pillar weights +/-25%, arithmetic vs geometric aggregation (the
     geometric mean taken on pillar scores mapped from [0, 1] to [1, 100], so that a pillar
     score of 0 does not zero a whole sector). Other indices: weights +/-25% at every level
     above the indicators' parents and arithmetic vs geometric aggregation.
     """
     from powerscope.index.uncertainty import CETI_DEFAULT, levels
 
+    declared = spec.extra.get("uncertainty")
+    if isinstance(declared, Mapping):
+        return dict(declared)
     if spec.id == "ceti":
         return CETI_DEFAULT
     top = max(levels(spec).values())

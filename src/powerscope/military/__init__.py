@@ -1,0 +1,1 @@
+"""Military strength: Global Firepower explained, SIPRI spending, COW capabilities, an open index."""

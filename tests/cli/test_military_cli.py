@@ -1,0 +1,76 @@
+"""The military commands: documented JSON fields, Korea's ranks, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from powerscope.cli.main import app
+
+runner = CliRunner()
+
+
+def test_rank_json_rows() -> None:
+    for measure, expected in (("gfp", 5), ("milex", 11), ("open", 5)):
+        result = runner.invoke(
+            app, ["military", "rank", "--measure", measure, "--format", "json", "--top", "0"]
+        )
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.output)
+        assert set(payload["rows"][0]) == {"code", "name", "value", "rank"}
+        kor = next(r for r in payload["rows"] if r["code"] == "KOR")
+        assert kor["rank"] == expected, measure
+        assert payload["source"]
+
+
+def test_rank_with_year() -> None:
+    result = runner.invoke(
+        app, ["military", "rank", "--measure", "cinc", "--year", "1990", "--format", "json"]
+    )
+    assert result.exit_code == 0 and json.loads(result.output)["year"] == 1990
+
+
+def test_compare_and_movers_csv() -> None:
+    result = runner.invoke(app, ["military", "compare", "--format", "csv"])
+    assert result.exit_code == 0
+    assert (
+        result.output.splitlines()[0]
+        == "code,name,gfp_rank,milex_rank,cinc_rank,open_rank,open_minus_gfp"
+    )
+    moved = runner.invoke(app, ["military", "compare", "--movers", "--top", "5", "--format", "csv"])
+    assert moved.exit_code == 0 and moved.output.splitlines()[0].endswith(",why")
+
+
+def test_profile_json() -> None:
+    result = runner.invoke(app, ["military", "profile", "Korea, South", "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["measures"]["gfp"]["value"] == 0.1642
+
+
+def test_unknown_measure_exit_2() -> None:
+    proc = subprocess.run([sys.executable, "-m", "powerscope.cli.main", "military", "rank", "--measure", "tanks"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 2 and "unknown measure 'tanks'" in proc.stderr
+
+
+def test_explain_gfp_json() -> None:
+    result = runner.invoke(app, ["military", "explain-gfp", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["metrics"]["spearman_oof"] > 0.95
+    assert payload["dropped_factors"] == ["total_naval_fleet_tonnage_mt"]
+    assert len(payload["coefficients"]) == 15
+
+
+def test_explain_gfp_for_korea_with_imputation_flagged() -> None:
+    result = runner.invoke(
+        app,
+        ["military", "explain-gfp", "--country", "KOR", "--impute", "median", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["imputed_cells"] == 94 and payload["country"] == "KOR"
+    assert payload["explanation"][0]["factor"] == "submarines"
