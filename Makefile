@@ -31,6 +31,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_ceti.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_arms.py
+	$(BIN)/python benchmarks/bench_agreement.py
 
 # Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
 snapshot: $(BIN)/.installed

@@ -9,6 +9,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from powerscope.errors import WeightsError
+
 
 class Format(StrEnum):
     table = "table"
@@ -112,3 +114,29 @@ def emit(
     for rec in frame.to_dict(orient="records"):
         table.add_row(*[number(v) for v in rec.values()])
     print_table(table, output)
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """Parse ``'Semiconductors=0.2,AI=0.2'`` into ``{node: weight}``."""
+    if not text:
+        return {}
+    weights: dict[str, float] = {}
+    for piece in text.split(","):
+        if not piece.strip():
+            continue
+        if "=" not in piece:
+            raise WeightsError(
+                f"cannot read weight {piece.strip()!r}",
+                where="--weights",
+                fix="write NODE=WEIGHT pairs separated by commas, e.g. 'AI=0.3,Space=0.1'",
+            )
+        key, _, value = piece.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            raise WeightsError(
+                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
+                where="--weights",
+                fix="give a number between 0 and 1",
+            ) from None
+    return weights

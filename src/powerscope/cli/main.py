@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from powerscope.cli.common import Format, emit, print_table
+from powerscope.cli.common import Format, emit, parse_weights, print_table
 from powerscope.cli.common import cell as _cell
 from powerscope.cli.common import console as _console
 from powerscope.cli.common import write_output as _write_output
@@ -35,39 +35,14 @@ app.add_typer(data_app, name="data")
 
 
 def _add_domain_apps() -> None:
-    from powerscope.cli import arms, military
+    from powerscope.cli import align, arms, military
 
+    app.add_typer(align.app, name="align")
     app.add_typer(arms.app, name="arms")
     app.add_typer(military.app, name="military")
 
 
 _add_domain_apps()
-
-
-def parse_weights(text: str | None) -> dict[str, float]:
-    """Parse ``'Semiconductors=0.2,AI=0.2'`` into ``{node: weight}``."""
-    if not text:
-        return {}
-    weights: dict[str, float] = {}
-    for piece in text.split(","):
-        if not piece.strip():
-            continue
-        if "=" not in piece:
-            raise WeightsError(
-                f"cannot read weight {piece.strip()!r}",
-                where="--weights",
-                fix="write NODE=WEIGHT pairs separated by commas, e.g. 'AI=0.3,Space=0.1'",
-            )
-        key, _, value = piece.partition("=")
-        try:
-            weights[key.strip()] = float(value)
-        except ValueError:
-            raise WeightsError(
-                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
-                where="--weights",
-                fix="give a number between 0 and 1",
-            ) from None
-    return weights
 
 
 def read_weights_file(path: Path) -> dict[str, float]:

@@ -1,0 +1,1 @@
+"""Alignment between countries: UN votes, ideal points, alliances, institutions, like-minded partners."""

@@ -1,0 +1,172 @@
+"""Alignment figures as the shells ask for them: data from the store, cited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from powerscope.data.store import Store, open_store
+
+SOURCE_VOTES = (
+    "UN General Assembly voting data, Erik Voeten, Anton Strezhnev and Michael Bailey, Harvard "
+    "Dataverse, hdl:1902.1/12379"
+)
+
+
+def like_minded(
+    focal: str,
+    *,
+    weights: Mapping[str, float] | None = None,
+    renormalise: bool = False,
+    runs: int = 0,
+    seed: int = 1,
+    un_years: tuple[int, int] | None = None,
+    institutions: Path | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """Rank every country by like-mindedness with ``focal``, with each component's evidence.
+
+    With ``runs`` > 0 a rank-uncertainty analysis (the index's declared assumptions) adds each
+    partner's median rank and 5th-95th percentile interval.
+    """
+    from powerscope.alignment.partners import partner_data
+    from powerscope.countries import members, name_of
+    from powerscope.index import compute, load_spec
+    from powerscope.index.service import default_assumptions
+    from powerscope.index.uncertainty import parse_uncertainty, simple_builder, uncertainty
+
+    store = store or open_store()
+    spec = load_spec("partners")
+    data = partner_data(focal, store, un_years=un_years, institutions=institutions)
+    names = {c: (name_of(c), False) for c in data.matrix.units}
+    result = compute(spec, data.matrix, weights=weights, renormalise=renormalise, units=names)
+    named = members("LMC")
+    evidence = data.evidence.set_index("code")
+    rows = []
+    for rec in result.rows():
+        code = rec["code"]
+        ev = evidence.loc[code]
+        rows.append(
+            {
+                "rank": rec["rank"],
+                "code": code,
+                "name": rec["name"],
+                "score": rec["score"],
+                "named_like_minded": code in named,
+                "components": {c: _num(result.score(code, c)) for c in result.children_of()},
+                "evidence": {k: _num(v) if not isinstance(v, str) else v for k, v in ev.items()},
+            }
+        )
+    out: dict[str, Any] = {
+        "focal": focal,
+        "name": name_of(focal),
+        "weights": result.method["weights"],
+        "years": data.years,
+        "source": f"Source: {spec.citation}",
+        "partners": rows,
+    }
+    if runs:
+        uspec = parse_uncertainty(default_assumptions(spec), spec)
+        ua = uncertainty(
+            spec, uspec, simple_builder(spec, data.matrix), runs=runs, seed=seed, units=names
+        )
+        summary = ua.summary().set_index("code")
+        for row in rows:
+            s = summary.loc[row["code"]]
+            row.update(
+                median_rank=float(s["median_rank"]),
+                q05_rank=float(s["q05_rank"]),
+                q95_rank=float(s["q95_rank"]),
+            )
+        out["uncertainty"] = {"runs": runs, "seed": seed, "failed_runs": len(ua.failed)}
+    return out
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value
+
+
+def named_partner_ranks(report: Mapping[str, Any]) -> pd.DataFrame:
+    """Where the debate's named like-minded countries rank, with their components."""
+    rows = [
+        {
+            "rank": p["rank"],
+            "code": p["code"],
+            "name": p["name"],
+            "score": p["score"],
+            **p["components"],
+        }
+        for p in report["partners"]
+        if p["named_like_minded"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def fit_cached(start: int, end: int, store: Store | None = None) -> Any:
+    """Ideal points for ``start``-``end``, fitted once and kept in ``$POWERSCOPE_HOME/cache``
+    (keyed by the years, the fit's version and the sha256 of the UN votes data)."""
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+
+    from powerscope import __version__
+    from powerscope.alignment.agreement import load
+    from powerscope.alignment.idealpoints import fit_idealpoints
+    from powerscope.data.store import home
+
+    store = store or open_store()
+    record = store.dataset("unvotes") or {}
+    digest = hashlib.sha256(
+        repr((start, end, __version__, sorted((record.get("sha256") or {}).items()))).encode()
+    ).hexdigest()[:16]
+    cache = home() / "cache" / f"idealpoints-{start}-{end}-{digest}.pickle"
+    if cache.is_file():
+        with cache.open("rb") as handle:
+            return pickle.load(handle)
+    data = load(store)
+    fitted = fit_idealpoints(data.votes, data.calls, start=start, end=end)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".idealpoints.")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(fitted, handle)
+    os.replace(tmp, cache)
+    return fitted
+
+
+def idealpoints(
+    start: int, end: int, *, country: str | None = None, store: Store | None = None
+) -> pd.DataFrame:
+    """Ideal points by country and year (``code, year, idealpoint, lower, upper, n_votes``)."""
+    fitted = fit_cached(start, end, store)
+    frame = fitted.frame
+    if country:
+        code = fitted._code(country)
+        frame = frame[frame["code"] == code]
+    columns = [
+        c for c in ("code", "year", "idealpoint", "lower", "upper", "n_votes") if c in frame.columns
+    ]
+    return frame[columns].reset_index(drop=True)
+
+
+def distances(
+    country: str, others: list[str], start: int, end: int, *, store: Store | None = None
+) -> pd.DataFrame:
+    """Year-by-year ideal-point distance from ``country`` to each of ``others``, with intervals."""
+    fitted = fit_cached(start, end, store)
+    frames = []
+    for other in others:
+        part = fitted.distance(country, other)
+        part.insert(0, "other", fitted._code(other))
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,162 @@
+"""``powerscope align``: UN vote agreement, ideal points, distances and like-minded partners."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from powerscope.cli.common import Format, emit, json_default, parse_weights, records
+
+app = typer.Typer(help="Alignment: UN votes, ideal points, alliances, institutions, partners.")
+
+Fmt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+Output = Annotated[Path | None, typer.Option(help="Write to this file.")]
+
+
+def _years(start: int | None, end: int | None) -> tuple[int, int] | None:
+    if start is None and end is None:
+        return None
+    from powerscope.errors import SpecError
+
+    if start is None or end is None or end < start:
+        raise SpecError(
+            "give both --from and --to, with --from <= --to", fix="e.g. --from 1991 --to 2019"
+        )
+    return start, end
+
+
+@app.command("agreement")
+def align_agreement(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    year: Annotated[int | None, typer.Option(help="One year of UN votes.")] = None,
+    start: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    issue: Annotated[
+        str | None, typer.Option(help="Issue category: me, nu, di, hr, co, ec.")
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many partners (0 = all).")] = 0,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """A country's UN General Assembly vote agreement with every other country."""
+    from powerscope.alignment.agreement import agreement_with, load
+    from powerscope.alignment.service import SOURCE_VOTES
+    from powerscope.countries import name_of, resolve
+
+    code = resolve(country, where="country argument")
+    data = load()
+    frame = agreement_with(
+        code, data.votes, data.calls, data.issues, year=year, years=_years(start, end), issue=issue
+    )
+    frame = frame.head(top) if top else frame
+    frame.insert(1, "name", [name_of(c) for c in frame["partner"]])
+    payload = {"code": code, "selection": frame.attrs.get("selection"), "roll_calls": frame.attrs.get("roll_calls"),
+               "source": SOURCE_VOTES, "partners": records(frame)}  # fmt: skip
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=f"UN vote agreement of {code}: {payload['selection']}",
+        caption=SOURCE_VOTES,
+    )
+
+
+@app.command("idealpoints")
+def align_idealpoints(
+    start: Annotated[int, typer.Option("--from", help="First year.")] = 1946,
+    end: Annotated[int, typer.Option("--to", help="Last year.")] = 2019,
+    country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
+    fmt: Fmt = Format.csv,
+    output: Output = None,
+) -> None:
+    """Dynamic ideal points from UN votes (the US pole positive), with 90% intervals."""
+    from powerscope.alignment.service import SOURCE_VOTES, idealpoints
+
+    frame = idealpoints(start, end, country=country)
+    payload = {"from": start, "to": end, "source": SOURCE_VOTES, "rows": records(frame)}
+    emit(frame, payload, fmt, output, title=f"UN ideal points {start}-{end}", caption=SOURCE_VOTES)
+
+
+@app.command("distance")
+def align_distance(
+    country: Annotated[str, typer.Argument(help="First country, e.g. KOR.")],
+    others: Annotated[
+        list[str], typer.Argument(help="One or more other countries, e.g. USA JPN CHN.")
+    ],
+    start: Annotated[int, typer.Option("--from", help="First year.")] = 1991,
+    end: Annotated[int, typer.Option("--to", help="Last year.")] = 2019,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Distance between countries' UN ideal points, year by year, with intervals."""
+    from powerscope.alignment.service import SOURCE_VOTES, distances
+
+    frame = distances(country, others, start, end)
+    payload = {"from": start, "to": end, "source": SOURCE_VOTES, "rows": records(frame)}
+    emit(
+        frame,
+        payload,
+        fmt,
+        output,
+        title=f"Ideal-point distance from {country}",
+        caption=SOURCE_VOTES,
+    )
+
+
+@app.command("partners")
+def align_partners(
+    country: Annotated[str, typer.Argument(help="The focal country, e.g. KOR.")],
+    weights: Annotated[
+        str | None, typer.Option(help="Component weights, e.g. 'un_votes=0.5,...'.")
+    ] = None,
+    renormalise: Annotated[
+        bool, typer.Option(help="Rescale weights that do not sum to 1.")
+    ] = False,
+    runs: Annotated[
+        int, typer.Option(help="Uncertainty runs for rank intervals (0 = none).")
+    ] = 1000,
+    institutions: Annotated[Path | None, typer.Option(help="Your own institutions YAML.")] = None,
+    top: Annotated[int, typer.Option(help="How many partners (0 = all).")] = 30,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Rank every country by like-mindedness with a focal country, with the evidence."""
+    import pandas as pd
+
+    from powerscope.alignment.service import like_minded
+    from powerscope.countries import resolve
+
+    code = resolve(country, where="country argument")
+    report = like_minded(code, weights=parse_weights(weights), renormalise=renormalise, runs=runs,
+                         institutions=institutions)  # fmt: skip
+    partners = report["partners"][:top] if top else report["partners"]
+    if fmt is Format.json:
+        from powerscope.cli.common import write_output
+
+        write_output(
+            json.dumps({**report, "partners": partners}, indent=1, default=json_default), output
+        )
+        return
+    rows = []
+    for p in partners:
+        row = {"rank": p["rank"], "code": p["code"], "name": ("* " if p["named_like_minded"] else "") + p["name"],
+               "score": p["score"]}  # fmt: skip
+        if "median_rank" in p:
+            row["interval"] = f"{p['q05_rank']:.0f}-{p['q95_rank']:.0f}"
+        row.update({k: v for k, v in p["components"].items()})
+        row["institutions"] = p["evidence"]["institutions"]
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    caption = "* named like-minded (US, Japan, Australia, New Zealand, EU). " + report["source"]
+    emit(
+        frame,
+        report,
+        fmt,
+        output,
+        title=f"Like-minded partners of {report['name']}",
+        caption=caption,
+    )

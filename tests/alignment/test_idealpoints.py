@@ -1,0 +1,304 @@
+"""Dynamic ideal points from UN votes: simulated recovery, known cases, stability, bad input."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from powerscope.alignment import idealpoints as ip
+from powerscope.alignment.idealpoints import IdealPoints, agreement_with, fit_idealpoints
+from powerscope.errors import DataFormatError, SpecError
+
+WEST = ["GBR", "FRA", "DEU", "NLD", "ISR"]
+FAR = ["RUS", "CUB", "PRK", "IRN", "SYR"]
+
+
+def simulate(
+    n_countries: int = 60, n_years: int = 10, per_year: int = 30, tau: float = 0.2, seed: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Votes drawn from the model itself: random-walk positions, ordered-probit roll calls
+    (yes < abstain < no). The country with the highest mean position is called USA."""
+    rng = np.random.default_rng(seed)
+    theta = np.empty((n_countries, n_years))
+    theta[:, 0] = rng.normal(size=n_countries)
+    for t in range(1, n_years):
+        theta[:, t] = theta[:, t - 1] + rng.normal(scale=tau, size=n_countries)
+    codes = [f"C{i:02d}" for i in range(n_countries)]
+    codes[int(np.argmax(theta.mean(axis=1)))] = "USA"
+    rows: list[tuple[int, str, int]] = []
+    calls: list[tuple[int, int]] = []
+    rcid = 0
+    for t in range(n_years):
+        for _ in range(per_year):
+            rcid += 1
+            beta, alpha, gap = rng.normal(scale=1.5), rng.normal(), rng.uniform(0.3, 1.0)
+            ystar = alpha + beta * theta[:, t] + rng.normal(size=n_countries)
+            vote = np.where(ystar < 0, 1, np.where(ystar < gap, 2, 3))
+            calls.append((rcid, t + 1))
+            rows.extend((rcid, codes[i], int(vote[i])) for i in range(n_countries))
+    truth = pd.DataFrame(
+        {
+            "code": np.repeat(codes, n_years),
+            "session": np.tile(np.arange(1, n_years + 1), n_countries),
+            "true": theta.ravel(),
+        }
+    )
+    return (
+        pd.DataFrame(rows, columns=["rcid", "code", "vote"]),
+        pd.DataFrame(calls, columns=["rcid", "session"]),
+        truth,
+    )
+
+
+@pytest.fixture(scope="module")
+def simulated() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return simulate()
+
+
+@pytest.fixture(scope="module")
+def un() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from powerscope.data.store import SnapshotStore
+
+    store = SnapshotStore()
+    return store.table("un_votes"), store.table("un_roll_calls")
+
+
+@pytest.fixture(scope="module")
+def recent(un: tuple[pd.DataFrame, pd.DataFrame]) -> tuple[IdealPoints, float]:
+    """All sessions 2000-2019 (55 country-sessions short of 4,000), timed."""
+    votes, calls = un
+    t0 = time.perf_counter()
+    fit = fit_idealpoints(votes, calls, start=2000, end=2019)
+    return fit, time.perf_counter() - t0
+
+
+# ---- numerics ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(-np.inf, -1.3), (-np.inf, 4.0), (-np.inf, -30.0), (0.7, np.inf), (-6.0, np.inf),
+     (35.0, np.inf), (-0.4, 0.9), (2.0, 2.5), (-9.0, -8.2), (12.0, 12.001), (-1e-3, 1e-3)],
+)  # fmt: skip
+def test_truncated_normal_moments_match_scipy_even_in_the_tails(a: float, b: float) -> None:
+    dist = stats.truncnorm(a, b)
+    mean, var = float(dist.mean()), float(dist.var())
+    logp = float(np.log(stats.norm.cdf(b) - stats.norm.cdf(a))) if max(a, -b) < 8 else None
+    if np.isinf(a):
+        score, info = np.empty(1), np.empty(1)
+        got_log = ip._one_sided(np.array([-b]), score, info, -1.0, True)
+    elif np.isinf(b):
+        score, info = np.empty(1), np.empty(1)
+        got_log = ip._one_sided(np.array([a]), score, info, 1.0, True)
+    else:
+        score, info, got_log, _ = ip._between(np.array([a]), np.array([b]))
+    assert score[0] == pytest.approx(mean, rel=1e-7, abs=1e-9)
+    assert info[0] == pytest.approx(1.0 - var, rel=1e-5, abs=1e-8)
+    assert got_log is not None and np.isfinite(got_log[0])
+    if logp is not None:
+        assert got_log[0] == pytest.approx(logp, rel=1e-8, abs=1e-12)
+
+
+def test_diagonal_of_a_tridiagonal_inverse() -> None:
+    rng = np.random.default_rng(0)
+    n = 12
+    off = -rng.uniform(0.5, 2.0, n - 1)
+    off[4] = 0.0  # two independent chains
+    diag = np.abs(np.r_[off, 0.0]) + np.abs(np.r_[0.0, off]) + rng.uniform(0.1, 1.0, n)
+    dense = np.diag(diag) + np.diag(off, 1) + np.diag(off, -1)
+    assert ip._tridiag_inverse_diag(diag, off) == pytest.approx(np.diag(np.linalg.inv(dense)))
+
+
+# ---- simulated recovery ------------------------------------------------------------------
+
+
+def test_recovers_simulated_positions(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, truth = simulated
+    fit = fit_idealpoints(votes, calls, tau=0.2)
+    assert fit.converged
+    merged = fit.frame.merge(truth, on=["code", "session"])
+    assert len(merged) == 600
+    corr = np.corrcoef(merged["idealpoint"], merged["true"])[0, 1]
+    assert corr > 0.95  # 0.976; oriented by "USA", no sign flip needed
+    # year-to-year moves are recovered too, if less well (30 roll calls a year)
+    moves = merged.sort_values(["code", "session"]).groupby("code")[["idealpoint", "true"]].diff()
+    assert moves.dropna().corr().iloc[0, 1] > 0.5
+    # a wrong tau (4 times too small) still recovers the positions
+    smooth = fit_idealpoints(votes, calls, tau=0.05).frame.merge(truth, on=["code", "session"])
+    assert np.corrcoef(smooth["idealpoint"], smooth["true"])[0, 1] > 0.95
+
+
+def test_log_posterior_never_falls(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    fit = fit_idealpoints(votes, calls)
+    trace = np.array(fit.logpost)
+    assert np.all(np.diff(trace) >= -1e-6 * np.abs(trace[1:]))
+    assert fit.iterations == len(fit.loglik) == len(fit.changes)
+    assert fit.changes[-1] < fit.settings["tol"]
+
+
+def test_bootstrap_is_reproducible_and_seeds_agree(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    kw = {"interval": "bootstrap", "boot_iter": 3}
+    a = fit_idealpoints(votes, calls, seed=1, n_boot=60, **kw).frame
+    b = fit_idealpoints(votes, calls, seed=2, n_boot=60, **kw).frame
+    once = fit_idealpoints(votes, calls, seed=3, n_boot=4, **kw).frame
+    again = fit_idealpoints(votes, calls, seed=3, n_boot=4, **kw).frame
+    pd.testing.assert_frame_equal(once, again)
+    # same point estimate; intervals close between seeds (60 replicates each)
+    assert np.array_equal(a["idealpoint"], b["idealpoint"])
+    width_a, width_b = a["upper"] - a["lower"], b["upper"] - b["lower"]
+    assert np.median(np.abs(width_a - width_b) / width_a) < 0.2
+    assert np.median(np.abs(a["lower"] - b["lower"])) < 0.05
+    assert np.median(np.abs(a["upper"] - b["upper"])) < 0.05
+    assert ((a["lower"] <= a["idealpoint"]) & (a["idealpoint"] <= a["upper"])).all()
+
+
+# ---- the UN data: known cases ------------------------------------------------------------
+
+
+def test_subset_fit_is_fast_and_converges(recent) -> None:  # type: ignore[no-untyped-def]
+    fit, seconds = recent
+    assert fit.converged
+    assert seconds < 30  # about 3 s on an idle 2-core machine
+    assert fit.frame["year"].between(2000, 2019).all()
+    assert fit.frame["idealpoint"].mean() == pytest.approx(0.0, abs=1e-9)
+    assert fit.frame["idealpoint"].std(ddof=0) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_west_and_israel_near_the_us_pole_adversaries_far(recent) -> None:  # type: ignore[no-untyped-def]
+    fit, _ = recent
+    f = fit.frame[fit.frame["year"] >= 2010]
+    mean = f.groupby("code")["idealpoint"].mean()
+    world_median = mean.median()
+    assert mean["USA"] == mean.max()
+    assert (mean[WEST] > 1.0).all()
+    assert (mean[WEST] > mean.quantile(0.85)).all()
+    # every adversary below every Western country, by a wide margin
+    assert mean[FAR].max() < mean[WEST].min() - 1.0
+    # Cuba, North Korea, Iran and Syria below the world median; all farther from the US
+    assert (mean[["CUB", "PRK", "IRN", "SYR"]] < world_median).all()
+    dist = (mean["USA"] - mean).abs()
+    assert dist[FAR].min() > dist[WEST].max() + 1.0
+
+
+def test_correlates_with_agreement_with_the_us(recent, un) -> None:  # type: ignore[no-untyped-def]
+    fit, _ = recent
+    votes, calls = un
+    agree = agreement_with(votes, calls, "USA")
+    merged = fit.frame.merge(agree, on=["code", "session"])
+    merged = merged[merged["code"] != "USA"]
+    pooled = np.corrcoef(merged["idealpoint"], merged["agreement"])[0, 1]
+    within = (
+        merged.groupby("session")[["idealpoint", "agreement"]]
+        .corr()
+        .xs("idealpoint", level=1)["agreement"]
+    )
+    assert pooled > 0.7
+    assert within.min() > 0.6
+
+
+def test_same_inputs_same_estimates(un) -> None:  # type: ignore[no-untyped-def]
+    votes, calls = un
+    a = fit_idealpoints(votes, calls, start=2016, end=2019)
+    b = fit_idealpoints(votes, calls, start=2016, end=2019, seed=99)
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    pd.testing.assert_frame_equal(a.roll_calls, b.roll_calls)
+    assert a.logpost == b.logpost
+
+
+def test_country_queries_and_distances(recent) -> None:  # type: ignore[no-untyped-def]
+    fit, _ = recent
+    usa = fit.idealpoints("usa")
+    assert list(usa.columns) == ["year", "session", "idealpoint", "lower", "upper", "se", "n_votes"]
+    assert len(usa) == 20 and (usa["lower"] < usa["idealpoint"]).all()
+    assert (usa["idealpoint"] < usa["upper"]).all()
+    gbr, cub = fit.distance("USA", "GBR"), fit.distance("USA", "CUB")
+    assert list(gbr.columns) == ["year", "session", "distance", "lower", "upper"]
+    assert (gbr["distance"] < cub["distance"]).all()
+    assert ((gbr["lower"] <= gbr["distance"]) & (gbr["distance"] <= gbr["upper"])).all()
+    assert (fit.distance("GBR", "GBR")["distance"] == 0).all()
+    # a country name resolves through the country registry
+    assert fit.idealpoints("United Kingdom")["idealpoint"].equals(
+        fit.idealpoints("GBR")["idealpoint"]
+    )
+
+
+def test_roll_call_table(recent, un) -> None:  # type: ignore[no-untyped-def]
+    fit, _ = recent
+    votes, _ = un
+    rc = fit.roll_calls
+    assert {"rcid", "session", "year", "discrimination", "cut_low", "cut_high"} <= set(rc)
+    assert (rc["cut_high"] >= rc["cut_low"]).all()
+    assert rc["rcid"].is_unique and rc["year"].between(2000, 2019).all()
+    three = rc["categories"] == "yes/abstain/no"
+    assert three.mean() > 0.5
+    assert (rc.loc[three, "cut_high"] - rc.loc[three, "cut_low"] >= ip.GAP_MIN).all()
+    assert (rc.loc[~three, "cut_high"] == rc.loc[~three, "cut_low"]).all()
+    assert set(rc["categories"]) <= {"yes/abstain/no", "yes/abstain", "yes/no", "abstain/no"}
+    # positive discrimination: the US side (high positions) votes on the no side, and vice versa
+    us = votes.loc[votes["code"] == "USA", ["rcid", "vote"]]
+    sharp = rc.merge(us, on="rcid").query("abs(discrimination) > 1")
+    assert ((sharp["discrimination"] > 0) == (sharp["vote"] != 1)).mean() > 0.95
+
+
+def test_bridging_ties_identical_resolutions(un) -> None:  # type: ignore[no-untyped-def]
+    votes, calls = un
+    plain = fit_idealpoints(votes, calls, start=2010, end=2019)
+    bridged = fit_idealpoints(votes, calls, start=2010, end=2019, bridge=True)
+    assert bridged.roll_calls["item"].nunique() < plain.roll_calls["item"].nunique()
+    tied = bridged.roll_calls.groupby("item").filter(lambda g: len(g) > 1)
+    assert tied.groupby("item")["session"].nunique().eq(tied.groupby("item").size()).all()
+    assert tied.groupby("item")["discrimination"].nunique().eq(1).all()
+    corr = plain.frame["idealpoint"].corr(bridged.frame["idealpoint"])
+    assert corr > 0.97
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+
+def test_votes_outside_1_2_3_are_a_data_format_error(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    bad = votes.copy()
+    bad.loc[5, "vote"] = 8
+    with pytest.raises(DataFormatError, match=r"outside 1 \(yes\), 2 \(abstain\), 3 \(no\)"):
+        fit_idealpoints(bad, calls)
+    bad.loc[5, "vote"] = None
+    with pytest.raises(DataFormatError, match="row 5"):
+        fit_idealpoints(bad, calls)
+
+
+def test_missing_columns_and_unknown_roll_calls(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    with pytest.raises(DataFormatError, match="lacks column"):
+        fit_idealpoints(votes.drop(columns="vote"), calls)
+    with pytest.raises(DataFormatError, match="missing from calls"):
+        fit_idealpoints(votes, calls[calls["rcid"] > 10])
+
+
+def test_year_range_without_votes_is_a_spec_error(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    with pytest.raises(SpecError, match="no votes in the year range 2030"):
+        fit_idealpoints(votes, calls, start=2030)
+    with pytest.raises(SpecError, match="ends before it starts"):
+        fit_idealpoints(votes, calls, start=1950, end=1949)
+
+
+def test_bad_settings_are_spec_errors(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    for kw in ({"tau": 0}, {"interval": "mcmc"}, {"level": 1.5}, {"item_sd": -1}):
+        with pytest.raises(SpecError):
+            fit_idealpoints(votes, calls, **kw)  # type: ignore[arg-type]
+
+
+def test_unknown_country_names_the_close_ones(simulated) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    fit = fit_idealpoints(votes, calls, max_iter=3)
+    with pytest.raises(SpecError, match=r"'UAS'.*closest: USA"):
+        fit.idealpoints("UAS")
+    with pytest.raises(SpecError, match=r"'C1'.*closest: C\d\d"):
+        fit.distance("USA", "C1")
