@@ -114,7 +114,7 @@ def named_partner_ranks(report: Mapping[str, Any]) -> pd.DataFrame:
 
 def fit_cached(start: int, end: int, store: Store | None = None) -> Any:
     """Ideal points for ``start``-``end``, fitted once and kept in ``$POWERSCOPE_HOME/cache``
-    (keyed by the years, the fit's version and the sha256 of the UN votes data)."""
+    (keyed by the years, the estimator's source code and the sha256 of the UN votes data)."""
     import hashlib
     import os
     import pickle
@@ -127,9 +127,11 @@ def fit_cached(start: int, end: int, store: Store | None = None) -> Any:
 
     store = store or open_store()
     record = store.dataset("unvotes") or {}
-    digest = hashlib.sha256(
-        repr((start, end, __version__, sorted((record.get("sha256") or {}).items()))).encode()
-    ).hexdigest()[:16]
+    from powerscope.alignment import idealpoints as model
+
+    code_digest = hashlib.sha256(Path(model.__file__).read_bytes()).hexdigest()
+    key = (start, end, __version__, code_digest, sorted((record.get("sha256") or {}).items()))
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
     cache = home() / "cache" / f"idealpoints-{start}-{end}-{digest}.pickle"
     if cache.is_file():
         with cache.open("rb") as handle:
