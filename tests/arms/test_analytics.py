@@ -110,3 +110,14 @@ def test_by_must_be_supplier_or_recipient(arms) -> None:  # type: ignore[no-unty
     deliveries, _, _ = arms
     with pytest.raises(SpecError, match="supplier or recipient"):
         shares(deliveries, (2017, 2021), by="buyer")
+
+
+def test_exports_by_country_group(arms) -> None:  # type: ignore[no-untyped-def]
+    from powerscope.arms.analytics import by_group
+
+    deliveries, _, _ = arms
+    table = by_group(deliveries, "KOR", (2020, 2024)).set_index("group")
+    poland = clients(deliveries, "KOR", (2020, 2024)).set_index("code").loc["POL", "share"]
+    assert table.loc["NATO", "share"] >= poland  # Poland is a NATO member
+    assert table.loc["ASEAN", "share"] > 10  # the Philippines, Indonesia, Thailand...
+    assert set(table.index) == {"G7", "NATO", "EU", "OECD", "ASEAN", "QUAD", "LMC"}

@@ -205,6 +205,32 @@ def by_region(
     return _breakdown(mine["tiv"].groupby(regions.to_numpy()).sum(), "region")
 
 
+def by_group(
+    deliveries: pd.DataFrame,
+    party: str,
+    period: Period,
+    *,
+    by: str = "supplier",
+    groups: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """A supplier's exports to (or a recipient's imports from) each country group: ``group,
+    tiv, share`` (% of the party's total; groups overlap, so shares do not add up to 100)."""
+    from powerscope.countries import GROUPS, members
+
+    column = _column(by)
+    other = "recipient_code" if by == "supplier" else "supplier_code"
+    window = _within(deliveries, period)
+    mine = window[window[column] == party]
+    total = float(mine["tiv"].sum())
+    rows = []
+    for name in groups or GROUPS:
+        tiv = float(mine.loc[mine[other].isin(members(name)), "tiv"].sum())
+        rows.append(
+            {"group": name, "tiv": tiv, "share": tiv / total * 100 if total > 0 else np.nan}
+        )
+    return pd.DataFrame(rows).sort_values("tiv", ascending=False).reset_index(drop=True)
+
+
 def pending(register: pd.DataFrame, supplier: str, *, as_of: int | None = None) -> pd.DataFrame:
     """Ordered but not (fully) delivered: the undelivered units and TIV of a supplier's deals.
 

@@ -53,6 +53,7 @@ def profile(data: ArmsData, code: str, period: str = "2020-2024") -> dict[str, A
     concentration), weapon categories and regions in ``period``, and its pending orders."""
     from powerscope.arms.analytics import (
         by_category,
+        by_group,
         by_region,
         clients,
         concentration,
@@ -88,6 +89,7 @@ def profile(data: ArmsData, code: str, period: str = "2020-2024") -> dict[str, A
             orient="records"
         ),
         "regions": by_region(data.deliveries, code, span).to_dict(orient="records"),
+        "groups": by_group(data.deliveries, code, span).to_dict(orient="records"),
         "pending": [
             {
                 "recipient": name_of(r.recipient_code),

@@ -148,7 +148,7 @@ def arms_profile(
         trend.add_row(row["period"], cell(row["tiv"]), f"{row['share']:.2f}", str(row["rank"]))
     out.print(trend)
     for key, label in (("clients", "Clients"), ("categories", "Weapon categories"),
-                       ("regions", "Regions")):  # fmt: skip
+                       ("regions", "Regions"), ("groups", "Country groups (overlapping)")):  # fmt: skip
         table = Table(title=f"{label}, {report['period']}")
         rows = report[key]
         if not rows:
@@ -156,7 +156,7 @@ def arms_profile(
         for col in rows[0]:
             table.add_column(
                 str(col),
-                justify="left" if col in ("code", "name", "category", "region") else "right",
+                justify="left" if col in ("code", "name", "category", "region", "group") else "right",
             )
         for row in rows[:10]:
             table.add_row(*[cell(v) for v in row.values()])
