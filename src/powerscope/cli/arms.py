@@ -156,7 +156,9 @@ def arms_profile(
         for col in rows[0]:
             table.add_column(
                 str(col),
-                justify="left" if col in ("code", "name", "category", "region", "group") else "right",
+                justify="left"
+                if col in ("code", "name", "category", "region", "group")
+                else "right",
             )
         for row in rows[:10]:
             table.add_row(*[cell(v) for v in row.values()])

@@ -367,23 +367,32 @@ def index_analyse(
     _export_or_print(table, payload, fmt, output)
 
 
+IndexArg = Annotated[str, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")]
+AssumptionsOpt = Annotated[
+    Path | None, typer.Option(help="YAML of the assumptions to vary (default: the index's).")
+]
+ExcludeOpt = Annotated[bool, typer.Option(help="Leave aggregates out.")]
+EngineOpt = Annotated[str, typer.Option(help="local or dask.")]
+SchedulerOpt = Annotated[
+    str | None, typer.Option(help="Dask scheduler address (default: a local cluster).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+ResultFileOpt = Annotated[
+    Path | None, typer.Option(help="Write to a file (.csv, .json, .parquet, .xlsx).")
+]
+
+
 @index_app.command("uncertainty")
 def index_uncertainty(
-    index: Annotated[str, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")],
+    index: IndexArg,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 1,
-    assumptions: Annotated[
-        Path | None, typer.Option(help="YAML of the assumptions to vary (default: the index's).")
-    ] = None,
-    exclude_aggregates: Annotated[bool, typer.Option(help="Leave aggregates out.")] = False,
-    engine: Annotated[str, typer.Option(help="local or dask.")] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (default: a local cluster).")
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
-    output: Annotated[
-        Path | None, typer.Option(help="Write to a file (.csv, .json, .parquet, .xlsx).")
-    ] = None,
+    assumptions: AssumptionsOpt = None,
+    exclude_aggregates: ExcludeOpt = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: ResultFileOpt = None,
 ) -> None:
     """Rank uncertainty: nominal, median and 5th-95th percentile ranks over many builds."""
     from powerscope.index import load_spec
@@ -432,20 +441,16 @@ def index_uncertainty(
 
 @index_app.command("sensitivity")
 def index_sensitivity(
-    index: Annotated[str, typer.Argument(help="Index name (e.g. ceti) or a spec .yaml file.")],
+    index: IndexArg,
     n: Annotated[int, typer.Option(help="Base sample size (runs = n x (assumptions + 2)).")] = 256,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the intervals.")] = 500,
-    assumptions: Annotated[
-        Path | None, typer.Option(help="YAML of the assumptions to vary (default: the index's).")
-    ] = None,
-    exclude_aggregates: Annotated[bool, typer.Option(help="Leave aggregates out.")] = False,
-    engine: Annotated[str, typer.Option(help="local or dask.")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
-    output: Annotated[
-        Path | None, typer.Option(help="Write to a file (.csv, .json, .parquet, .xlsx).")
-    ] = None,
+    assumptions: AssumptionsOpt = None,
+    exclude_aggregates: ExcludeOpt = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: ResultFileOpt = None,
 ) -> None:
     """Which assumption drives the rank uncertainty: first- and total-order Sobol indices."""
     from powerscope.index import load_spec
