@@ -87,9 +87,13 @@ def test_aggregates_know_they_are_aggregates() -> None:
 
 
 def test_sipri_non_state_actors_and_organisations() -> None:
-    assert resolve("Hezbollah (Lebanon)*") == "NSA-HEZBOLLAH-LEBANON"
-    assert entity("NSA-HEZBOLLAH-LEBANON").kind == "non_state"
-    assert entity("NSA-HEZBOLLAH-LEBANON").name == "Hezbollah (Lebanon)"
+    assert resolve("Hezbollah (Lebanon)*") == "NSA-HEZBOLLAH-LBN"
+    assert entity("NSA-HEZBOLLAH-LBN").kind == "non_state"
+    assert entity("NSA-HEZBOLLAH-LBN").name == "Hezbollah (Lebanon)"
+    # one group, whatever the spelling of its country in a given edition
+    assert resolve("PKK (Turkiye)*") == resolve("PKK (Turkey)*") == "NSA-PKK-TUR"
+    assert resolve("PIJ (Israel/Palestine)*") == "NSA-PIJ-ISRAEL-PALESTINE"
+    assert resolve("Syria rebels*") == "NSA-SYRIA-REBELS"
     # a non-state actor is not mistaken for the country named in brackets
     assert resolve("Hezbollah (Lebanon)*") != "LBN"
     assert resolve("NATO**") == "ORG-NATO"

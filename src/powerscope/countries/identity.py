@@ -7,7 +7,8 @@ explicit code for everything that is not one:
 - ``aggregate``: statistical groups (World Bank ``WLD``, ``EUU``...; the CETI's ``EUROPE``);
 - ``historical``: states that no longer exist (``SUN`` Soviet Union, ``DDR``, ``YUG``, ``CSK``,
   ``YMD``, ``RVN``...), each with its successor where there is one;
-- ``non_state``: SIPRI's non-state actors (names marked ``*``), coded ``NSA-<name>``;
+- ``non_state``: SIPRI's non-state actors (names marked ``*``), coded ``NSA-<group>-<ISO3>``
+  (``NSA-<name>`` when the bracket names no single country);
 - ``organisation``: international organisations acting as a party (SIPRI's ``**``), ``ORG-...``;
 - ``territory`` and ``unknown`` for the few remaining cases.
 
@@ -266,8 +267,16 @@ class _Registry:
         return self._regex(text)
 
     def _non_state(self, text: str) -> str:
+        """SIPRI's ``Group (Country)*``: coded by the group and the country's ISO3 when the
+        bracket names one country, so that a country's renaming ("Turkey", "Turkiye") does not
+        split one group in two; otherwise by the whole name."""
         name = text.rstrip("*").strip()
         code = "NSA-" + _slug(name)
+        match = re.fullmatch(r"(.+?)\s*\(([^()/]+)\)", name)
+        if match:
+            country = self.by_name.get(_norm(match.group(2))) or self._regex(match.group(2))
+            if country and self.entities[country].kind == "country":
+                code = f"NSA-{_slug(match.group(1))}-{country}"
         if code not in self.entities:
             self.entities[code] = Entity(code, name, "non_state")
         return code
