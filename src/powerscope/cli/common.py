@@ -65,7 +65,10 @@ def print_table(table: Any, output: Path | None = None) -> None:
     write_output(recorder.export_text(), output)
 
 
-LEFT_ALIGNED = ("code", "name", "factor", "why", "assumption", "category", "region", "recipient")
+LEFT_ALIGNED = (
+    "code", "name", "factor", "why", "assumption", "category", "region", "recipient", "group",
+    "id", "verdict", "edition", "partner", "other", "institutions",
+)  # fmt: skip
 
 
 def json_default(value: Any) -> Any:

@@ -34,9 +34,32 @@ app.add_typer(index_app, name="index")
 app.add_typer(data_app, name="data")
 
 
+def claims_check(
+    file: Annotated[
+        Path | None, typer.Argument(help="A claims YAML (default: the shipped claims).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+) -> None:
+    """Check claims: confirmed, differs (with the computed value and edition) or cannot check."""
+    import pandas as pd
+
+    from powerscope.claims import check_claims, load_claims
+
+    verdicts = [v.as_record() for v in check_claims(load_claims(file))]
+    frame = pd.DataFrame(verdicts)
+    payload = {"claims": verdicts, "source": "powerscope claim checker"}
+    counts = frame["verdict"].value_counts().to_dict()
+    emit(frame[["id", "verdict", "stated", "computed", "edition"]], payload, fmt, output,
+         title="Claims checked", caption=", ".join(f"{k}: {v}" for k, v in counts.items()))  # fmt: skip
+
+
 def _add_domain_apps() -> None:
     from powerscope.cli import align, arms, military
 
+    claims_app = typer.Typer(help="Check quantitative claims against the data.")
+    claims_app.command("check")(claims_check)
+    app.add_typer(claims_app, name="claims")
     app.add_typer(align.app, name="align")
     app.add_typer(arms.app, name="arms")
     app.add_typer(military.app, name="military")

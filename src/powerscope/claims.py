@@ -1,0 +1,238 @@
+"""The claim checker: quantitative claims as data, checked against the data with their edition.
+
+A claims file (YAML) lists claims, each with the statement as made, how to compute it, and the
+stated value::
+
+    - id: gfp-5th
+      statement: South Korea is the world's 5th strongest military (Global Firepower)
+      check: {measure: gfp_rank, country: KOR}
+      stated: 5
+
+``stated`` is a number (compared within ``tolerance``, default 0) or a ``[low, high]`` range.
+A verdict is ``confirmed``, ``differs`` (with the computed value and the data edition) or
+``cannot check`` (with the reason: a measure powerscope cannot compute, or no data). Measures:
+
+- ``gfp_rank``: Global Firepower 2026 rank (``country``);
+- ``arms_share`` / ``arms_rank``: share of world arms exports (%) / rank, for ``period``
+  (``YYYY-YYYY``; a single year as ``YYYY-YYYY`` too), ``edition`` 2025 (the register, default) or
+  2022 (SIPRI's TIV tables, to 2021);
+- ``arms_change``: change in exports between ``periods`` (first, last), %;
+- ``ceti_rank``: CETI 2025 rank at ``level`` (``index`` or a sector), Europe counted;
+- ``ceti_below``: 1 when ``country`` scores below ``other`` in every sector, else 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from powerscope.errors import DataFormatError, PowerscopeError, SpecError
+
+Computed = tuple[float, str]  # value and the data edition it comes from
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    statement: str
+    verdict: str
+    stated: Any
+    computed: float | None
+    edition: str | None
+    note: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "statement": self.statement,
+            "verdict": self.verdict,
+            "stated": self.stated,
+            "computed": self.computed,
+            "edition": self.edition,
+            "note": self.note,
+        }
+
+
+class _Context:
+    """Data shared by the checks of one run, loaded once on first use."""
+
+    def __init__(self) -> None:
+        self._arms: Any = None
+        self._ceti: Any = None
+
+    def arms(self) -> Any:
+        if self._arms is None:
+            from powerscope.arms.service import load
+
+            self._arms = load()
+        return self._arms
+
+    def ceti(self) -> Any:
+        if self._ceti is None:
+            from powerscope.index import load_spec
+            from powerscope.index.service import compute_index
+
+            self._ceti = compute_index(load_spec("ceti"))
+        return self._ceti
+
+
+def _arms_deliveries(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, str]:
+    from powerscope.arms.analytics import tiv_table_deliveries
+
+    data = ctx.arms()
+    edition = str(check.get("edition", "2025"))
+    if edition == "2022":
+        return tiv_table_deliveries(data.tiv_table), "SIPRI TIV tables, 2022 edition"
+    if edition == "2025":
+        return data.deliveries, f"SIPRI trade register, edition {data.edition}"
+    raise SpecError(f"unknown SIPRI edition {edition!r}", fix="use 2025 or 2022")
+
+
+def _arms_row(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, str]:
+    from powerscope.arms.analytics import parse_period, shares
+
+    deliveries, edition = _arms_deliveries(ctx, check)
+    table = shares(deliveries, parse_period(str(check["period"])))
+    row = table[table["code"] == check["country"]]
+    if row.empty:
+        raise SpecError(f"{check['country']} exported no arms in {check['period']}")
+    return row.iloc[0], edition
+
+
+def _gfp_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    from powerscope.military.measures import rank
+
+    ranking = rank("gfp")
+    row = ranking.table[ranking.table["code"] == check["country"]]
+    if row.empty:
+        raise SpecError(f"Global Firepower does not rank {check['country']}")
+    return float(row["rank"].iloc[0]), "Global Firepower 2026"
+
+
+def _arms_share(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    row, edition = _arms_row(ctx, check)
+    return round(float(row["share"]), 2), edition
+
+
+def _arms_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    row, edition = _arms_row(ctx, check)
+    return float(row["rank"]), edition
+
+
+def _arms_change(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    from powerscope.arms.analytics import compare_periods, parse_period
+
+    deliveries, edition = _arms_deliveries(ctx, check)
+    periods = [parse_period(str(p)) for p in check["periods"]]
+    table = compare_periods(deliveries, periods).set_index("code")
+    return round(float(table.loc[check["country"], "change"]), 1), edition
+
+
+def _ceti_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    result = ctx.ceti()
+    level = str(check.get("level", "index"))
+    path = level if level == "index" else result.spec.find(level)
+    value = result.rank(str(check["country"]), path)
+    return float(value), "Belfer CETI 2025"
+
+
+def _ceti_below(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+    result = ctx.ceti()
+    country, other = str(check["country"]), str(check["other"])
+    below = all(result.score(country, s) < result.score(other, s) for s in result.children_of())
+    return (1.0 if below else 0.0), "Belfer CETI 2025"
+
+
+MEASURES: dict[str, Callable[[_Context, Mapping[str, Any]], Computed]] = {
+    "gfp_rank": _gfp_rank,
+    "arms_share": _arms_share,
+    "arms_rank": _arms_rank,
+    "arms_change": _arms_change,
+    "ceti_rank": _ceti_rank,
+    "ceti_below": _ceti_below,
+}
+
+
+def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
+    """Read a claims file (the shipped claims of the South Korea debate when ``path`` is None)."""
+    if path is None:
+        text = resources.files("powerscope").joinpath("claims.yaml").read_text("utf-8")
+        where = "powerscope/claims.yaml"
+    else:
+        if not path.is_file():
+            raise DataFormatError("claims file not found", where=str(path), fix="check the path")
+        text, where = path.read_text(encoding="utf-8"), str(path)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataFormatError(f"not valid YAML: {exc}", where=where) from None
+    if not isinstance(raw, list):
+        raise DataFormatError("a claims file is a list of claims", where=where)
+    seen: set[str] = set()
+    for i, claim in enumerate(raw):
+        here = f"{where}, claim {i + 1}"
+        if not isinstance(claim, Mapping):
+            raise DataFormatError("a claim must be a mapping", where=here)
+        missing = [k for k in ("id", "statement", "check", "stated") if k not in claim]
+        if missing:
+            raise DataFormatError(
+                f"claim lacks {missing}", where=here, fix="give id, statement, check and stated"
+            )
+        if claim["id"] in seen:
+            raise DataFormatError(f"duplicate claim id {claim['id']!r}", where=here)
+        seen.add(str(claim["id"]))
+    return [dict(c) for c in raw]
+
+
+def _matches(stated: Any, computed: float, tolerance: float) -> bool:
+    if isinstance(stated, list | tuple) and len(stated) == 2:
+        return float(stated[0]) - tolerance <= computed <= float(stated[1]) + tolerance
+    return abs(float(stated) - computed) <= tolerance
+
+
+def check_claims(claims: list[dict[str, Any]]) -> list[Verdict]:
+    """Check every claim; a claim that cannot be computed is reported, never dropped."""
+    ctx = _Context()
+    verdicts = []
+    for claim in claims:
+        check = dict(claim["check"])
+        measure = str(check.pop("measure", ""))
+        base = {
+            "id": str(claim["id"]),
+            "statement": str(claim["statement"]),
+            "stated": claim["stated"],
+        }
+        if measure not in MEASURES:
+            note = f"no measure {measure!r} (known: {', '.join(MEASURES)})"
+            verdicts.append(
+                Verdict(**base, verdict="cannot check", computed=None, edition=None, note=note)
+            )
+            continue
+        try:
+            if "country" in check:
+                from powerscope.countries import resolve
+
+                check["country"] = resolve(check["country"], where=f"claim {base['id']}")
+            computed, edition = MEASURES[measure](ctx, check)
+        except (PowerscopeError, KeyError) as exc:
+            reason = exc.message if isinstance(exc, PowerscopeError) else f"missing {exc}"
+            verdicts.append(
+                Verdict(**base, verdict="cannot check", computed=None, edition=None, note=reason)
+            )
+            continue
+        ok = _matches(claim["stated"], computed, float(claim.get("tolerance", 0)))
+        verdicts.append(
+            Verdict(
+                **base,
+                verdict="confirmed" if ok else "differs",
+                computed=computed,
+                edition=edition,
+                note=str(claim.get("note", "")),
+            )
+        )
+    return verdicts
