@@ -54,6 +54,7 @@ from powerscope.index.engine import (
     rank_descending,
 )
 from powerscope.index.spec import IndexSpec, Node
+from powerscope.index.steps.treat import kurtosis, skewness
 
 CorrMethod = Literal["pearson", "spearman", "kendall"]
 METHODS = ("pearson", "spearman", "kendall")
@@ -153,32 +154,6 @@ def tree_frame(
 # -- descriptive statistics -----------------------------------------------------------------
 
 
-def _skew(x: np.ndarray) -> float:
-    """Adjusted Fisher-Pearson skewness G1 (e1071 type 2, Excel SKEW; COINr ``skew``)."""
-    n = x.size
-    if n < 3:
-        return math.nan
-    d = x - x.mean()
-    m2 = float((d**2).sum())
-    if m2 == 0:
-        return math.nan
-    g1 = math.sqrt(n) * float((d**3).sum()) / m2**1.5
-    return g1 * math.sqrt(n * (n - 1)) / (n - 2)
-
-
-def _kurt(x: np.ndarray) -> float:
-    """Sample excess kurtosis G2 (e1071 type 2, Excel KURT; COINr ``kurt``)."""
-    n = x.size
-    if n < 4:
-        return math.nan
-    d = x - x.mean()
-    m2 = float((d**2).sum())
-    if m2 == 0:
-        return math.nan
-    r = n * float((d**4).sum()) / m2**2
-    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-
-
 def indicator_stats(
     data: pd.DataFrame,
     *,
@@ -220,7 +195,7 @@ def indicator_stats(
         k = present.size
         n_zero = int((present == 0).sum())
         n_unique = int(np.unique(present).size)
-        skew, kurt = _skew(present), _kurt(present)
+        skew, kurt = float(skewness(present)), float(kurtosis(present))
         records.append(
             {
                 "indicator": col,
