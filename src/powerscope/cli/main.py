@@ -405,6 +405,17 @@ ResultFileOpt = Annotated[
 ]
 
 
+def _robustness_setup(index: str, assumptions: Path | None, exclude_aggregates: bool) -> Any:
+    """The spec, the assumptions (a file's, or the index's defaults) and the variant builder."""
+    from powerscope.index import load_spec
+    from powerscope.index.service import default_assumptions, robustness_inputs
+
+    spec = load_spec(index)
+    raw = _read_mapping(assumptions, "assumptions") if assumptions else default_assumptions(spec)
+    uspec, builder, units = robustness_inputs(spec, raw, exclude_aggregates=exclude_aggregates)
+    return spec, raw, uspec, builder, units
+
+
 @index_app.command("uncertainty")
 def index_uncertainty(
     index: IndexArg,
@@ -418,13 +429,9 @@ def index_uncertainty(
     output: ResultFileOpt = None,
 ) -> None:
     """Rank uncertainty: nominal, median and 5th-95th percentile ranks over many builds."""
-    from powerscope.index import load_spec
-    from powerscope.index.service import default_assumptions, robustness_inputs
     from powerscope.index.uncertainty import uncertainty
 
-    spec = load_spec(index)
-    raw = _read_mapping(assumptions, "assumptions") if assumptions else default_assumptions(spec)
-    uspec, builder, units = robustness_inputs(spec, raw, exclude_aggregates=exclude_aggregates)
+    spec, raw, uspec, builder, units = _robustness_setup(index, assumptions, exclude_aggregates)
     with _Progress(runs, f"{runs} runs") as progress:
         result = uncertainty(
             spec, uspec, builder, runs=runs, seed=seed, units=units, engine=engine,
@@ -476,13 +483,9 @@ def index_sensitivity(
     output: ResultFileOpt = None,
 ) -> None:
     """Which assumption drives the rank uncertainty: first- and total-order Sobol indices."""
-    from powerscope.index import load_spec
     from powerscope.index.sensitivity import sensitivity
-    from powerscope.index.service import default_assumptions, robustness_inputs
 
-    spec = load_spec(index)
-    raw = _read_mapping(assumptions, "assumptions") if assumptions else default_assumptions(spec)
-    uspec, builder, units = robustness_inputs(spec, raw, exclude_aggregates=exclude_aggregates)
+    spec, raw, uspec, builder, units = _robustness_setup(index, assumptions, exclude_aggregates)
     total = n * (len(uspec.assumptions()) + 2)
     with _Progress(total, f"{total} runs") as progress:
         result = sensitivity(
