@@ -284,7 +284,9 @@ def test_import_coinr_then_compute_from_the_spec(asem_spec: Path, tmp_path: Path
     entities = json.loads(result.output)["entities"]
     assert [e["code"] for e in entities[:3]] == ["CHE", "NLD", "DNK"]
     assert round(entities[0]["score"], 2) == 68.38
-    assert entities[0]["components"]["Conn/Physical"]["rank"] >= 1  # every level is reported
+    physical = entities[0]["components"]["Conn/Physical"]  # every level is reported
+    assert round(physical["score"], 2) == 63.41 and physical["rank"] == 4
+    assert "Conn/Physical/LPI" in entities[0]["components"]
     assert "treat" in log.read_text() and "EurAsia_group" in log.read_text()
 
 
