@@ -1,0 +1,172 @@
+"""``powerscope dynamics``: the self-reliance model: calibrate, backtest, run scenarios, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from powerscope.cli.common import Format, emit
+
+app = typer.Typer(
+    help="The science & technology / economy / defence feedback model: calibrate, backtest, "
+    "run policy scenarios with uncertainty bands, compare countries, find the dominant loop."
+)
+
+Fmt = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
+Output = Annotated[Path | None, typer.Option(help="Write to this file.")]
+Fit = Annotated[str, typer.Option(help="Calibration window, FIRST-LAST.")]
+Years = Annotated[str, typer.Option(help="Projection years, FIRST-LAST.")]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option("--scenario", help="A scenario YAML file or a shipped name (default: baseline)."),
+]
+Runs = Annotated[int, typer.Option(help="Ensemble runs (parameter draws).")]
+Seed = Annotated[int, typer.Option(help="Random seed.")]
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    return frame[columns] if columns else frame
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    fit: Fit = "1996-2023",
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Calibrate the model for a country: every parameter with its uncertainty and meaning."""
+    from powerscope.dynamics.service import calibration_report, parse_years
+
+    report = calibration_report(country, parse_years(fit, "--fit"))
+    frame = _frame(
+        report["parameters"], ["parameter", "value", "sd", "unit", "kind", "equation", "r2"]
+    )
+    fits = ", ".join(f"{e['equation']} R²={e['r2']:.2f}" for e in report["equations"])
+    emit(frame, report, fmt, output, title=f"{report['name']}: calibration {fit}",
+         caption=f"Equation fits: {fits}. Sources: " + "; ".join(report["sources"].values()))  # fmt: skip
+
+
+@app.command("backtest")
+def backtest_cmd(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    fit: Fit = "1996-2014",
+    test: Annotated[str, typer.Option(help="Test window, FIRST-LAST.")] = "2015-2023",
+    runs: Runs = 1000,
+    seed: Seed = 1,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Fit on one window, project the next, and score against the data and a naive trend."""
+    from powerscope.dynamics.service import backtest_report, parse_years
+
+    report = backtest_report(country, parse_years(fit, "--fit"), parse_years(test, "--test"), runs=runs, seed=seed)  # fmt: skip
+    columns = ["name", "metric", "model_error", "baseline_error", "last_value_error", "coverage_90", "test_years"]  # fmt: skip
+    frame = _frame(report["series"], columns)
+    better = sum(1 for s in report["series"] if s["model_better"])
+    emit(frame, report, fmt, output, title=f"{report['name']}: backtest, fit {fit}, test {test}",
+         caption=f"Model better than the naive trend on {better} of {len(frame)} series. "
+         "Baseline: " + report["baseline"] + "; coverage_90: share of test values inside the "
+         "model's 90% band.")  # fmt: skip
+
+
+@app.command("run")
+def run_cmd(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    scenario: ScenarioOpt = None,
+    years: Years = "2025-2050",
+    runs: Runs = 10_000,
+    seed: Seed = 1,
+    fit: Fit = "1996-2023",
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Project a scenario with 90% bands and its effect against the baseline."""
+    from powerscope.dynamics.service import parse_years, scenario_report
+
+    report = scenario_report(country, scenario, years=parse_years(years), runs=runs, seed=seed,
+                             fit=parse_years(fit, "--fit"))  # fmt: skip
+    if fmt is Format.csv:
+        rows = [
+            {"output": s["name"], "unit": s["unit"], "year": year, "p05": s["p05"][i],
+             "median": s["median"][i], "p95": s["p95"][i], "effect_p05": s["effect_p05"][i],
+             "effect_median": s["effect_median"][i], "effect_p95": s["effect_p95"][i]}
+            for s in report["series"]
+            for i, year in enumerate(report["years"])
+        ]  # fmt: skip
+        frame = _frame(rows)
+    else:
+        frame = _frame([{"output": name, **h} for name, h in report["headline"].items()],
+                       ["output", "unit", "year", "median", "p05", "p95", "effect_median",
+                        "effect_p05", "effect_p95"])  # fmt: skip
+    title = f"{report['name']}: {report['scenario']['title'] or report['scenario']['name']}"
+    emit(frame, report, fmt, output, title=title,
+         caption=f"{runs} runs, seed {seed}. Bands: 5th-95th percentiles. Effect: % vs baseline, "
+         "run by run. Sources: " + "; ".join(report["sources"].values()))  # fmt: skip
+
+
+@app.command("compare")
+def compare_cmd(
+    countries: Annotated[list[str], typer.Argument(help="Two or more countries, e.g. KOR CHN.")],
+    scenario: ScenarioOpt = None,
+    years: Years = "2025-2050",
+    runs: Runs = 2000,
+    seed: Seed = 1,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Countries side by side: projections at the last year, dominant loop, mode."""
+    from powerscope.dynamics.service import compare_report, parse_years
+
+    report = compare_report(countries, scenario, years=parse_years(years), runs=runs, seed=seed)
+    frame = _frame(report["countries"])
+    cols = ["code", "gdp_median", "rd_intensity_median", "researchers_median", "articles_median",
+            "milex_median", "arms_exports_median", "dominant_loop", "mode"]  # fmt: skip
+    emit(frame if fmt is not Format.table else frame[cols], report, fmt, output,
+         title=f"{report['scenario']} in {report['year']} (medians of {runs} runs)",
+         caption="Units: " + ", ".join(f"{k} {v}" for k, v in report["units"].items()))  # fmt: skip
+
+
+@app.command("loops")
+def loops_cmd(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    scenario: ScenarioOpt = None,
+    last: Annotated[int, typer.Option(help="Last projection year.")] = 2050,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Which feedback loop dominates each year: virtuous, vicious or balancing."""
+    from powerscope.dynamics.service import loops_report
+
+    report = loops_report(country, scenario, last=last)
+    cols = ["year", "mode", "dominant_loop", "knowledge_growth", "gdp_growth", "R1_knowledge",
+            "R2_knowledge", "R3_knowledge", "B1_knowledge", "B2_knowledge"]  # fmt: skip
+    frame = _frame(report["years"])
+    legend = "; ".join(f"{lp['id']} {lp['name']}: {lp['path']}" for lp in report["loops"])
+    emit(frame if fmt is not Format.table else frame[cols], report, fmt, output,
+         title=f"{report['name']}: loop dominance ({report['scenario']})",
+         caption=f"Impacts in {report['unit']}. {legend}")  # fmt: skip
+
+
+@app.command("parameters")
+def parameters_cmd(fmt: Fmt = Format.table, output: Output = None) -> None:
+    """Every model parameter: unit, meaningful range, default, meaning, reference."""
+    from powerscope.dynamics.service import parameter_table
+
+    rows = parameter_table()
+    frame = _frame(rows, ["name", "kind", "unit", "low", "high", "default", "meaning"])
+    emit(frame, {"parameters": rows}, fmt, output, title="Model parameters")
+
+
+@app.command("scenarios")
+def scenarios_cmd(fmt: Fmt = Format.table, output: Output = None) -> None:
+    """The shipped scenarios (use a name with --scenario, or copy one as a template)."""
+    from powerscope.dynamics.service import scenario_list
+
+    rows = scenario_list()
+    emit(_frame(rows, ["name", "title"]), {"scenarios": rows}, fmt, output, title="Scenarios")

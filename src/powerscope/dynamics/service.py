@@ -1,0 +1,271 @@
+"""Dynamic-model results as the shells (CLI, web, briefs) ask for them: computed and cited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from powerscope.data.store import Store, open_store
+from powerscope.dynamics.backtest import backtest
+from powerscope.dynamics.calibrate import Calibration, calibrate
+from powerscope.dynamics.cite import citations, finite
+from powerscope.dynamics.ensemble import run_ensemble
+from powerscope.dynamics.loops import loop_analysis
+from powerscope.dynamics.model import OUTPUT_UNITS
+from powerscope.dynamics.parameters import PARAMETERS
+from powerscope.dynamics.scenario import Scenario, load_scenario, shipped
+from powerscope.errors import SpecError
+
+# Outputs reported by default, in reading order.
+REPORTED = (
+    "gdp",
+    "rd_intensity",
+    "researchers",
+    "recruited",
+    "articles",
+    "patents",
+    "hightech_exports",
+    "knowledge",
+    "milex",
+    "military_capital",
+    "defence_industry",
+    "arms_exports",
+)
+DEFAULT_FIT = (1996, 2023)
+DEFAULT_YEARS = (2025, 2050)
+
+
+def parse_years(text: str, what: str = "--years") -> tuple[int, int]:
+    """'2025-2050' -> (2025, 2050), with a clear error for anything else."""
+    try:
+        first, last = (int(part) for part in str(text).split("-"))
+    except ValueError:
+        raise SpecError(
+            f"{text!r} is not a year range", where=what, fix="write FIRST-LAST, e.g. 2025-2050"
+        ) from None
+    if last < first:
+        raise SpecError(f"{text}: the range ends before it starts", where=what, fix="swap them")
+    return first, last
+
+
+def calibration_report(
+    code: str, fit: tuple[int, int] = DEFAULT_FIT, store: Store | None = None
+) -> dict[str, Any]:
+    """Calibrated parameters with uncertainty, equation fits, initial state, sources."""
+    store = store or open_store()
+    cal = calibrate(code, fit, store=store)
+    report = {
+        "code": cal.code,
+        "name": cal.name,
+        "fit": list(cal.fit),
+        "parameters": cal.records(),
+        "equations": [
+            {
+                "equation": e.name,
+                "r2": e.r2,
+                "sigma": e.sigma,
+                "n": len(e.years),
+                "years": f"{e.years[0]}-{e.years[-1]}",
+            }
+            for e in cal.equations.values()
+        ],
+        "initial": {"year": cal.start, **cal.initial},
+        "notes": cal.notes,
+        "sources": citations(cal, store),
+    }
+    return finite(report)
+
+
+def _series(ensemble: Any, output: str, index: np.ndarray) -> dict[str, Any]:
+    band = ensemble.band(output)[index]
+    effect = ensemble.band(output, effect=True)[index]
+    return {
+        "name": output,
+        "unit": OUTPUT_UNITS[output],
+        "p05": band[:, 0].tolist(),
+        "median": band[:, 1].tolist(),
+        "p95": band[:, 2].tolist(),
+        "effect_p05": effect[:, 0].tolist(),
+        "effect_median": effect[:, 1].tolist(),
+        "effect_p95": effect[:, 2].tolist(),
+    }
+
+
+def scenario_report(
+    code: str,
+    scenario: str | Path | Scenario | None = None,
+    *,
+    years: tuple[int, int] = DEFAULT_YEARS,
+    runs: int = 10_000,
+    seed: int = 1,
+    fit: tuple[int, int] = DEFAULT_FIT,
+    calibration: Calibration | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """A scenario's projection with 90% bands, and its effect against the baseline (in %).
+
+    The effect is computed run by run (same parameter draws for scenario and baseline).
+    """
+    store = store or open_store()
+    chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    cal = calibration or calibrate(code, fit, store=store)
+    if years[0] <= cal.start:
+        raise SpecError(
+            f"projection years start in {years[0]}, not after the calibration's last year "
+            f"({cal.start})",
+            where="--years",
+            fix=f"start in {cal.start + 1} or later",
+        )
+    ensemble = run_ensemble(cal, chosen, last=years[1], runs=runs, seed=seed)
+    wanted = np.arange(years[0], years[1] + 1)
+    index = np.searchsorted(ensemble.years, wanted)
+    series = [_series(ensemble, name, index) for name in REPORTED]
+    last = {s["name"]: s for s in series}
+    headline = {
+        name: {
+            "year": int(wanted[-1]),
+            "unit": last[name]["unit"],
+            "median": last[name]["median"][-1],
+            "p05": last[name]["p05"][-1],
+            "p95": last[name]["p95"][-1],
+            "effect_median": last[name]["effect_median"][-1],
+            "effect_p05": last[name]["effect_p05"][-1],
+            "effect_p95": last[name]["effect_p95"][-1],
+        }
+        for name in REPORTED
+    }
+    return finite(
+        {
+            "code": cal.code,
+            "name": cal.name,
+            "scenario": chosen.as_dict(),
+            "fit": list(cal.fit),
+            "years": wanted.tolist(),
+            "runs": runs,
+            "seed": seed,
+            "bands": "5th, 50th and 95th percentiles over runs (parameter uncertainty)",
+            "effect": "scenario / baseline - 1, in %, run by run",
+            "series": series,
+            "headline": headline,
+            "sources": citations(cal, store),
+        }
+    )
+
+
+def loops_report(
+    code: str,
+    scenario: str | Path | Scenario | None = None,
+    *,
+    last: int = DEFAULT_YEARS[1],
+    fit: tuple[int, int] = DEFAULT_FIT,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """Loop dominance per year for one country (see :mod:`powerscope.dynamics.loops`)."""
+    chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    cal = calibrate(code, fit, store=store)
+    report = loop_analysis(cal, chosen, last=last)
+    modes = [row["mode"] for row in report["years"] if row["mode"] != "neutral"]
+    report["summary"] = {
+        mode: sum(1 for m in modes if m == mode) for mode in ("virtuous", "vicious", "balancing")
+    }
+    return finite(report)
+
+
+def compare_report(
+    codes: Sequence[str],
+    scenario: str | Path | Scenario | None = None,
+    *,
+    years: tuple[int, int] = DEFAULT_YEARS,
+    runs: int = 2000,
+    seed: int = 1,
+    fit: tuple[int, int] = DEFAULT_FIT,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """Several countries side by side: projections at the last year, loops, backtest scores."""
+    if len(codes) < 2:
+        raise SpecError(
+            "compare needs at least two countries", where="countries", fix="e.g. KOR CHN"
+        )
+    store = store or open_store()
+    chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    rows = []
+    for code in codes:
+        cal = calibrate(code, fit, store=store)
+        report = scenario_report(
+            code, chosen, years=years, runs=runs, seed=seed, calibration=cal, store=store
+        )
+        loops = loop_analysis(cal, chosen, last=years[1])
+        final = loops["years"][-1]
+        row: dict[str, Any] = {"code": cal.code, "name": cal.name}
+        for name in ("gdp", "rd_intensity", "researchers", "articles", "milex", "arms_exports"):
+            h = report["headline"][name]
+            row[f"{name}_median"] = h["median"]
+            row[f"{name}_p05"] = h["p05"]
+            row[f"{name}_p95"] = h["p95"]
+        row["dominant_loop"] = final["dominant_loop"]
+        row["mode"] = final["mode"]
+        rows.append(row)
+    return finite(
+        {
+            "countries": rows,
+            "year": years[1],
+            "scenario": chosen.name,
+            "runs": runs,
+            "units": {
+                name: OUTPUT_UNITS[name]
+                for name in (
+                    "gdp",
+                    "rd_intensity",
+                    "researchers",
+                    "articles",
+                    "milex",
+                    "arms_exports",
+                )
+            },
+        }
+    )
+
+
+def parameter_table() -> list[dict[str, Any]]:
+    """Every parameter with unit, meaning, kind, meaningful range, default and reference."""
+    return [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "unit": p.unit,
+            "low": p.low,
+            "high": p.high,
+            "default": p.default,
+            "plausible": list(p.plausible) if p.plausible else None,
+            "prior": list(p.prior) if p.prior else None,
+            "meaning": p.meaning,
+            "reference": p.reference,
+        }
+        for p in PARAMETERS.values()
+    ]
+
+
+def scenario_list() -> list[dict[str, Any]]:
+    """The shipped scenarios: name, title, description."""
+    out = []
+    for name, path in sorted(shipped().items()):
+        s = load_scenario(path)
+        out.append({"name": name, "title": s.title, "description": s.description.strip()})
+    return out
+
+
+backtest_report = backtest
+
+__all__ = [
+    "backtest_report",
+    "calibration_report",
+    "compare_report",
+    "loops_report",
+    "parameter_table",
+    "parse_years",
+    "scenario_list",
+    "scenario_report",
+]

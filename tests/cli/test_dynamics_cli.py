@@ -1,0 +1,69 @@
+"""The dynamics commands: documented JSON fields, scenario files, and bad input exits 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from powerscope.cli.main import app
+
+runner = CliRunner()
+
+
+def test_backtest_json_fields() -> None:
+    result = runner.invoke(
+        app, ["dynamics", "backtest", "KOR", "--runs", "200", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["fit"] == [1996, 2014] and payload["test"] == [2015, 2023]
+    for series in payload["series"]:
+        assert {"name", "metric", "model_error", "baseline_error"} <= set(series)
+    assert "wdi" in payload["sources"]
+
+
+def test_run_with_a_user_scenario_file(tmp_path) -> None:
+    scenario = tmp_path / "talent.yaml"
+    scenario.write_text(
+        "name: my-talent\nset:\n  recruits: {value: 2000, from: 2026, to: 2030}\n", encoding="utf-8"
+    )
+    out = tmp_path / "run.csv"
+    result = runner.invoke(app, ["dynamics", "run", "KOR", "--scenario", str(scenario),
+                                 "--years", "2025-2040", "--runs", "200", "--format", "csv",
+                                 "--output", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    assert header.startswith("output,unit,year,p05,median,p95,effect_p05")
+    assert len(rows) == 12 * 16  # 12 outputs x 16 years
+
+
+def test_bad_scenario_exits_2_and_writes_nothing(tmp_path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("name: bad\nset:\n  recruit_retention: 1.4\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    proc = subprocess.run([sys.executable, "-m", "powerscope.cli.main", "dynamics", "run", "KOR",
+                           "--scenario", str(scenario), "--output", str(out)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 2
+    assert "outside its meaningful range 0 to 1" in proc.stderr and "bad.yaml" in proc.stderr
+    assert not out.exists()
+    scenario.write_text("name: bad\nset:\n  talent_budget: 5\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "powerscope.cli.main", "dynamics", "run", "KOR",
+                           "--scenario", str(scenario)], capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 2 and "unknown parameter 'talent_budget'" in proc.stderr
+
+
+def test_compare_and_loops_and_listings() -> None:
+    result = runner.invoke(app, ["dynamics", "compare", "KOR", "CHN", "--runs", "100", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [c["code"] for c in json.loads(result.output)["countries"]] == ["KOR", "CHN"]
+    result = runner.invoke(app, ["dynamics", "loops", "KOR", "--last", "2035", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["years"][-1]["year"] == 2035
+    result = runner.invoke(app, ["dynamics", "scenarios", "--format", "json"])
+    assert "thousand-talents" in {s["name"] for s in json.loads(result.output)["scenarios"]}
+    result = runner.invoke(app, ["dynamics", "parameters", "--format", "csv"])
+    assert result.exit_code == 0 and "recruit_retention" in result.output
