@@ -1,0 +1,172 @@
+"""Render a :class:`~powerscope.brief.sections.Brief` as one self-contained HTML file.
+
+The page is rendered by jinja2 (autoescaped) from ``templates/brief.html.j2`` with the style
+sheet ``templates/brief.css`` inlined. Charts are plotly figures: the first embeds plotly.js
+inline, the others reuse it, so the file opens offline and loads nothing from the network.
+Every figure carries a marker like ``[3]`` linking to its entry in the sources section.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from powerscope.brief.sections import Brief, Chart
+
+#: Chart size in CSS pixels: fits the text width of an A4 page with 15 mm margins.
+CHART_WIDTH = 680
+CHART_HEIGHT = 320
+COLOURS = ("#1f4e79", "#c0504d", "#4f9a5b", "#8064a2", "#f39c12")
+
+
+def _templates() -> Path:
+    return Path(str(resources.files("powerscope.brief").joinpath("templates")))
+
+
+def chart_html(chart: Chart, *, include_plotlyjs: bool) -> str:
+    """A chart as an HTML fragment (a div and the script that draws it)."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for i, (name, values) in enumerate(chart.series.items()):
+        colour = COLOURS[i % len(COLOURS)]
+        if chart.kind == "bar":
+            figure.add_trace(
+                go.Bar(x=list(chart.x), y=list(values), name=name, marker_color=colour)
+            )
+        else:
+            figure.add_trace(
+                go.Scatter(
+                    x=list(chart.x),
+                    y=list(values),
+                    name=name,
+                    mode="lines+markers",
+                    line={"color": colour, "width": 2},
+                    marker={"size": 4},
+                    connectgaps=False,
+                )
+            )
+    figure.update_layout(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        margin={"l": 60, "r": 20, "t": 20, "b": 50},
+        barmode="group",
+        template="plotly_white",
+        font={"family": "Helvetica, Arial, sans-serif", "size": 12},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        showlegend=len(chart.series) > 1,
+        xaxis_title=chart.x_label,
+        yaxis_title=chart.y_label,
+        yaxis_rangemode="tozero",
+    )
+    html: str = figure.to_html(
+        full_html=False,
+        include_plotlyjs=include_plotlyjs,
+        include_mathjax=False,
+        div_id=chart.id,
+        config={"displaylogo": False, "responsive": False, "staticPlot": False},
+    )
+    return html
+
+
+def fmt_cell(value: Any, spec: str | None = None) -> str:
+    """A table cell as text: ``spec`` (a format like ``{:.1f}``) for numbers, an en dash if missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "\u2013"
+    if spec and isinstance(value, int | float):
+        return spec.format(value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def marker_runs(numbers: Sequence[int]) -> list[list[int]]:
+    """Group sorted source numbers into runs of consecutive numbers: ``[1, 2, 3, 5]`` gives
+    ``[[1, 2, 3], [5]]`` (a run of three or more is shown as ``[1]-[3]``)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as a complete HTML document (a string)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_templates())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = fmt_cell
+    charts: dict[str, str] = {}
+    first = True
+    for section in brief.sections:
+        for chart in section.charts:
+            charts[chart.id] = chart_html(chart, include_plotlyjs=first)
+            first = False
+    numbers = {entry.id: entry.number for entry in brief.sources}
+
+    def markers(ids: Sequence[str]) -> list[list[int]]:
+        return marker_runs(sorted({numbers[i] for i in ids}))
+
+    css = (_templates() / "brief.css").read_text(encoding="utf-8")
+    template = env.get_template("brief.html.j2")
+    return template.render(
+        brief=brief,
+        css=css,
+        charts={k: _markup(v) for k, v in charts.items()},
+        markers=markers,
+        reproduce=_reproduce(brief),
+    )
+
+
+def _markup(html: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(html)  # plotly's own output: a div and a script with JSON data
+
+
+def _reproduce(brief: Brief) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for section in brief.sections:
+        if section.commands:
+            out.append((section.title, list(section.commands)))
+    return out
+
+
+def write_atomic(data: str | bytes, path: Path) -> int:
+    """Write ``data`` to ``path`` through a temporary file in the same directory, renamed into
+    place; a failure leaves no file behind. Returns the size in bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a file's usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(payload)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_html(brief: Brief, path: Path) -> int:
+    """Render the brief and write it to ``path`` atomically; returns the size in bytes."""
+    return write_atomic(render_html(brief), path)

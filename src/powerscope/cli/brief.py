@@ -1,0 +1,68 @@
+"""``powerscope brief``: a country brief as one self-contained HTML file and/or a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _size(n: int) -> str:
+    """A file size for people: bytes, kB, MB (powers of 1000)."""
+    if n < 1000:
+        return f"{n:,} bytes"
+    value, unit = float(n), "bytes"
+    for unit in ("kB", "MB", "GB"):  # noqa: B007 (the unit the loop stops at is the answer)
+        value /= 1000
+        if value < 1000:
+            break
+    return f"{value:.1f} {unit}"
+
+
+def brief(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(help="The HTML file (default: powerscope-brief-CODE.html, unless --pdf)."),
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option(help="Also (or only) print the brief to this PDF (Chromium).")
+    ] = None,
+    runs: Annotated[
+        int, typer.Option(help="Monte Carlo runs of the rank-uncertainty analyses.")
+    ] = 2000,
+) -> None:
+    """A country brief: technology, military strength, arms exports, alignment, claims checked,
+    every figure cited; self-contained HTML that opens offline, or a PDF."""
+    import time
+
+    from powerscope.brief.render import render_html, write_atomic
+    from powerscope.brief.sections import build_brief, country_code
+
+    start = time.perf_counter()
+    code = country_code(country)  # an unknown country fails here, before any work
+    browser = None
+    if pdf is not None:
+        from powerscope.brief.pdf import find_browser
+
+        browser = find_browser()  # a missing browser fails before anything is written
+    html_path = output
+    if html_path is None and pdf is None:
+        html_path = Path(f"powerscope-brief-{code}.html")
+    built = build_brief(code, runs=runs)
+    html = render_html(built)
+    written: list[tuple[Path, int]] = []
+    if pdf is not None:
+        from powerscope.brief.pdf import write_pdf
+
+        written.append((pdf, write_pdf(html, pdf, browser=browser)))
+    if html_path is not None:
+        written.insert(0, (html_path, write_atomic(html, html_path)))
+    seconds = time.perf_counter() - start
+    for path, size in written:
+        typer.echo(f"wrote {path.resolve()} ({_size(size)})")
+    typer.echo(
+        f"{built.name} ({code}): {len(built.sections)} sections, "
+        f"{len(built.sources)} sources, built in {seconds:.1f} s"
+    )
