@@ -1,5 +1,6 @@
 # powerscope: the two commands a newcomer runs (see README).
 #   make run   - set up a virtual environment, install, and run the main job on the embedded data
+#                (the CETI ranking, South Korea's profile, and South Korea's brief in build/)
 #   make test  - set up and run the test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,6 +19,7 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/powerscope index compute ceti
 	$(BIN)/powerscope country KOR
+	$(BIN)/powerscope brief KOR --output build/powerscope-brief-KOR.html
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
@@ -32,6 +34,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_arms.py
 	$(BIN)/python benchmarks/bench_agreement.py
+	$(BIN)/python benchmarks/bench_dynamics.py
 
 # Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
 snapshot: $(BIN)/.installed
