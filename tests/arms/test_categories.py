@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import require_shared
 from powerscope.arms import categories as cat
 from powerscope.arms.categories import CATEGORIES, categorise, category_of, table, unmapped
 from powerscope.data.sources.sipri import read_trade_register
+from support import require_shared
 
 REGISTER = ("sipri_arms", "trade-register_all_1950-2024_gen2025-03-13.csv.gz")
 CATEGORY_FILE = ("sipri_arms", "lajh87_export_category.csv.gz")

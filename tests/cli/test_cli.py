@@ -253,7 +253,7 @@ def test_sensitivity_json() -> None:
 
 @pytest.fixture
 def asem_spec(tmp_path: Path) -> Path:
-    from conftest import require_shared
+    from support import require_shared
 
     out = tmp_path / "asem.yaml"
     proc = run(

@@ -314,8 +314,8 @@ def test_removal_options() -> None:
 
 @pytest.fixture(scope="module")
 def asem():  # type: ignore[no-untyped-def]
-    from conftest import require_shared
     from powerscope.index.coinr import import_coinr, indicator_frame, unit_info
+    from support import require_shared
 
     spec_dict, data = import_coinr(
         require_shared("coinr_asem", "ASEM_iData.csv"),

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError
 from powerscope.index import load_spec
 from powerscope.index.build import (
@@ -21,6 +20,7 @@ from powerscope.index.build import (
 )
 from powerscope.index.coinr import import_coinr, write_spec
 from powerscope.index.uncertainty import parse_uncertainty, uncertainty
+from support import require_shared
 
 # COINr's "Presenting Results" vignette, get_results(build_example_coin(), "Aggregated"):
 # Index, Conn, Sust, Physical, ConEcFin, Political, Instit, P2P, Environ (rounded to 2 d.p.)

@@ -77,7 +77,7 @@ def test_korea_profile(ceti) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_spec_weights_equal_the_dashboard_defaults() -> None:
-    from conftest import require_shared
+    from support import require_shared
 
     defaults = pd.read_csv(require_shared("belfer_ceti", "ceti_default_weights.csv"))
     spec = load_spec("ceti")

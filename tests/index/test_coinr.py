@@ -28,7 +28,7 @@ NEGATIVE = {
 
 
 def asem_files() -> tuple[Path, Path]:
-    from conftest import require_shared
+    from support import require_shared
 
     return (
         require_shared("coinr_asem", "ASEM_iData.csv"),
@@ -151,7 +151,7 @@ def test_compute_runs_on_the_imported_spec(asem, tmp_path: Path) -> None:  # typ
 
 
 def test_panel_file_keeps_time() -> None:
-    from conftest import require_shared
+    from support import require_shared
 
     panel = require_shared("coinr_asem", "ASEM_iData_p.csv")
     _, imeta = asem_files()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_shared
 from powerscope.data.sources.belfer import read_pillars, read_workbook
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import require_shared
 
 GOOD = "country,sector,pillar,value\nJapan,AI,Data,0.5\nSouth Korea,AI,Data,0.25\n"
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_file as write
 from powerscope.data.sources import cow
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import write_file as write
 
 NMC_HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
 ATOP_HEADER = "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_file as write
 from powerscope.data.sources import gfp
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import write_file as write
 
 RAW_HEADER = (
     "Country,Power Index,active_personnel,defense_budget_usd,railway_coverage_km,"

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import require_shared
 from powerscope.data.catalog import Source
 from powerscope.data.sources import sipri
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import require_shared
 
 # --------------------------------------------------------------------------------------------
 # Real data (read once per module)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_file as write
 from powerscope.data.sources import unvotes
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import write_file as write
 
 ROLL_CALLS = """rcid,session,importantvote,date,unres,amend,para,short,descr
 3,1.0,0,1946-01-01,R/1/66,1,0,"AMENDMENTS","TO ADOPT, A CUBAN AMENDMENT"

@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conftest import write_file as write
 from powerscope.data.sources import wdi
 from powerscope.errors import DataFormatError, UnknownEntityError
+from support import write_file as write
 
 HEADER = "country_name,country_code,indicator_code,year,value\n"
 

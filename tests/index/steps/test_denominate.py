@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError
 from powerscope.index.steps import denominate
+from support import require_shared
 
 NAN = np.nan
 X = np.array([[10.0, 5.0, 1.0], [20.0, 6.0, NAN], [30.0, 7.0, 3.0]])

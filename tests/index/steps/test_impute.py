@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError
 from powerscope.index.steps import (
     denominate,
@@ -18,6 +17,7 @@ from powerscope.index.steps import (
     impute_median,
     impute_panel,
 )
+from support import require_shared
 
 NAN = np.nan
 

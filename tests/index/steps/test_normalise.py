@@ -9,8 +9,8 @@ import warnings
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError
+from support import require_shared
 
 # the submodule (the package re-exports the function ``normalise`` under the same name)
 nm = importlib.import_module("powerscope.index.steps.normalise")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError
 from powerscope.index.steps import screen_units
+from support import require_shared
 
 NAN = np.nan
 # availability 1, 2/3, 1/3, 0; unit 4 has two zeros among three values

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import SpecError
 from powerscope.index.steps import (
     check_skew_kurt,
@@ -17,6 +16,7 @@ from powerscope.index.steps import (
     skewness,
     treat,
 )
+from support import require_shared
 
 NAN = np.nan
 

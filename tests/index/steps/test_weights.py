@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import require_shared
 from powerscope.errors import DataFormatError, SpecError, WeightsError
 from powerscope.index.steps import (
     effective_weights,
@@ -15,6 +14,7 @@ from powerscope.index.steps import (
     pca,
     pca_weights,
 )
+from support import require_shared
 
 
 def test_equal_and_normalised_weights() -> None:
