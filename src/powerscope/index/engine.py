@@ -149,15 +149,24 @@ class CompiledIndex:
         number = self._numbers
         for path, weight in self.spec.resolve_weights(overrides).items():
             w[number[path]] = weight
-        for parent, children in self.groups:
-            label = self.spec.id if parent == 0 else self.paths[parent]
-            ids = [self.paths[c].rsplit("/", 1)[-1] for c in children]
+        for (_, children), (label, ids) in zip(self.groups, self._group_labels, strict=True):
             w[children] = check_group(label, ids, w[children].tolist(), renormalise)
         return w
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.paths)}
+
+    @cached_property
+    def _group_labels(self) -> list[tuple[str, list[str]]]:
+        """Each group's label and its children's ids, for weight-check messages."""
+        return [
+            (
+                self.spec.id if parent == 0 else self.paths[parent],
+                [self.paths[c].rsplit("/", 1)[-1] for c in children],
+            )
+            for parent, children in self.groups
+        ]
 
     def evaluate(
         self, weights: np.ndarray | None = None, aggregation: str | None = None

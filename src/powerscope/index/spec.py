@@ -102,8 +102,21 @@ class IndexSpec:
                 by_name.setdefault(name, []).append(entry)
         return by_name
 
+    @cached_property
+    def _found(self) -> dict[str, str]:
+        """Keys already resolved by :meth:`find` (re-weighting asks for the same names often)."""
+        return {}
+
     def find(self, key: str) -> str:
         """The path of the node that ``key`` addresses; :class:`WeightsError` if none or many."""
+        found = self._found.get(key)
+        if found is None:
+            found = self._find(key)
+            if len(self._found) < 10_000:
+                self._found[key] = found
+        return found
+
+    def _find(self, key: str) -> str:
         parts = [p.strip().casefold() for p in key.split("/") if p.strip()]
         if not parts:
             raise WeightsError(f"empty node name {key!r}", fix="name a node, e.g. 'AI'")
