@@ -55,7 +55,7 @@ def claims_check(
 
 
 def _add_domain_apps() -> None:
-    from powerscope.cli import align, arms, brief, dynamics, military
+    from powerscope.cli import align, arms, brief, dynamics, military, web
 
     claims_app = typer.Typer(help="Check quantitative claims against the data.")
     claims_app.command("check")(claims_check)
@@ -65,6 +65,7 @@ def _add_domain_apps() -> None:
     app.add_typer(military.app, name="military")
     app.add_typer(dynamics.app, name="dynamics")
     app.command("brief")(brief.brief)
+    app.command("serve")(web.serve)
 
 
 _add_domain_apps()

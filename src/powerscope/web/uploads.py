@@ -1,0 +1,356 @@
+"""Safe storage of uploads: CSV datasets and YAML index specs.
+
+An upload is checked completely before anything is written: a dataset must be UTF-8 CSV with a
+header, a unit code column (``code`` or COINr's ``uCode``), unique codes and at least one
+numeric column; a spec must be YAML that :func:`powerscope.index.spec.parse_spec` accepts, with
+a safe index name, no ``derive`` function, and a ``data_file`` (if any) naming an uploaded
+dataset that has the spec's indicator columns. The client's file name is only kept, sanitised,
+as a label: the file is stored as ``<id>.csv`` or ``<id>.yaml`` (a random id) under
+``<upload dir>/<kind>/`` (default ``$POWERSCOPE_HOME/uploads``), written atomically (a temporary
+file renamed into place), mode 0644, beside a ``<id>.json`` record of its name, size and sha256.
+Uploads never touch the warehouse.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from powerscope.errors import DataFormatError, SpecError
+from powerscope.index.spec import IndexSpec, parse_spec
+from powerscope.web.errors import ConflictError, NotFoundError, UnsupportedTypeError
+
+#: the largest upload accepted, in bytes (5 MB)
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+KINDS: dict[str, tuple[str, ...]] = {"datasets": (".csv",), "specs": (".yaml", ".yml")}
+STORED_SUFFIX = {"datasets": ".csv", "specs": ".yaml"}
+CODE_COLUMNS = ("uCode", "code")
+INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+MAX_SPEC_NODES = 5000
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def sanitise_filename(name: str | None, kind: str) -> str:
+    """The client's file name reduced to a safe label: no directories, no '..', no odd
+    characters, at most 100 characters, and an extension allowed for ``kind``.
+
+    Raises
+    ------
+    UnsupportedTypeError
+        The extension is not allowed (a ``.csv`` for datasets, ``.yaml``/``.yml`` for specs).
+    """
+    allowed = KINDS[kind]
+    base = re.split(r"[\\/]", str(name or ""))[-1].replace("\x00", "")
+    base = _UNSAFE.sub("_", base)
+    base = re.sub(r"\.{2,}", ".", base).strip(" .")
+    suffix = Path(base).suffix.lower()
+    if suffix not in allowed:
+        raise UnsupportedTypeError(
+            f"file {base or '(no name)'!r} is not a {' or '.join(allowed)} file",
+            where=f"upload of {kind}",
+            fix=f"upload {'a CSV dataset' if kind == 'datasets' else 'a YAML index spec'} "
+            f"named *{allowed[0]}",
+        )
+    stem = Path(base).stem[: 100 - len(suffix)] or "upload"
+    return stem + suffix
+
+
+def _text(content: bytes, where: str) -> str:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"not UTF-8 text (byte {exc.start})", where=where, fix="save the file as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise DataFormatError("the file holds NUL bytes", where=where, fix="upload a text file")
+    return text
+
+
+def check_csv(content: bytes, where: str) -> dict[str, Any]:
+    """Check a dataset CSV; return its columns, row count, code column and numeric columns.
+
+    Raises
+    ------
+    DataFormatError
+        Not UTF-8 CSV, no header, no ``code``/``uCode`` column, ragged or empty rows, missing or
+        repeated codes, or no numeric column (every non-empty value a finite number).
+    """
+    text = _text(content, where)
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise DataFormatError(f"not valid CSV: {exc}", where=where) from None
+    if not rows:
+        raise DataFormatError("the CSV is empty", where=where, fix="give a header and rows")
+    header = [c.strip() for c in rows[0]]
+    if any(not c for c in header) or len(set(header)) != len(header):
+        raise DataFormatError(
+            "the header has empty or repeated column names",
+            where=f"{where}, row 1",
+            fix="name every column once",
+        )
+    code_col = next((c for c in CODE_COLUMNS if c in header), None)
+    if code_col is None:
+        raise DataFormatError(
+            "no unit code column",
+            where=f"{where}, row 1",
+            fix="add a 'code' (or COINr 'uCode') column of country codes",
+        )
+    body = rows[1:]
+    if not body:
+        raise DataFormatError("the CSV has a header but no rows", where=where)
+    for number, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise DataFormatError(
+                f"{len(row)} cells where the header has {len(header)}",
+                where=f"{where}, row {number}",
+                fix="give every row one cell per column",
+            )
+    j = header.index(code_col)
+    codes = [row[j].strip() for row in body]
+    seen: set[str] = set()
+    for number, code in enumerate(codes, start=2):
+        if not code or code in seen:
+            raise DataFormatError(
+                f"{'missing' if not code else 'repeated'} code {code!r}",
+                where=f"{where}, row {number}, column {code_col!r}",
+                fix="give every row its own unit code",
+            )
+        seen.add(code)
+    numeric = [c for i, c in enumerate(header) if c != code_col and _numeric(r[i] for r in body)]
+    if not numeric:
+        raise DataFormatError(
+            "no numeric column",
+            where=where,
+            fix="give at least one indicator column of numbers (missing values empty)",
+        )
+    return {"columns": header, "rows": len(body), "code_column": code_col, "numeric": numeric}
+
+
+def _numeric(cells: Any) -> bool:
+    present = 0
+    for cell in cells:
+        cell = cell.strip()
+        if not cell:
+            continue
+        try:
+            if not math.isfinite(float(cell)):
+                return False
+        except ValueError:
+            return False
+        present += 1
+    return present > 0
+
+
+def parse_spec_upload(content: bytes, where: str) -> dict[str, Any]:
+    """The YAML mapping of an uploaded spec: no aliases (no expansion bombs), bounded depth."""
+    import yaml
+
+    text = _text(content, where)
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise SpecError(
+                    "YAML aliases (*name) are not accepted in uploads",
+                    where=where,
+                    fix="write the nodes out in full",
+                )
+        raw = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"not valid YAML: {exc}", where=where) from None
+    except RecursionError:
+        raise SpecError("the YAML is nested too deeply", where=where) from None
+    if not isinstance(raw, dict):
+        raise SpecError(
+            "an index spec must be a mapping", where=where, fix="see powerscope/indices/ceti.yaml"
+        )
+    return raw
+
+
+class UploadStore:
+    """Uploaded files under ``root/<kind>/``, each with a JSON record beside it."""
+
+    def __init__(self, root: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    # -- reading ---------------------------------------------------------------------------
+    def folder(self, kind: str) -> Path:
+        if kind not in KINDS:
+            raise NotFoundError(f"no upload kind {kind!r}", fix="use datasets or specs")
+        return self.root / kind
+
+    def records(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Records of the uploads (of one kind), oldest first."""
+        records = []
+        for k in [kind] if kind else list(KINDS):
+            folder = self.folder(k)
+            if not folder.is_dir():
+                continue
+            for meta in folder.glob("*.json"):
+                if not _ID.fullmatch(meta.stem):
+                    continue
+                try:
+                    record = json.loads(meta.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if (folder / str(record.get("stored", ""))).is_file():
+                    records.append(record)
+        return sorted(records, key=lambda r: (r.get("created_ns", 0), r.get("id", "")))
+
+    def record(self, kind: str, upload_id: str) -> dict[str, Any]:
+        for record in self.records(kind):
+            if record["id"] == upload_id:
+                return record
+        raise NotFoundError(f"no uploaded {kind[:-1]} {upload_id!r}", fix="GET /api/uploads")
+
+    def path(self, kind: str, upload_id: str) -> Path:
+        return self.folder(kind) / str(self.record(kind, upload_id)["stored"])
+
+    def find_dataset(self, ref: str) -> dict[str, Any]:
+        """An uploaded dataset by its id or its file name (the newest of that name)."""
+        matches = [r for r in self.records("datasets") if ref in (r["id"], r["name"], r["stored"])]
+        if not matches:
+            names = ", ".join(f"{r['name']} ({r['id']})" for r in self.records("datasets"))
+            raise SpecError(
+                f"data_file {ref!r} is not an uploaded dataset",
+                where="spec upload",
+                fix="upload the CSV first (POST /api/uploads/datasets) and name it by its id or "
+                "file name in 'data_file'" + (f"; uploaded: {names}" if names else ""),
+            )
+        return matches[-1]
+
+    def spec(self, upload_id: str) -> IndexSpec:
+        """An uploaded spec, its ``data_file`` bound to the uploaded dataset's stored file."""
+        record = self.record("specs", upload_id)
+        path = self.folder("specs") / str(record["stored"])
+        raw = parse_spec_upload(path.read_bytes(), str(record["name"]))
+        spec = parse_spec(raw, where=str(record["name"]))
+        return self._bind(spec, record.get("data_file"))
+
+    def _bind(self, spec: IndexSpec, dataset_id: str | None) -> IndexSpec:
+        if not dataset_id:
+            return spec
+        data = self.folder("datasets") / str(self.record("datasets", dataset_id)["stored"])
+        return replace(spec, extra={**spec.extra, "data_file": str(data.resolve())})
+
+    # -- writing ---------------------------------------------------------------------------
+    def check_spec(
+        self, content: bytes, filename: str, reserved: list[str]
+    ) -> tuple[IndexSpec, dict[str, Any]]:
+        """Parse and validate an uploaded spec; return it (data bound) and its record fields."""
+        raw = parse_spec_upload(content, filename)
+        if "derive" in raw:
+            raise SpecError(
+                "an uploaded spec cannot name a 'derive' function",
+                where=filename,
+                fix="give 'data_file' (an uploaded CSV) or 'table' (a warehouse table)",
+            )
+        try:
+            spec = parse_spec(raw, where=filename)
+        except RecursionError:
+            raise SpecError("the index tree is nested too deeply", where=filename) from None
+        if not INDEX_NAME.fullmatch(spec.id):
+            raise SpecError(
+                f"index id {spec.id!r} is not a safe name",
+                where=filename,
+                fix="use letters, digits, '_' and '-' (at most 64), starting with a letter or digit",
+            )
+        if spec.id.casefold() in {r.casefold() for r in reserved}:
+            raise ConflictError(
+                f"index id {spec.id!r} is a built-in index",
+                where=filename,
+                fix="give your spec another 'id'",
+            )
+        nodes = spec.paths()
+        if len(nodes) > MAX_SPEC_NODES:
+            raise SpecError(f"the spec has {len(nodes)} nodes (at most {MAX_SPEC_NODES})")
+        from powerscope.index.build import STEP_PARAMS
+
+        steps = spec.extra.get("steps") or {}
+        if not isinstance(steps, dict):
+            raise SpecError("'steps' must be a mapping", where=filename)
+        for step, params in steps.items():
+            unknown = set(params or {}) - set(STEP_PARAMS.get(step, ()))
+            if step not in STEP_PARAMS or not isinstance(params or {}, dict) or unknown:
+                raise SpecError(
+                    f"step {step!r} or its parameters {sorted(unknown)} are not known",
+                    where=filename,
+                    fix=f"steps: {sorted(STEP_PARAMS)}, with the parameters of each",
+                )
+        dataset_id = None
+        if spec.extra.get("data_file") is not None:
+            dataset = self.find_dataset(str(spec.extra["data_file"]))
+            dataset_id = str(dataset["id"])
+            absent = [
+                str(n.indicator) for _, n in spec.leaves() if n.indicator not in dataset["columns"]
+            ]
+            if absent:
+                raise SpecError(
+                    f"indicator(s) not in dataset {dataset['name']!r}: {', '.join(absent[:8])}",
+                    where=filename,
+                    fix="name the dataset's columns as the leaves' 'indicator'",
+                )
+        fields = {"index": spec.id, "title": spec.name, "data_file": dataset_id}
+        return self._bind(spec, dataset_id), fields
+
+    def save(
+        self, kind: str, filename: str, content: bytes, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Store checked content as ``<id><suffix>`` and its record, each atomically."""
+        folder = self.folder(kind)
+        folder.mkdir(parents=True, exist_ok=True)
+        upload_id = secrets.token_hex(8)
+        stored = upload_id + STORED_SUFFIX[kind]
+        record = {
+            "id": upload_id,
+            "kind": kind,
+            "name": filename,
+            "bytes": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "stored": stored,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "created_ns": time.time_ns(),
+            **fields,
+        }
+        _atomic_write(folder / stored, content)
+        try:
+            _atomic_write(folder / f"{upload_id}.json", json.dumps(record, indent=1).encode())
+        except BaseException:
+            (folder / stored).unlink(missing_ok=True)
+            raise
+        return record
+
+
+def _atomic_write(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, mode 0644, then rename it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def public(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as the API shows it (no internal fields)."""
+    return {k: v for k, v in record.items() if k not in ("created_ns",)}
