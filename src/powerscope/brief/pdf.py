@@ -67,17 +67,24 @@ def find_browser() -> str:
     )
 
 
+#: Flags for Chromium on a machine with no display and a closed network (no sandbox as root, no
+#: GPU, no background connections that would be refused).
+HEADLESS_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
 def browser_command(browser: str, html: Path, pdf: Path, profile: Path) -> list[str]:
     """The headless-Chromium command that prints ``html`` to ``pdf``."""
     return [
         browser,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
+        *HEADLESS_FLAGS,
         "--no-pdf-header-footer",
         "--run-all-compositor-stages-before-draw",
         "--virtual-time-budget=10000",

@@ -1,0 +1,370 @@
+// Shared helpers of the powerscope dashboard: API calls, the alert region, DOM building,
+// figures with their source, CSV and PNG downloads. Plain ES module, no build step.
+
+/** An API error carrying the PowerscopeError fields (what, where, fix). */
+export class ApiError extends Error {
+  constructor(status, detail, url) {
+    super(detail.what || `HTTP ${status}`);
+    this.status = status;
+    this.detail = detail;
+    this.url = url;
+  }
+}
+
+const cache = new Map();
+
+async function readError(response, url) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (body && body.error && typeof body.error === "object") {
+    return new ApiError(response.status, body.error, url);
+  }
+  if (body && body.detail) {
+    const what = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+    return new ApiError(response.status, { what, where: url, fix: "" }, url);
+  }
+  return new ApiError(
+    response.status,
+    { what: `the server answered ${response.status} ${response.statusText}`, where: url, fix: "" },
+    url,
+  );
+}
+
+/** GET a JSON document; responses are cached per URL unless `fresh` is asked for. */
+export async function getJSON(url, { fresh = false, signal } = {}) {
+  if (!fresh && cache.has(url)) return cache.get(url);
+  const promise = (async () => {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
+    if (!response.ok) throw await readError(response, url);
+    return response.json();
+  })();
+  cache.set(url, promise);
+  promise.catch(() => cache.delete(url));
+  return promise;
+}
+
+/** POST a JSON body and read the JSON answer. */
+export async function postJSON(url, body, { signal } = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok) throw await readError(response, url);
+  return response.json();
+}
+
+// -- the alert region ------------------------------------------------------------------------
+
+/** Show an error (ApiError or any Error) in the page's alert region. */
+export function showError(error, context = "") {
+  if (error && error.name === "AbortError") return null;
+  const region = document.getElementById("alert");
+  const detail =
+    error instanceof ApiError
+      ? error.detail
+      : { what: String((error && error.message) || error), where: context, fix: "" };
+  const item = h(
+    "div",
+    { class: "alert-item", "data-testid": "alert-item" },
+    h("strong", {}, error instanceof ApiError ? `Error ${error.status}: ` : "Error: "),
+    h("span", { class: "what" }, detail.what || ""),
+    detail.where ? h("div", { class: "where" }, `Where: ${detail.where}`) : null,
+    detail.fix ? h("div", { class: "fix" }, `Fix: ${detail.fix}`) : null,
+    context && detail.where !== context ? h("div", { class: "context" }, `While: ${context}`) : null,
+  );
+  const close = h("button", { type: "button", class: "alert-close", "aria-label": "Dismiss" }, "×");
+  close.addEventListener("click", () => {
+    item.remove();
+    if (!region.querySelector(".alert-item")) region.hidden = true;
+  });
+  item.prepend(close);
+  region.append(item);
+  region.hidden = false;
+  return item;
+}
+
+/** Remove one message shown by showError (e.g. once the failed action has succeeded). */
+export function dismissError(item) {
+  if (!item) return;
+  item.remove();
+  const region = document.getElementById("alert");
+  if (!region.querySelector(".alert-item")) region.hidden = true;
+}
+
+/** Empty the alert region (on navigation). */
+export function clearAlert() {
+  const region = document.getElementById("alert");
+  region.replaceChildren();
+  region.hidden = true;
+}
+
+// -- DOM -------------------------------------------------------------------------------------
+
+/** Build an element: h("div", {class: "x", onclick: fn}, child, "text", ...). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (key in el && typeof value !== "string") {
+      el[key] = value;
+    } else {
+      el.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function fmt(value, digits = 1) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  if (typeof value !== "number") return String(value);
+  return value.toLocaleString("en-GB", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+export function pct(value, digits = 1) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  // powerscope gives shares in percent (43.0 = 43%).
+  return `${fmt(value, digits)}%`;
+}
+
+/** "Source: X" -> "X" (citations from the library often start with "Source:"). */
+export function plainSource(source) {
+  return String(source || "").replace(/^\s*source:\s*/i, "");
+}
+
+/** A short form of a citation for plotly hover boxes (which do not wrap). */
+export function shortSource(source, edition) {
+  let text = plainSource(source);
+  if (text.length > 70) text = `${text.slice(0, 67)}…`;
+  return edition && !text.includes(String(edition)) ? `${text} (ed. ${edition})` : text;
+}
+
+/** The source line shown beside a figure or table (the full citation also on hover). */
+export function sourceNote(source, edition) {
+  const text = plainSource(source) || "source not given";
+  const full = edition && !text.includes(String(edition)) ? `${text}; edition ${edition}` : text;
+  return h("p", { class: "source", title: `Source: ${full}`, "data-testid": "source" }, `Source: ${full}`);
+}
+
+// -- CSV ---------------------------------------------------------------------------------------
+
+function csvCell(value) {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV text of rows (objects) over the given columns ({key, label}). */
+export function toCSV(columns, rows) {
+  const lines = [columns.map((c) => csvCell(c.label)).join(",")];
+  for (const row of rows) {
+    lines.push(columns.map((c) => csvCell(c.csv ? c.csv(row) : row[c.key])).join(","));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** With a query string `format=csv` added. */
+export function csvURL(url) {
+  return `${url}${url.includes("?") ? "&" : "?"}format=csv`;
+}
+
+// -- figures -----------------------------------------------------------------------------------
+
+/**
+ * A figure block: heading, body, source note and downloads.
+ * Returns {el, body, setSource(source, edition), setDownloads(...)}.
+ */
+export function figure(title, { testid, id, className = "" } = {}) {
+  const body = h("div", { class: "figure-body" });
+  const source = h("div", { class: "figure-source" });
+  const actions = h("div", { class: "figure-actions" });
+  const el = h(
+    "figure",
+    { class: `figure ${className}`, "data-testid": testid, id },
+    h("figcaption", {}, h("h3", {}, title)),
+    body,
+    h("div", { class: "figure-foot" }, source, actions),
+  );
+  return {
+    el,
+    body,
+    actions,
+    setSource(src, edition) {
+      source.replaceChildren(sourceNote(src, edition));
+      el.title = `Source: ${plainSource(src)}${edition ? `; edition ${edition}` : ""}`;
+    },
+  };
+}
+
+/**
+ * A table figure. columns: [{key, label, format(row) -> text|Node, numeric, csv(row)}].
+ * `csv` is either {url} (the API's ?format=csv link) or {name} (a client-side file of the rows).
+ */
+export function tableFigure(title, columns, rows, { testid, source, edition, csv, rowAttrs } = {}) {
+  const fig = figure(title, { testid: testid ? `${testid}-figure` : undefined, className: "table-figure" });
+  const thead = h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : "" }, c.label))));
+  const tbody = h("tbody");
+  const table = h("table", { "data-testid": testid, class: "data-table" }, thead, tbody);
+  const scroller = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": title }, table);
+  fig.body.append(scroller);
+  let blobUrl = null;
+  const link = h("a", { class: "download", "data-testid": testid ? `${testid}-csv` : "download-csv" }, "Download CSV");
+  fig.actions.append(link);
+
+  function update(newRows, newSource = source, newEdition = edition) {
+    tbody.replaceChildren(
+      ...newRows.map((row) => {
+        const attrs = row.code ? { "data-code": row.code } : {};
+        Object.assign(attrs, rowAttrs ? rowAttrs(row) : {});
+        return h(
+          "tr",
+          attrs,
+          columns.map((c) =>
+            h("td", { class: c.numeric ? "num" : "" }, c.format ? c.format(row) : (row[c.key] ?? "–")),
+          ),
+        );
+      }),
+    );
+    fig.setSource(newSource, newEdition);
+    if (csv && csv.url) {
+      link.href = csvURL(csv.url);
+      link.setAttribute("download", "");
+    } else {
+      if (blobUrl) URL.revokeObjectURL(blobUrl);
+      blobUrl = URL.createObjectURL(new Blob([toCSV(columns, newRows)], { type: "text/csv" }));
+      link.href = blobUrl;
+      link.setAttribute("download", (csv && csv.name) || "powerscope.csv");
+    }
+  }
+  update(rows);
+  return { ...fig, table, tbody, update, link };
+}
+
+const PLOT_CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d"],
+};
+
+/** A chart figure (plotly), with a "Download PNG" button beside the modebar's own. */
+export function chartFigure(title, { testid, filename = "powerscope-chart", height = 360 } = {}) {
+  const fig = figure(title, { testid, className: "chart-figure" });
+  const div = h("div", { class: "chart", style: `height:${height}px`, "data-testid": testid ? `${testid}-plot` : undefined });
+  fig.body.append(div);
+  const button = h("button", { type: "button", class: "download", "data-testid": testid ? `${testid}-png` : "download-png" }, "Download PNG");
+  button.addEventListener("click", () => {
+    if (window.Plotly && div.data) {
+      window.Plotly.downloadImage(div, { format: "png", filename, width: div.clientWidth || 900, height: div.clientHeight || height, scale: 2 });
+    }
+  });
+  fig.actions.append(button);
+  return {
+    ...fig,
+    div,
+    /** Draw (or redraw) the chart; `source` is cited under it and in every hover box. */
+    draw(traces, layout = {}, source = "", edition = "") {
+      fig.setSource(source, edition);
+      if (!window.Plotly) {
+        div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly.min.js, which did not load."));
+        return;
+      }
+      const full = {
+        margin: { l: 60, r: 20, t: 10, b: 40 },
+        font: { family: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size: 12 },
+        paper_bgcolor: "rgba(0,0,0,0)",
+        plot_bgcolor: "rgba(0,0,0,0)",
+        legend: { orientation: "h", y: -0.15 },
+        ...layout,
+      };
+      const cfg = { ...PLOT_CONFIG, toImageButtonOptions: { format: "png", filename, scale: 2 } };
+      // plotly sizes a chart from its container: draw once the figure is in the page.
+      whenConnected(div).then(() => window.Plotly.react(div, traces, full, cfg));
+    },
+  };
+}
+
+/** Resolves once `el` is in the document (checked each animation frame, up to ~10 s). */
+function whenConnected(el) {
+  return new Promise((resolve) => {
+    let frames = 0;
+    const check = () => {
+      if (el.isConnected || frames > 600) resolve();
+      else {
+        frames += 1;
+        requestAnimationFrame(check);
+      }
+    };
+    check();
+  });
+}
+
+/** The `<extra>` part of a plotly hovertemplate citing the figure's source. */
+export function hoverSource(source, edition) {
+  return `<extra>${escapeHTML(shortSource(source, edition))}</extra>`;
+}
+
+export function escapeHTML(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+/** Debounce a function by `ms` milliseconds. */
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** A labelled <select> of countries [{code, name}] (value: code). */
+export function countryPicker(countries, selected, onChange, { id = "country-picker", label = "Country" } = {}) {
+  const select = h(
+    "select",
+    { id, "data-testid": "country-picker" },
+    countries.map((c) => h("option", { value: c.code, selected: c.code === selected }, `${c.name} (${c.code})`)),
+  );
+  if (!countries.some((c) => c.code === selected) && selected) {
+    select.prepend(h("option", { value: selected, selected: true }, selected));
+  }
+  select.addEventListener("change", () => onChange(select.value));
+  return h("div", { class: "picker" }, h("label", { for: id }, `${label}: `), select);
+}
+
+let countriesPromise = null;
+
+/** Countries to pick from: the CETI's units and the countries ranked by Global Firepower. */
+export function loadCountries() {
+  if (!countriesPromise) {
+    countriesPromise = (async () => {
+      const byCode = new Map();
+      const [ceti, gfp] = await Promise.allSettled([
+        getJSON("/api/indices/ceti"),
+        getJSON("/api/military/rank?measure=gfp"),
+      ]);
+      if (ceti.status === "fulfilled") {
+        for (const u of ceti.value.units || []) if (!u.is_aggregate) byCode.set(u.code, u.name);
+      }
+      if (gfp.status === "fulfilled") {
+        for (const r of gfp.value.ranking || []) if (!byCode.has(r.code)) byCode.set(r.code, r.name);
+      }
+      return [...byCode.entries()]
+        .map(([code, name]) => ({ code, name }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    })();
+  }
+  return countriesPromise;
+}

@@ -1,0 +1,583 @@
+// Index explorer (#/index/{name}): a slider for every weight at every level of the index tree,
+// re-ranking live through POST /api/indices/{name}/compute; ranking table with rank change vs
+// the default weights, contributions by top-level component, multi-country comparison and the
+// rank intervals of the uncertainty analysis.
+
+import {
+  chartFigure,
+  debounce,
+  dismissError,
+  fmt,
+  getJSON,
+  h,
+  hoverSource,
+  postJSON,
+  showError,
+  tableFigure,
+} from "../lib.js";
+
+const ROOT = "index";
+const MAX_COMPARE = 5;
+const UNCERTAINTY_RUNS = 1000;
+const COMPARE_DEFAULT = ["KOR", "JPN", "CHN", "USA"];
+const CHART_TOP = 30; // charts show the top 30 unless "all" is asked for (tables show all)
+
+/** Sibling groups: parent path -> child nodes (in the tree's order). */
+function groupsOf(nodes) {
+  const groups = new Map();
+  for (const node of nodes) {
+    const parent = node.parent ?? ROOT;
+    if (!groups.has(parent)) groups.set(parent, []);
+    groups.get(parent).push(node);
+  }
+  return groups;
+}
+
+/** Weights as the engine wants them: each sibling group rescaled to sum to 1. A group whose
+ * weights sum to 0 is sent as it is, so the server explains why it cannot be computed. */
+export function normalisedWeights(groups, weights) {
+  const out = {};
+  for (const siblings of groups.values()) {
+    const total = siblings.reduce((sum, n) => sum + weights[n.path], 0);
+    for (const n of siblings) out[n.path] = total > 0 ? weights[n.path] / total : weights[n.path];
+  }
+  return out;
+}
+
+function sliderMax(weight) {
+  return weight <= 1 ? 1 : Math.ceil(weight * 2);
+}
+
+export async function render(container, name, { isCurrent }) {
+  const [tree, indices] = await Promise.all([
+    getJSON(`/api/indices/${encodeURIComponent(name)}`),
+    getJSON("/api/indices").catch(() => ({ indices: [] })),
+  ]);
+  if (!isCurrent()) return undefined;
+
+  const nodes = tree.nodes || [];
+  const groups = groupsOf(nodes);
+  const defaults = Object.fromEntries(nodes.map((n) => [n.path, Number(n.weight)]));
+  const units = tree.units || [];
+  const unitName = Object.fromEntries(units.map((u) => [u.code, u.name]));
+  const initialAggregation = tree.aggregation || tree.aggregate || "arithmetic";
+  const state = {
+    weights: { ...defaults },
+    aggregation: initialAggregation,
+    exclude: false,
+    result: null,
+    baselines: new Map(),
+    uncertainty: null,
+    compare: new Set(),
+    computeError: null,
+    seq: 0,
+    controller: null,
+  };
+  for (const code of COMPARE_DEFAULT) if (unitName[code] && state.compare.size < 3) state.compare.add(code);
+  for (const u of units) if (state.compare.size < 2 && !u.is_aggregate) state.compare.add(u.code);
+
+  // -- controls ------------------------------------------------------------------------------
+  const indexSelect = h(
+    "select",
+    { id: "index-picker", "data-testid": "index-picker" },
+    (indices.indices && indices.indices.length ? indices.indices : [{ name, title: tree.title }]).map((ix) =>
+      h("option", { value: ix.name, selected: ix.name === name }, ix.title ? `${ix.title} (${ix.name})` : ix.name),
+    ),
+  );
+  indexSelect.addEventListener("change", () => {
+    location.hash = `#/index/${encodeURIComponent(indexSelect.value)}`;
+  });
+  const aggOptions = ["arithmetic", "geometric"];
+  if (!aggOptions.includes(initialAggregation)) aggOptions.unshift(initialAggregation);
+  const aggSelect = h(
+    "select",
+    { id: "aggregation", "data-testid": "aggregation" },
+    aggOptions.map((a) => h("option", { value: a, selected: a === initialAggregation }, a)),
+  );
+  const excludeBox = h("input", { type: "checkbox", id: "exclude-aggregates", "data-testid": "exclude-aggregates" });
+  const resetButton = h("button", { type: "button", id: "reset-weights", "data-testid": "reset" }, "Reset to default weights");
+  const status = h("span", { class: "status muted", "data-testid": "compute-status", "aria-live": "polite" }, "");
+  const chartScope = h(
+    "select",
+    { id: "chart-scope", "data-testid": "chart-scope" },
+    h("option", { value: String(CHART_TOP) }, `top ${CHART_TOP}`),
+    h("option", { value: "all" }, "all"),
+  );
+  const chartLimit = () => (chartScope.value === "all" ? Infinity : Number(chartScope.value));
+
+  // -- sliders ---------------------------------------------------------------------------------
+  const sliders = new Map(); // path -> {input, output, share}
+  const totals = new Map(); // parent -> [elements showing the group total]
+  let sliderCount = 0;
+
+  function sliderRow(node) {
+    sliderCount += 1;
+    const id = `w-${sliderCount}`;
+    const input = h("input", {
+      type: "range",
+      id,
+      min: "0",
+      max: String(sliderMax(defaults[node.path])),
+      step: "0.005",
+      value: String(defaults[node.path]),
+      "aria-label": node.label,
+      "data-path": node.path,
+      "data-testid": "weight-slider",
+    });
+    const output = h("output", { for: id, class: "w-value" });
+    const share = h("span", { class: "w-share", "data-testid": "weight-share" });
+    sliders.set(node.path, { input, output, share, node });
+    const onInput = () => {
+      const value = Number(input.value);
+      if (!Number.isFinite(value) || value === state.weights[node.path]) return;
+      state.weights[node.path] = value;
+      refreshGroup(node.parent ?? ROOT);
+      scheduleCompute();
+    };
+    input.addEventListener("input", onInput);
+    input.addEventListener("change", onInput);
+    return h(
+      "div",
+      { class: "slider-row", title: node.path },
+      h("label", { for: id }, node.label),
+      input,
+      h("span", { class: "w-readout" }, output, share),
+    );
+  }
+
+  function groupBox(parent, title, level) {
+    const siblings = groups.get(parent) || [];
+    const total = h("span", { class: "group-total", "data-testid": "group-total", "data-parent": parent });
+    if (!totals.has(parent)) totals.set(parent, []);
+    totals.get(parent).push(total);
+    const rows = [];
+    for (const node of siblings) {
+      rows.push(sliderRow(node));
+      if (groups.has(node.path)) {
+        const details = h(
+          "details",
+          { class: `subgroup level-${level + 1}`, "data-group": node.path },
+          h("summary", {}, `${node.label}: weights within`),
+          groupBox(node.path, node.label, level + 1),
+        );
+        rows.push(details);
+      }
+    }
+    return h(
+      "fieldset",
+      { class: "weight-group", "data-parent": parent },
+      h("legend", {}, title, " ", total),
+      rows,
+    );
+  }
+
+  function refreshGroup(parent) {
+    const siblings = groups.get(parent) || [];
+    const total = siblings.reduce((sum, n) => sum + state.weights[n.path], 0);
+    for (const el of totals.get(parent) || []) el.textContent = `(sum ${fmt(total, 3)})`;
+    for (const n of siblings) {
+      const s = sliders.get(n.path);
+      const w = state.weights[n.path];
+      s.output.textContent = fmt(w, 3);
+      s.share.textContent = total > 0 ? `${fmt((100 * w) / total, 1)}% of ${fmt(total, 3)}` : `– of ${fmt(total, 3)}`;
+      s.input.setAttribute("aria-valuetext", `${fmt(w, 3)}, ${total > 0 ? fmt((100 * w) / total, 1) : "–"} percent of its group`);
+    }
+  }
+
+  const weightPanel = h(
+    "aside",
+    { class: "weights-panel", "aria-label": "Weights", "data-testid": "weights-panel" },
+    h("div", { class: "controls" },
+      h("div", { class: "control" }, h("label", { for: "index-picker" }, "Index "), indexSelect),
+      h("div", { class: "control" }, h("label", { for: "aggregation" }, "Aggregation "), aggSelect),
+      h("div", { class: "control" }, excludeBox, h("label", { for: "exclude-aggregates" }, " Exclude aggregates (e.g. Europe)")),
+      h("div", { class: "control" }, h("label", { for: "chart-scope" }, "Charts show "), chartScope, h("span", { class: "muted" }, " countries (tables: all)")),
+      h("div", { class: "control" }, resetButton, " ", status),
+    ),
+    h("p", { class: "hint muted" }, "Weights are relative: each is shown with its share of its group's total. Arrow keys move a focused slider."),
+    groupBox(ROOT, "Top level", 1),
+  );
+  for (const parent of groups.keys()) refreshGroup(parent);
+
+  // -- results ---------------------------------------------------------------------------------
+  const rankingColumns = [
+    { key: "rank", label: "Rank", numeric: true },
+    {
+      key: "change",
+      label: "Δ rank vs default weights",
+      numeric: true,
+      format: (r) => changeCell(r.change),
+      csv: (r) => (r.change === null || r.change === undefined ? "" : r.change),
+    },
+    { key: "name", label: "Country" },
+    { key: "code", label: "Code" },
+    { key: "score", label: "Score", numeric: true, format: (r) => fmt(r.score, 1), csv: (r) => r.score },
+    {
+      key: "interval",
+      label: "Rank 5–95% (default weights)",
+      numeric: true,
+      format: (r) =>
+        r.p05 === undefined
+          ? "…"
+          : h("span", { title: `median rank ${fmt(r.median, 1)}` }, `${fmt(r.p05, 0)}–${fmt(r.p95, 0)}`),
+      csv: (r) => (r.p05 === undefined ? "" : `${r.p05}-${r.p95}`),
+    },
+  ];
+  const rankingFig = tableFigure(`${tree.title || name}: ranking`, rankingColumns, [], {
+    testid: "ranking-table",
+    source: tree.source,
+    edition: tree.edition,
+    csv: { name: `${name}-ranking.csv` },
+    rowAttrs: (r) => ({ "data-rank": r.rank, class: r.is_aggregate ? "aggregate" : null }),
+  });
+  rankingFig.table.dataset.state = "loading";
+
+  const uncertaintyFig = chartFigure("Rank intervals: 5th–95th percentile and median", {
+    testid: "uncertainty",
+    filename: `${name}-rank-intervals`,
+    height: 420,
+  });
+  const assumptionsNote = h("div", { class: "assumptions muted", "data-testid": "uncertainty-assumptions" }, "Computing rank intervals (1000 runs)…");
+  uncertaintyFig.body.append(assumptionsNote);
+
+  const contributionsFig = chartFigure("Contributions to the score by top-level component", {
+    testid: "contributions",
+    filename: `${name}-contributions`,
+    height: 480,
+  });
+
+  const compareBoxes = h("div", { class: "compare-picks", role: "group", "aria-label": "Countries to compare (2 to 5)" });
+  const compareHint = h("p", { class: "hint muted", "data-testid": "compare-hint" });
+  const compareFig = chartFigure("Compare countries: component scores", {
+    testid: "comparison",
+    filename: `${name}-comparison`,
+    height: 340,
+  });
+  compareFig.body.prepend(compareBoxes, compareHint);
+  for (const u of units) {
+    const box = h("input", {
+      type: "checkbox",
+      id: `cmp-${u.code}`,
+      value: u.code,
+      checked: state.compare.has(u.code),
+      "data-code": u.code,
+    });
+    box.addEventListener("change", () => {
+      if (box.checked) state.compare.add(u.code);
+      else state.compare.delete(u.code);
+      drawComparison();
+    });
+    compareBoxes.append(h("label", { class: "pick", for: `cmp-${u.code}` }, box, ` ${u.name}`));
+  }
+
+  const results = h(
+    "div",
+    { class: "results" },
+    h("div", { class: "row two wide-first" }, rankingFig.el, uncertaintyFig.el),
+    contributionsFig.el,
+    compareFig.el,
+  );
+  container.append(
+    h("h2", {}, tree.title || name, tree.edition ? ` ${tree.edition}` : ""),
+    h("div", { class: "explorer" }, weightPanel, results),
+  );
+
+  // -- computing -------------------------------------------------------------------------------
+  function requestBody(withWeights) {
+    const body = { aggregation: state.aggregation, exclude_aggregates: state.exclude };
+    if (withWeights) body.weights = normalisedWeights(groups, state.weights);
+    return body;
+  }
+
+  async function baseline() {
+    const key = `${state.aggregation}|${state.exclude}`;
+    if (!state.baselines.has(key)) {
+      const promise = postJSON(`/api/indices/${encodeURIComponent(name)}/compute`, requestBody(false));
+      state.baselines.set(key, promise);
+      promise.catch(() => state.baselines.delete(key));
+    }
+    const result = await state.baselines.get(key);
+    return Object.fromEntries(result.ranking.map((r) => [r.code, rankOf(r)]));
+  }
+
+  function rankOf(r) {
+    return state.exclude ? (r.rank_excluding_aggregates ?? r.rank) : r.rank;
+  }
+
+  async function computeNow() {
+    state.seq += 1;
+    const seq = state.seq;
+    if (state.controller) state.controller.abort();
+    state.controller = new AbortController();
+    rankingFig.table.dataset.state = "loading";
+    status.textContent = "computing…";
+    const started = performance.now();
+    try {
+      const [result, base] = await Promise.all([
+        postJSON(`/api/indices/${encodeURIComponent(name)}/compute`, requestBody(true), {
+          signal: state.controller.signal,
+        }),
+        baseline(),
+      ]);
+      if (seq !== state.seq || !isCurrent()) return;
+      const ms = Math.round(performance.now() - started);
+      status.textContent = `re-ranked in ${ms} ms`;
+      status.dataset.ms = String(ms);
+      state.result = result;
+      state.base = base;
+      dismissError(state.computeError);
+      state.computeError = null;
+      drawResults();
+      rankingFig.table.dataset.state = "ready";
+    } catch (error) {
+      if (error.name === "AbortError" || seq !== state.seq) return;
+      rankingFig.table.dataset.state = "error";
+      status.textContent = "not computed (see the error above)";
+      dismissError(state.computeError);
+      state.computeError = showError(error, `computing ${name} with the weights set`);
+    }
+  }
+  const scheduleCompute = debounce(computeNow, 40);
+
+  function rows() {
+    if (!state.result) return [];
+    const u = state.uncertainty ? Object.fromEntries(state.uncertainty.countries.map((c) => [c.code, c])) : {};
+    return state.result.ranking
+      .filter((r) => !(state.exclude && r.is_aggregate))
+      .map((r) => {
+        const rank = rankOf(r);
+        const before = state.base ? state.base[r.code] : undefined;
+        const interval = u[r.code] || {};
+        return {
+          ...r,
+          rank,
+          change: before === undefined || rank === null ? null : before - rank,
+          p05: interval.p05,
+          p95: interval.p95,
+          median: interval.median,
+        };
+      })
+      .sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
+  }
+
+  function drawResults() {
+    const result = state.result;
+    const shown = rows();
+    rankingFig.update(shown, result.source || tree.source, result.edition || tree.edition);
+    drawContributions(shown);
+    drawComparison();
+    drawUncertainty();
+  }
+
+  function drawContributions(all) {
+    const result = state.result;
+    const shown = all.slice(0, chartLimit());
+    const children = result.children || [];
+    const labels = shown.map((r) => `${r.rank}. ${r.name}`);
+    const src = result.source || tree.source;
+    const traces = children.map((child) => ({
+      type: "bar",
+      orientation: "h",
+      name: labelOf(child),
+      y: labels,
+      x: shown.map((r) => (result.contributions?.[r.code]?.[child] ?? null)),
+      hovertemplate: `%{y}<br>${labelOf(child)}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition),
+    }));
+    contributionsFig.div.style.height = `${Math.max(320, 22 * shown.length + 90)}px`;
+    contributionsFig.draw(
+      traces,
+      {
+        barmode: "stack",
+        yaxis: { autorange: "reversed", automargin: true },
+        xaxis: { title: { text: "points of the total score" } },
+        margin: { l: 10, r: 20, t: 10, b: 50 },
+        legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0, traceorder: "normal" },
+      },
+      src,
+      result.edition || tree.edition,
+    );
+  }
+
+  function drawComparison() {
+    const result = state.result;
+    const picked = [...state.compare];
+    for (const box of compareBoxes.querySelectorAll("input")) {
+      box.disabled = !box.checked && picked.length >= MAX_COMPARE;
+    }
+    compareHint.textContent =
+      picked.length < 2
+        ? "Pick at least 2 countries (up to 5)."
+        : `${picked.length} of at most ${MAX_COMPARE} countries picked.`;
+    if (!result || picked.length < 2) return;
+    const children = result.children || [];
+    const src = result.source || tree.source;
+    const traces = picked.map((code) => ({
+      type: "bar",
+      name: unitName[code] || code,
+      x: children.map((c) => wrapLabel(labelOf(c))),
+      y: children.map((c) => result.node_scores?.[code]?.[c] ?? null),
+      hovertemplate: `${unitName[code] || code}<br>%{x}: %{y:.1f}` + hoverSource(src, result.edition || tree.edition),
+    }));
+    compareFig.draw(
+      traces,
+      { barmode: "group", yaxis: { title: { text: "score" } }, xaxis: { tickangle: 0, automargin: true }, legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 } },
+      src,
+      result.edition || tree.edition,
+    );
+  }
+
+  function drawUncertainty() {
+    const u = state.uncertainty;
+    if (!u) return;
+    const list = u.countries
+      .filter((c) => !(state.exclude && isAggregate(c.code)))
+      .slice()
+      .sort((a, b) => a.nominal - b.nominal)
+      .slice(0, chartLimit());
+    const labels = list.map((c) => c.name);
+    const src = u.source || tree.source;
+    const hover = hoverSource(src, u.edition || tree.edition);
+    uncertaintyFig.div.style.height = `${Math.max(320, 20 * list.length + 90)}px`;
+    uncertaintyFig.draw(
+      [
+        {
+          type: "scatter",
+          mode: "markers",
+          name: "nominal rank; bar: 5th–95th percentile",
+          y: labels,
+          x: list.map((c) => c.nominal),
+          error_x: {
+            type: "data",
+            symmetric: false,
+            array: list.map((c) => c.p95 - c.nominal),
+            arrayminus: list.map((c) => c.nominal - c.p05),
+            thickness: 1.5,
+            width: 4,
+          },
+          customdata: list.map((c) => [c.p05, c.p95, c.median]),
+          hovertemplate: "%{y}: nominal %{x}, 5–95%: %{customdata[0]}–%{customdata[1]}, median %{customdata[2]}" + hover,
+          marker: { size: 8, color: "#1f4e79" },
+        },
+        {
+          type: "scatter",
+          mode: "markers",
+          name: "median rank",
+          y: labels,
+          x: list.map((c) => c.median),
+          marker: { symbol: "diamond-open", size: 9, color: "#c0504d" },
+          hovertemplate: "%{y}: median rank %{x}" + hover,
+        },
+      ],
+      {
+        yaxis: { autorange: "reversed", automargin: true },
+        xaxis: { title: { text: "rank (1 = best)" }, rangemode: "tozero" },
+        margin: { l: 10, r: 20, t: 10, b: 50 },
+        legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
+      },
+      src,
+      u.edition || tree.edition,
+    );
+  }
+
+  function isAggregate(code) {
+    const unit = units.find((x) => x.code === code);
+    return Boolean(unit && unit.is_aggregate);
+  }
+
+  function labelOf(path) {
+    const node = nodes.find((n) => n.path === path);
+    return node ? node.label : path;
+  }
+
+  async function loadUncertainty() {
+    try {
+      const u = await getJSON(`/api/indices/${encodeURIComponent(name)}/uncertainty?runs=${UNCERTAINTY_RUNS}&seed=1`);
+      if (!isCurrent()) return;
+      state.uncertainty = u;
+      assumptionsNote.replaceChildren(
+        h("strong", {}, "Assumptions: "),
+        describeAssumptions(u),
+      );
+      if (state.result) {
+        rankingFig.update(rows(), state.result.source || tree.source, state.result.edition || tree.edition);
+      }
+      drawUncertainty();
+      uncertaintyFig.el.dataset.state = "ready";
+    } catch (error) {
+      assumptionsNote.textContent = "Rank intervals unavailable.";
+      showError(error, `the rank uncertainty of ${name}`);
+    }
+  }
+
+  // -- wiring -----------------------------------------------------------------------------------
+  aggSelect.addEventListener("change", () => {
+    state.aggregation = aggSelect.value;
+    computeNow();
+  });
+  chartScope.addEventListener("change", () => {
+    if (state.result) drawContributions(rows());
+    drawUncertainty();
+  });
+  excludeBox.addEventListener("change", () => {
+    state.exclude = excludeBox.checked;
+    computeNow();
+  });
+  resetButton.addEventListener("click", () => {
+    state.weights = { ...defaults };
+    for (const [path, s] of sliders) s.input.value = String(defaults[path]);
+    for (const parent of groups.keys()) refreshGroup(parent);
+    computeNow();
+  });
+
+  computeNow();
+  loadUncertainty();
+  return () => {
+    if (state.controller) state.controller.abort();
+  };
+}
+
+/** A long axis label broken into lines of about `width` characters (plotly's <br>). */
+function wrapLabel(text, width = 16) {
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join("<br>");
+}
+
+function changeCell(change) {
+  if (change === null || change === undefined) return "–";
+  if (change > 0) return h("span", { class: "up", title: `up ${change} vs default weights` }, `▲ ${change}`);
+  if (change < 0) return h("span", { class: "down", title: `down ${-change} vs default weights` }, `▼ ${-change}`);
+  return h("span", { class: "same", title: "same rank as with default weights" }, "=");
+}
+
+/** The uncertainty analysis's assumptions in words. */
+export function describeAssumptions(u) {
+  const a = u.assumptions || {};
+  const parts = [];
+  for (const w of a.weights || []) {
+    if (w && typeof w === "object") {
+      const noise = w.noise !== undefined ? `±${fmt(100 * w.noise, 0)}%` : JSON.stringify(w);
+      parts.push(`weights at level ${w.level ?? w.node ?? "?"} vary ${noise}`);
+    }
+  }
+  if (a.aggregation) {
+    const methods = (Array.isArray(a.aggregation) ? a.aggregation : [a.aggregation]).map((m) =>
+      typeof m === "string" ? m : `${m.method}${m.rescale ? ` (on scores rescaled to ${m.rescale.join("–")})` : ""}`,
+    );
+    parts.push(`aggregation: ${methods.join(" or ")}`);
+  }
+  for (const [key, value] of Object.entries(a)) {
+    if (key === "weights" || key === "aggregation") continue;
+    const text = Array.isArray(value) && value.every((v) => typeof v === "string") ? value.join(" or ") : JSON.stringify(value);
+    parts.push(`${key}: ${text}`);
+  }
+  parts.push(`${u.runs} runs, seed ${u.seed}; ranks 1 = best; intervals are for the default weights`);
+  return `${parts.join("; ")}.`;
+}

@@ -1,0 +1,173 @@
+// Figures shared by several views: arms export trends, like-minded partners, UN vote agreement.
+
+import { chartFigure, fmt, getJSON, h, hoverSource, pct, tableFigure } from "../lib.js";
+
+export const MAJOR_POWERS = ["USA", "CHN", "RUS", "GBR", "FRA", "JPN", "DEU", "IND"];
+
+const AGREEMENT_EXTRA = ["agreement_score", "kappa", "n"];
+const AGREEMENT_LABELS = { agreement_score: "Agreement score (Voeten)", kappa: "Cohen's kappa", n: "Roll calls" };
+const TREND_START = 1990;
+const TREND_END = 2024;
+
+/** Annual arms exports (TIV millions) of `codes` as a line chart (GET /api/arms/trend). */
+export async function armsTrendFigure(codes, { title = "Annual arms exports", testid = "arms-trend" } = {}) {
+  const fig = chartFigure(title, { testid, filename: `arms-trend-${codes.join("-")}`, height: 320 });
+  if (!codes.length) {
+    fig.body.append(h("p", { class: "muted" }, "Pick at least one exporter."));
+    return fig;
+  }
+  const url = `/api/arms/trend?codes=${codes.map(encodeURIComponent).join(",")}&start=${TREND_START}&end=${TREND_END}`;
+  const data = await getJSON(url);
+  const hover = hoverSource(data.source, data.edition);
+  fig.draw(
+    (data.series || []).map((s) => ({
+      type: "scatter",
+      mode: "lines+markers",
+      marker: { size: 4 },
+      name: s.name || s.code,
+      x: s.years,
+      y: s.tiv,
+      hovertemplate: `${s.name || s.code} %{x}: %{y:,.0f} TIV m` + hover,
+    })),
+    {
+      yaxis: { title: { text: "TIV, millions (SIPRI trend-indicator value)" }, rangemode: "tozero" },
+      xaxis: { title: { text: "year" } },
+    },
+    data.source,
+    data.edition,
+  );
+  return fig;
+}
+
+/** Like-minded partners of `code` with rank intervals: a table and an interval chart. */
+export async function partnerFigures(code, { top = 20 } = {}) {
+  const url = `/api/alignment/${encodeURIComponent(code)}/partners?top=${top}`;
+  const data = await getJSON(url);
+  const rows = data.partners || [];
+  const hasInterval = rows.some((r) => r.p05 !== undefined && r.p05 !== null);
+  const columns = [
+    { key: "rank", label: "Rank", numeric: true },
+    { key: "name", label: "Partner" },
+    { key: "code", label: "Code" },
+  ];
+  if (rows.some((r) => typeof r.score === "number")) {
+    columns.push({ key: "score", label: "Score", numeric: true, format: (r) => fmt(r.score, 1) });
+  }
+  if (hasInterval) {
+    columns.push(
+      { key: "median", label: "Median rank", numeric: true, format: (r) => fmt(r.median, 1) },
+      {
+        key: "p05",
+        label: "Rank 5–95%",
+        numeric: true,
+        format: (r) => `${fmt(r.p05, 0)}–${fmt(r.p95, 0)}`,
+        csv: (r) => `${r.p05}-${r.p95}`,
+      },
+    );
+  }
+  const table = tableFigure(`Like-minded partners of ${data.name || code}`, columns, rows, {
+    testid: "partners-table",
+    source: data.source,
+    edition: data.edition,
+    csv: { url },
+  });
+  const chart = chartFigure("Partner ranks: nominal, median and 5th–95th percentile", {
+    testid: "partners-intervals",
+    filename: `partners-${code}`,
+    height: Math.max(300, 20 * rows.length + 90),
+  });
+  if (hasInterval) {
+    const hover = hoverSource(data.source, data.edition);
+    chart.draw(
+      [
+        {
+          type: "scatter",
+          mode: "markers",
+          name: "rank with 5th–95th percentile",
+          y: rows.map((r) => r.name),
+          x: rows.map((r) => r.rank),
+          error_x: {
+            type: "data",
+            symmetric: false,
+            array: rows.map((r) => r.p95 - r.rank),
+            arrayminus: rows.map((r) => r.rank - r.p05),
+            thickness: 1.5,
+            width: 4,
+          },
+          customdata: rows.map((r) => [r.p05, r.p95]),
+          hovertemplate: "%{y}: rank %{x}, 5–95%: %{customdata[0]}–%{customdata[1]}" + hover,
+          marker: { size: 8, color: "#1f4e79" },
+        },
+        {
+          type: "scatter",
+          mode: "markers",
+          name: "median rank",
+          y: rows.map((r) => r.name),
+          x: rows.map((r) => r.median),
+          marker: { symbol: "diamond-open", size: 9, color: "#c0504d" },
+          hovertemplate: "%{y}: median rank %{x}" + hover,
+        },
+      ],
+      {
+        yaxis: { autorange: "reversed", automargin: true },
+        xaxis: { title: { text: "partner rank (1 = most like-minded)" } },
+        margin: { l: 10, r: 20, t: 10, b: 50 },
+        legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
+      },
+      data.source,
+      data.edition,
+    );
+  } else {
+    chart.body.append(h("p", { class: "muted" }, "No rank intervals in the answer."));
+    chart.setSource(data.source, data.edition);
+  }
+  return { table, chart, data };
+}
+
+/** UN General Assembly vote agreement of `code` with the major powers (or everyone). */
+export async function agreementFigure(code, { year = 2019, majorOnly = true } = {}) {
+  const url = `/api/alignment/${encodeURIComponent(code)}/agreement?year=${year}`;
+  const data = await getJSON(url);
+  let rows = data.agreement || [];
+  if (majorOnly) {
+    const picked = rows.filter((r) => MAJOR_POWERS.includes(r.code));
+    picked.sort((a, b) => MAJOR_POWERS.indexOf(a.code) - MAJOR_POWERS.indexOf(b.code));
+    rows = picked;
+  }
+  const extra = rows.length ? AGREEMENT_EXTRA.filter((k) => k in rows[0]) : [];
+  const columns = [
+    { key: "name", label: "Country" },
+    { key: "code", label: "Code" },
+    { key: "agreement", label: "Agreement", numeric: true, format: (r) => fmt(r.agreement, 3) },
+    ...extra.map((k) => ({
+      key: k,
+      label: AGREEMENT_LABELS[k] || k.replace(/_/g, " "),
+      numeric: typeof rows[0][k] === "number",
+      format: (r) => (typeof r[k] === "number" ? fmt(r[k], k === "n" ? 0 : 3) : (r[k] ?? "–")),
+    })),
+  ];
+  const table = tableFigure(
+    `UN General Assembly vote agreement of ${data.name || code}${majorOnly ? " with the major powers" : ""}, ${data.year || year}`,
+    columns,
+    rows,
+    { testid: "agreement-table", source: data.source, edition: data.edition, csv: { url } },
+  );
+  return { table, data };
+}
+
+/** Top clients of an exporter from its arms profile. */
+export function clientsFigure(arms, { top = 10 } = {}) {
+  const rows = (arms.clients || []).slice(0, top).map((r, i) => ({ rank: i + 1, ...r }));
+  return tableFigure(
+    `Top clients, ${arms.period || ""}`,
+    [
+      { key: "rank", label: "#", numeric: true },
+      { key: "name", label: "Client" },
+      { key: "code", label: "Code" },
+      { key: "tiv", label: "TIV (millions)", numeric: true, format: (r) => fmt(r.tiv, 0) },
+      { key: "share", label: "Share of its exports", numeric: true, format: (r) => pct(r.share) },
+    ],
+    rows,
+    { testid: "clients-table", source: arms.source, edition: arms.edition, csv: { name: `arms-clients-${arms.code || "country"}.csv` } },
+  );
+}

@@ -1,0 +1,250 @@
+"""The dashboard in a real (headless Chromium) browser against the real app.
+
+Expectations are computed by the library (``compute_index``) or read from the API, never typed in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from powerscope.index import load_spec
+from powerscope.index.service import compute_index
+
+SECTORS = ["Semiconductors", "AI", "Biotechnology", "Space", "Quantum"]
+KEPT_SECTOR = "Space"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class Dashboard:
+    """A browser page on the dashboard, recording every URL it requests."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, route: str) -> None:
+        self.page.goto(f"{self.base}/{route}")
+
+    def ranking_codes(self) -> list[str]:
+        rows = self.page.locator('[data-testid="ranking-table"] tbody tr')
+        return [str(code) for code in rows.evaluate_all("rows => rows.map(r => r.dataset.code)")]
+
+    def wait_ranking_ready(self) -> None:
+        self.page.wait_for_selector('[data-testid="ranking-table"][data-state="ready"]')
+
+    def outside_requests(self) -> list[str]:
+        allowed = (self.base + "/", "data:", "blob:")
+        return [url for url in self.requests if not url.startswith(allowed)]
+
+
+@pytest.fixture()
+def dashboard(browser: Any, server_url: str) -> Iterator[Dashboard]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    board = Dashboard(page, server_url)
+    yield board
+    context.close()
+
+
+def _library_order(weights: dict[str, float] | None = None) -> list[str]:
+    """Codes of the CETI ranking (best first) as the library computes it."""
+    return [row["code"] for row in compute_index(load_spec("ceti"), weights=weights).rows()]
+
+
+def _is_png(path: Path) -> bool:
+    data = path.read_bytes()
+    return data.startswith(PNG_MAGIC) and len(data) > 20_000
+
+
+def test_default_ceti_ranking_puts_korea_fifth(dashboard: Dashboard) -> None:
+    dashboard.open("#/index/ceti")
+    dashboard.wait_ranking_ready()
+    expected = _library_order()
+    assert dashboard.ranking_codes() == expected
+    korea = dashboard.page.locator('[data-testid="ranking-table"] tr[data-code="KOR"]')
+    assert korea.get_attribute("data-rank") == "5"
+    assert korea.locator("td").first.inner_text().strip() == "5"
+    # a slider for every weight at every level, labelled with its node's label
+    tree = httpx.get(f"{dashboard.base}/api/indices/ceti").json()
+    sliders = dashboard.page.locator('input[type="range"][data-path]')
+    assert sliders.count() == len(tree["nodes"])
+    semis = dashboard.page.locator('input[type="range"][data-path="Semiconductors"]')
+    assert semis.get_attribute("aria-label") == "Semiconductors"
+    # the ranking cites its source and edition, visibly and on hover
+    note = dashboard.page.locator('[data-testid="ranking-table-figure"] [data-testid="source"]')
+    assert "Belfer" in note.inner_text() and "2025" in note.inner_text()
+    assert "Belfer" in (note.get_attribute("title") or "")
+
+
+def test_moving_sliders_reranks_to_the_library_order(dashboard: Dashboard, artifacts: Path) -> None:
+    dashboard.open("#/index/ceti")
+    dashboard.wait_ranking_ready()
+    before = dashboard.ranking_codes()
+    weights = {sector: 1.0 if sector == KEPT_SECTOR else 0.0 for sector in SECTORS}
+    expected = _library_order(weights)
+    assert expected != before  # the test must be able to see a change
+    for sector in SECTORS:
+        if sector != KEPT_SECTOR:
+            slider = dashboard.page.locator(f'input[type="range"][data-path="{sector}"]')
+            slider.focus()
+            dashboard.page.keyboard.press("Home")  # keyboard: the slider's minimum, 0
+    dashboard.page.wait_for_function(
+        """expected => {
+            const rows = [...document.querySelectorAll('[data-testid="ranking-table"] tbody tr')];
+            return JSON.stringify(rows.map(r => r.dataset.code)) === JSON.stringify(expected);
+        }""",
+        arg=expected,
+    )
+    assert dashboard.ranking_codes() == expected
+    share = dashboard.page.locator(
+        f'input[data-path="{KEPT_SECTOR}"] ~ .w-readout [data-testid="weight-share"]'
+    )
+    assert share.inner_text().startswith("100.0%")
+    # the rank change against the default weights is shown (Russia climbs with Space alone)
+    moved = next(code for code in expected if expected.index(code) < before.index(code))
+    change = dashboard.page.locator(f'[data-testid="ranking-table"] tr[data-code="{moved}"] td')
+    assert change.nth(1).inner_text().startswith("▲")
+
+    dashboard.page.locator('[data-testid="reset"]').click()
+    dashboard.page.wait_for_function(
+        """expected => {
+            const rows = [...document.querySelectorAll('[data-testid="ranking-table"] tbody tr')];
+            return JSON.stringify(rows.map(r => r.dataset.code)) === JSON.stringify(expected);
+        }""",
+        arg=before,
+    )
+    assert dashboard.outside_requests() == []
+    assert dashboard.errors == []
+
+
+def test_ranking_csv_download_has_the_rows_shown(dashboard: Dashboard) -> None:
+    dashboard.open("#/index/ceti")
+    dashboard.wait_ranking_ready()
+    shown = dashboard.ranking_codes()
+    with dashboard.page.expect_download() as info:
+        dashboard.page.locator('[data-testid="ranking-table-csv"]').click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Code"] for row in rows] == shown
+    assert rows[shown.index("KOR")]["Rank"] == "5"
+    float(rows[0]["Score"])  # numbers, not formatted text
+
+
+def test_uncertainty_intervals_drawn_on_the_ranking(dashboard: Dashboard, artifacts: Path) -> None:
+    dashboard.open("#/index/ceti")
+    dashboard.wait_ranking_ready()
+    dashboard.page.wait_for_selector('[data-testid="uncertainty"][data-state="ready"]')
+    api = httpx.get(
+        f"{dashboard.base}/api/indices/ceti/uncertainty", params={"runs": 1000, "seed": 1}
+    ).json()
+    korea = next(c for c in api["countries"] if c["code"] == "KOR")
+    cell = dashboard.page.locator('[data-testid="ranking-table"] tr[data-code="KOR"] td').last
+    assert cell.inner_text().startswith(f"{korea['p05']:.0f}\u2013{korea['p95']:.0f}")
+    traces = dashboard.page.locator('[data-testid="uncertainty-plot"]').evaluate(
+        "div => div.data.map(t => ({name: t.name, x: t.x, y: t.y, "
+        "plus: t.error_x ? t.error_x.array : null, minus: t.error_x ? t.error_x.arrayminus : null}))"
+    )
+    nominal, median = traces
+    i = nominal["y"].index(korea["name"])
+    assert nominal["x"][i] == korea["nominal"]
+    assert nominal["x"][i] + nominal["plus"][i] == pytest.approx(korea["p95"])
+    assert nominal["x"][i] - nominal["minus"][i] == pytest.approx(korea["p05"])
+    assert median["x"][median["y"].index(korea["name"])] == korea["median"]
+    note = dashboard.page.locator('[data-testid="uncertainty-assumptions"]').inner_text()
+    assert "1000 runs" in note and "±25%" in note
+    # the contribution bars: one stacked trace per sector
+    names = dashboard.page.locator('[data-testid="contributions-plot"]').evaluate(
+        "div => div.data.map(t => t.name)"
+    )
+    assert names == SECTORS
+    dashboard.page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    assert _is_png(artifacts / "dashboard.png")
+    assert dashboard.outside_requests() == []
+
+
+def test_country_profile_sections_with_figures_and_sources(
+    dashboard: Dashboard, artifacts: Path
+) -> None:
+    dashboard.open("#/country/KOR")
+    page = dashboard.page
+    page.wait_for_selector('[data-testid="technology-table"] tbody tr')
+    for section in ("technology", "military", "arms", "alignment"):
+        located = page.locator(f"section#{section}")
+        located.locator('[data-testid="source"]').first.wait_for()
+        assert located.locator('[data-testid="source"]').first.inner_text().startswith("Source: ")
+    page.wait_for_selector("section#arms .js-plotly-plot")
+    page.wait_for_selector('section#alignment [data-testid="partners-table"] tbody tr')
+    assert (
+        page.locator("section#dynamics")
+        .inner_text()
+        .count("Dynamic outlook: coming with the dynamics model")
+        == 1
+    )
+    profile = httpx.get(f"{dashboard.base}/api/countries/KOR").json()
+    sector_rows = page.locator('[data-testid="technology-table"] tbody tr')
+    assert sector_rows.count() == len(profile["technology"]["sectors"])
+    assert page.locator("section#technology .js-plotly-plot").count() == 1
+    assert page.locator("section#military .js-plotly-plot").count() == 1
+    assert page.locator('[data-testid="alert"]').is_hidden()
+    page.wait_for_timeout(300)  # let the charts settle before the picture
+    page.screenshot(path=str(artifacts / "country-KOR.png"), full_page=True)
+    assert _is_png(artifacts / "country-KOR.png")
+    assert dashboard.outside_requests() == []
+    assert dashboard.errors == []
+
+
+def test_api_error_shown_in_the_alert_region(dashboard: Dashboard) -> None:
+    dashboard.open("#/country/XXX")
+    alert = dashboard.page.locator('[role="alert"]')
+    alert.locator('[data-testid="alert-item"]').wait_for()
+    body = httpx.get(f"{dashboard.base}/api/countries/XXX")
+    assert body.status_code == 404
+    error = body.json()["error"]
+    text = alert.inner_text()
+    assert error["what"] in text
+    assert f"Fix: {error['fix']}" in text
+
+
+def test_arms_and_partners_views_cite_and_stay_on_loopback(dashboard: Dashboard) -> None:
+    dashboard.open("#/arms")
+    page = dashboard.page
+    page.wait_for_selector('[data-testid="exporters-table"] tbody tr')
+    api = httpx.get(
+        f"{dashboard.base}/api/arms/exporters", params={"period": "2020-2024", "top": 25}
+    ).json()
+    codes = page.locator('[data-testid="exporters-table"] tbody tr').evaluate_all(
+        "rows => rows.map(r => r.dataset.code)"
+    )
+    assert codes == [row["code"] for row in api["ranking"]]
+    page.wait_for_selector('[data-testid="arms-trend"] .js-plotly-plot')
+    link = page.locator('[data-testid="exporters-table-csv"]').get_attribute("href") or ""
+    assert "format=csv" in link
+    csv_text = httpx.get(dashboard.base + link).text
+    assert csv_text.count("\n") >= len(codes)
+
+    dashboard.open("#/partners/KOR")
+    page.wait_for_selector('[data-testid="partners-table"] tbody tr')
+    page.wait_for_selector('[data-testid="agreement-table"] tbody tr')
+    titles = page.locator('[data-testid="source"]').evaluate_all(
+        "notes => notes.map(n => n.getAttribute('title'))"
+    )
+    assert titles and all(title and title.startswith("Source: ") for title in titles)
+    outside = dashboard.outside_requests()
+    assert outside == [], json.dumps(outside)
+    assert any(url.endswith("/static/vendor/plotly.min.js") for url in dashboard.requests)
+    assert dashboard.errors == []
