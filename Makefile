@@ -35,6 +35,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_arms.py
 	$(BIN)/python benchmarks/bench_agreement.py
 	$(BIN)/python benchmarks/bench_dynamics.py
+	$(BIN)/python benchmarks/bench_api_load.py --seconds 30
 
 # Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
 snapshot: $(BIN)/.installed
