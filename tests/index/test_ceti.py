@@ -84,3 +84,18 @@ def test_spec_weights_equal_the_dashboard_defaults() -> None:
     for row in defaults.itertuples():
         key = row.sector if row.level == "sector" else f"{row.sector}/{row.pillar}"
         assert spec.weights()[spec.find(key)] == pytest.approx(row.weight), key
+
+
+def test_geometric_mean_warns_of_zeros_unless_rescaled() -> None:
+    from powerscope.errors import SpecError
+
+    spec = load_spec("ceti")
+    raw = compute_index(spec, aggregation="geometric", store=SnapshotStore())
+    assert raw.scores.at["CHN", ROOT] == 0  # a pillar score of 0 zeroes China's Space sector
+    assert "rescale" in raw.method["warnings"][0]
+    rescaled = compute_index(spec, aggregation="geometric", rescale=(1, 100), store=SnapshotStore())
+    assert "warnings" not in rescaled.method and rescaled.method["rescale"] == [1, 100]
+    assert rescaled.rank("CHN") == 2 and rescaled.rank("KOR") == 6
+    assert 1 <= rescaled.scores[ROOT].min() and rescaled.scores[ROOT].max() <= 100
+    with pytest.raises(SpecError, match="not 0 <= low < high"):
+        compute_index(spec, rescale=(100, 1), store=SnapshotStore())

@@ -158,6 +158,10 @@ def index_compute(
     exclude_aggregates: Annotated[
         bool, typer.Option(help="Leave aggregates (e.g. CETI's Europe) out of the ranking.")
     ] = False,
+    rescale: Annotated[
+        str | None,
+        typer.Option(help="Map normalised values to LOW,HIGH first, e.g. 1,100 (for geometric)."),
+    ] = None,
     level: Annotated[
         str | None, typer.Option(help="Rank by this node instead of the index.")
     ] = None,
@@ -196,7 +200,10 @@ def index_compute(
         normalisation=normalise,
         aggregation=aggregate,
         exclude_aggregates=exclude_aggregates,
+        rescale=_rescale(rescale),
     )
+    for warning in result.method.get("warnings", []):
+        _console(stderr=True).print(f"warning: {warning}")
     node = ROOT if level is None else result.spec.find(level)
     if save_log is not None:
         import yaml
@@ -257,6 +264,15 @@ def index_compute(
         cells += [f"{_cell(rec[s + ' score'])} ({_cell(rec[s + ' rank'])})" for s in sectors]
         table.add_row(*cells)
     print_table(table, output)
+
+
+def _rescale(text: str | None) -> tuple[float, float] | None:
+    """'1,100' -> (1.0, 100.0), checked."""
+    if text is None:
+        return None
+    from powerscope.index.engine import check_rescale
+
+    return check_rescale(text.split(","))
 
 
 def _read_mapping(path: Path, what: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ weight vectors, over all runs at once. Results are numpy arrays; pandas views of
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -354,6 +354,22 @@ def compile_index(
     )
 
 
+def check_rescale(rescale: Sequence[float | str]) -> tuple[float, float]:
+    """A ``(low, high)`` range to map normalised values onto: finite, ``0 <= low < high``."""
+    try:
+        low, high = (float(v) for v in rescale)
+    except (TypeError, ValueError):
+        raise SpecError(
+            f"rescale must be two numbers, got {rescale!r}", fix="give LOW,HIGH, e.g. 1,100"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high) and 0 <= low < high):
+        raise SpecError(
+            f"rescale range {low:g}-{high:g} is not 0 <= low < high",
+            fix="give LOW,HIGH with 0 <= LOW < HIGH, e.g. 1,100",
+        )
+    return low, high
+
+
 def check_positive(normalised: np.ndarray, methods: Sequence[str]) -> None:
     """Means of powers and logs need values >= 0: raise :class:`SpecError` if not."""
     needs = sorted({m for m in methods if m in ("geometric", "harmonic", "generalised")})
@@ -598,6 +614,7 @@ def compute(
     units: UnitInfo | pd.DataFrame | None = None,
     exclude: Sequence[str] = (),
     prepared: bool = False,
+    rescale: tuple[float, float] | None = None,
 ) -> IndexResult:
     """Build an index: normalise, aggregate, rank, and attribute scores to components.
 
@@ -622,6 +639,11 @@ def compute(
     prepared:
         The data are already directed and normalised (a build's output, see
         :mod:`powerscope.index.build`).
+    rescale:
+        ``(low, high)``: map the normalised indicator values linearly from [0, 1] to
+        [low, high] before aggregating, so that a geometric mean is not zeroed by one zero (the
+        OECD/JRC handbook's advice; COINr normalises to [1, 100] for it). Scores are then on
+        that scale.
     """
     if weights:
         spec = spec.with_weights(weights, renormalise=renormalise)
@@ -631,6 +653,18 @@ def compute(
     compiled = compile_index(
         spec, matrix, normalisation=normalisation, aggregation=aggregation, prepared=prepared
     )
+    warnings = []
+    if rescale is not None:
+        low, high = check_rescale(rescale)
+        compiled = replace(compiled, normalised=low + (high - low) * compiled.normalised, scale=1.0)
+    elif any(m in ("geometric", "harmonic") for m in compiled.methods):
+        zeros = int((compiled.normalised == 0).any(axis=1).sum())
+        if zeros:
+            warnings.append(
+                f"{zeros} units have a 0 on some indicator: a geometric or harmonic mean makes "
+                "the score of every group containing it 0; rescale the values (e.g. to 1-100) "
+                "to avoid this"
+            )
     values = compiled.evaluate()
     info = _unit_info(units)
     names = [info.get(c, (c, False))[0] or c for c in compiled.units]
@@ -646,6 +680,10 @@ def compute(
         "weights": spec.weights(),
         "excluded": list(exclude),
     }
+    if rescale is not None:
+        method["rescale"] = list(rescale)
+    if warnings:
+        method["warnings"] = warnings
     return IndexResult(
         spec, compiled.units, names, is_agg, compiled.paths, values, ranks, ranks_ex,
         pairs, contributions, method,

@@ -9,7 +9,7 @@ import numpy as np
 
 from powerscope.countries.identity import resolve
 from powerscope.data.store import Store, open_store
-from powerscope.errors import PowerscopeError, UnknownEntityError
+from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
 from powerscope.index.data import index_data
 from powerscope.index.engine import ROOT, IndexResult, compute
 from powerscope.index.spec import IndexSpec
@@ -24,14 +24,21 @@ def compute_index(
     aggregation: str | None = None,
     exclude_aggregates: bool = False,
     store: Store | None = None,
+    rescale: tuple[float, float] | None = None,
 ) -> IndexResult:
     """Compute an index on the data in the store (warehouse or embedded snapshot).
 
     With ``exclude_aggregates`` the aggregates (e.g. the CETI's "Europe") are dropped *before*
     normalising, so they do not set a min or max; ranks excluding aggregates are always in the
-    result either way.
+    result either way. ``rescale`` maps normalised values to ``(low, high)`` before
+    aggregating (see :func:`powerscope.index.engine.compute`).
     """
     if spec.extra.get("data_file"):
+        if rescale is not None:
+            raise SpecError(
+                "rescale applies to indices computed from the warehouse, not to a built spec",
+                fix="set the normalisation's range in the spec's steps instead",
+            )
         return _compute_built(spec, weights, renormalise, normalisation, aggregation)
     store = store or open_store()
     matrix, units = index_data(spec, store)
@@ -45,6 +52,7 @@ def compute_index(
         aggregation=aggregation,
         units=units,
         exclude=exclude,
+        rescale=rescale,
     )
     result.method["source"] = _citation(spec, store)
     result.method["store"] = f"{store.kind}: {store.location}"
