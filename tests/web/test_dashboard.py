@@ -189,12 +189,8 @@ def test_country_profile_sections_with_figures_and_sources(
         assert located.locator('[data-testid="source"]').first.inner_text().startswith("Source: ")
     page.wait_for_selector("section#arms .js-plotly-plot")
     page.wait_for_selector('section#alignment [data-testid="partners-table"] tbody tr')
-    assert (
-        page.locator("section#dynamics")
-        .inner_text()
-        .count("Dynamic outlook: coming with the dynamics model")
-        == 1
-    )
+    page.wait_for_selector('[data-testid="dynamics-results"][data-state="ready"]')
+    page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
     profile = httpx.get(f"{dashboard.base}/api/countries/KOR").json()
     sector_rows = page.locator('[data-testid="technology-table"] tbody tr')
     assert sector_rows.count() == len(profile["technology"]["sectors"])
@@ -247,4 +243,69 @@ def test_arms_and_partners_views_cite_and_stay_on_loopback(dashboard: Dashboard)
     outside = dashboard.outside_requests()
     assert outside == [], json.dumps(outside)
     assert any(url.endswith("/static/vendor/plotly.min.js") for url in dashboard.requests)
+    assert dashboard.errors == []
+
+
+def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) -> None:
+    dashboard.open("#/country/KOR")
+    page = dashboard.page
+    results = page.locator('[data-testid="dynamics-results"]')
+    page.wait_for_selector('[data-testid="dynamics-results"][data-state="ready"]')
+    assert results.get_attribute("data-scenario") == "baseline"
+    page.locator('[data-testid="dynamics-recruits"]').fill("800")
+    page.locator('[data-testid="dynamics-from"]').fill("2026")
+    page.locator('[data-testid="dynamics-to"]').fill("2035")
+    assert page.locator('[data-testid="dynamics-scenario"]').input_value() == "__levers__"
+    page.locator('[data-testid="dynamics-run"]').click()
+    page.wait_for_selector(
+        '[data-testid="dynamics-results"][data-scenario="levers"][data-state="ready"]'
+    )
+    # the chart: the 5-95% band (filled) and the median of the chosen output, as the API answers
+    traces = page.locator('[data-testid="dynamics-chart-plot"]').evaluate(
+        "div => div.data.map(t => ({name: t.name, fill: t.fill || null, y: t.y}))"
+    )
+    assert [t["fill"] for t in traces] == [None, "tonexty", None]
+    body = {
+        "scenario": {
+            "name": "levers",
+            "title": "Levers set on the dashboard",
+            "set": {
+                "recruits": {"value": 800, "from": 2026, "to": 2035},
+                "recruit_retention": 0.9,
+                "recruit_productivity": 1.5,
+            },
+        },
+        "years": "2025-2050",
+        "runs": 2000,
+        "seed": 1,
+    }
+    api = httpx.post(f"{dashboard.base}/api/dynamics/KOR/run", json=body, timeout=30).json()
+    articles = next(s for s in api["series"] if s["name"] == "articles")
+    assert traces[2]["y"] == pytest.approx(articles["median"])
+    row = page.locator('[data-testid="dynamics-headline-table"] tr[data-output="articles"]')
+    effect = float(row.get_attribute("data-effect") or "nan")
+    assert effect > 0
+    assert effect == pytest.approx(api["headline"]["articles"]["effect_median"])
+    assert row.locator("td").nth(4).inner_text().startswith("+")
+    effect_traces = page.locator('[data-testid="dynamics-effect-chart-plot"]').evaluate(
+        "div => div.data.map(t => t.y)"
+    )
+    assert effect_traces[2] == pytest.approx(articles["effect_median"])
+    note = page.locator('[data-testid="dynamics-chart"] [data-testid="source"]').inner_text()
+    assert "World Bank" in note
+    # the backtest beside it: model and naive-trend errors for the eight series
+    page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
+    assert page.locator('[data-testid="dynamics-backtest-table"] tbody tr').count() == 8
+    assert (
+        page.locator('[data-testid="dynamics-loops-summary"]')
+        .inner_text()
+        .startswith("Years by mode")
+    )
+    # a bad lever value: the server's explanation in the alert region, naming the range
+    page.locator('[data-testid="dynamics-recruit_retention"]').fill("1.4")
+    page.locator('[data-testid="dynamics-run"]').click()
+    alert = page.locator('[data-testid="alert-item"]')
+    alert.wait_for()
+    assert "recruit_retention" in alert.inner_text() and "0 to 1" in alert.inner_text()
+    assert dashboard.outside_requests() == []
     assert dashboard.errors == []

@@ -4,7 +4,8 @@
 dashboard at ``/`` and its files under ``/static``. Every figure carries its source; every error
 is ``{"error": {"what", "where", "fix"}}``; every table answers ``?format=csv`` too. Data are
 loaded on first use and kept (:mod:`powerscope.web.state`); writes (uploads) need the
-operator's bearer token (:mod:`powerscope.web.uploads`).
+operator's bearer token (:mod:`powerscope.web.uploads`). The dynamic model's endpoints are in
+:mod:`powerscope.web.dynamics`.
 """
 
 from __future__ import annotations
@@ -129,8 +130,13 @@ def parse_weights(text: str | None, where: str = "weights") -> dict[str, float]:
     return out
 
 
+#: POST bodies under these paths are read in full by :class:`UploadLimit` (size-checked)
+LIMITED_PATHS = ("/api/uploads", "/api/dynamics/")
+
+
 class UploadLimit:
-    """Refuse (413) upload request bodies over the limit before they are parsed."""
+    """Refuse (413) upload (and dynamics) request bodies over the limit before they are
+    parsed."""
 
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
@@ -145,7 +151,7 @@ class UploadLimit:
         if (
             scope["type"] != "http"
             or scope["method"] != "POST"
-            or not scope["path"].startswith("/api/uploads")
+            or not scope["path"].startswith(LIMITED_PATHS)
         ):
             await self.app(scope, receive, send)
             return
@@ -222,8 +228,9 @@ def create_app(
         version=__version__,
         description="National power and alignment, recomputed from the publishers' data: "
         "composite indices (the CETI and others) with every weight changeable, SIPRI arms "
-        "transfers, military strength, UN-vote alignment and like-minded partners, and the "
-        "debate's claims checked. Every figure carries its source and edition.",
+        "transfers, military strength, UN-vote alignment and like-minded partners, a dynamic "
+        "model of science, economy and defence run under policy scenarios, and the debate's "
+        "claims checked. Every figure carries its source and edition.",
         docs_url=None,
         redoc_url=None,
     )
@@ -233,6 +240,9 @@ def create_app(
     _add_error_handlers(app)
     _add_read_routes(app, state)
     _add_upload_routes(app, state)
+    from powerscope.web.dynamics import add_dynamics_routes
+
+    add_dynamics_routes(app, state)
     _add_static(app)
     return app
 

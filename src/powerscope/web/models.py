@@ -7,9 +7,9 @@ request. They list the fields the contract guarantees and allow more.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS
 
@@ -252,3 +252,143 @@ class UploadOut(Open):
 
 class UploadsOut(Open):
     uploads: list[UploadOut]
+
+
+# -- the dynamic model (/api/dynamics) ------------------------------------------------------
+
+ScenarioName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class RunRequest(BaseModel):
+    """A scenario run: a scenario (by name or written inline), the years, runs and seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioName | dict[str, Any] = Field(
+        default="baseline",
+        description="A shipped or saved scenario's name (GET /api/dynamics/scenarios), or a "
+        "scenario written inline in the YAML shape of docs/dynamics.md: {name, set, add, scale, "
+        "uncertain}. Unknown parameters and values outside a parameter's meaningful range are "
+        "refused with 422.",
+        examples=[
+            "thousand-talents",
+            {
+                "name": "my-programme",
+                "set": {"recruits": {"value": 800, "from": 2026, "to": 2035}},
+                "add": {"rd_target": {"value": 0.5, "from": 2026}},
+            },
+        ],
+    )
+    years: str = Field(
+        default="2025-2050",
+        pattern=r"^\d{4}-\d{4}$",
+        description="Projection years FIRST-LAST (after the calibration's last year, at most "
+        "2100).",
+    )
+    runs: int = Field(
+        default=2000, ge=1, le=20000, description="Ensemble runs (parameter draws), 1-20000."
+    )
+    seed: int = Field(default=1, ge=0, le=2**32 - 1, description="Random seed.")
+
+
+class DynScenarioRow(Open):
+    name: str
+    title: str
+    description: str
+    kind: Literal["shipped", "saved"]
+
+
+class DynScenariosOut(Open):
+    scenarios: list[DynScenarioRow]
+
+
+class DynParameterRow(Open):
+    name: str
+    kind: str
+    unit: str
+    low: float
+    high: float
+    default: float | None
+    meaning: str
+
+
+class DynParametersOut(Open):
+    parameters: list[DynParameterRow]
+
+
+class DynCited(Open):
+    code: str
+    name: str
+    source: str
+    sources: dict[str, str]
+
+
+class DynCalibrationOut(DynCited):
+    fit: list[int]
+    parameters: list[dict[str, Any]]
+    equations: list[dict[str, Any]]
+    initial: dict[str, Any]
+
+
+class DynBacktestRow(Open):
+    name: str
+    unit: str
+    metric: str
+    model_error: float | None
+    baseline_error: float | None
+    last_value_error: float | None
+    coverage_90: float | None
+    test_years: str
+
+
+class DynBacktestOut(DynCited):
+    fit: list[int]
+    test: list[int]
+    runs: int
+    seed: int
+    baseline: str
+    series: list[DynBacktestRow]
+
+
+class DynSeries(Open):
+    name: str
+    unit: str
+    p05: list[float | None]
+    median: list[float | None]
+    p95: list[float | None]
+    effect_p05: list[float | None]
+    effect_median: list[float | None]
+    effect_p95: list[float | None]
+
+
+class DynRunOut(DynCited):
+    scenario: dict[str, Any]
+    fit: list[int]
+    years: list[int]
+    runs: int
+    seed: int
+    series: list[DynSeries]
+    headline: dict[str, dict[str, Any]]
+
+
+class DynLoopsOut(DynCited):
+    scenario: str
+    unit: str
+    loops: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    years: list[dict[str, Any]]
+    summary: dict[str, int]
+
+
+class DynCompareOut(Open):
+    countries: list[dict[str, Any]]
+    year: int
+    scenario: str
+    runs: int
+    units: dict[str, str]
+    source: str
+    sources: dict[str, str]
+
+
+class DynSavedOut(UploadOut):
+    title: str

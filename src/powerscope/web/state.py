@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from powerscope.arms.service import ArmsData
+    from powerscope.dynamics.calibrate import Calibration
+    from powerscope.dynamics.scenario import Scenario
 
 T = TypeVar("T")
 
@@ -319,6 +321,7 @@ class AppState:
         self._indices = Memo(64)
         self._results = Memo(64)
         self._data = Memo(16)
+        self._dynamics = Memo(96)
         self._builtin = builtin_indices()
 
     # -- indices ---------------------------------------------------------------------------
@@ -440,6 +443,62 @@ class AppState:
     def cached(self, key: Hashable, make: Callable[[], T]) -> T:
         """Any other result, cached under ``key``."""
         return self._results.get(key, make)
+
+    # -- the dynamic model -----------------------------------------------------------------
+    def calibration(self, code: str, fit: tuple[int, int]) -> Calibration:
+        """The dynamic model calibrated for ``code`` on the years ``fit``, computed once
+        (about a second) and kept."""
+        from powerscope.dynamics.calibrate import calibrate
+
+        return self._dynamics.get(
+            ("calibration", code, fit), lambda: calibrate(code, fit, store=self.store)
+        )
+
+    def dynamics_cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A dynamic-model report (run, loops, backtest, compare), cached under ``key``."""
+        return self._dynamics.get(key, make)
+
+    def saved_scenarios(self) -> dict[str, dict[str, Any]]:
+        """The newest saved scenario of each name."""
+        out: dict[str, dict[str, Any]] = {}
+        for record in self.uploads.records("scenarios"):
+            out[str(record["name"])] = record  # records come oldest first
+        return out
+
+    def scenario(self, choice: str | Mapping[str, Any], where: str) -> tuple[Hashable, Scenario]:
+        """A scenario and a cache key for it: a shipped or saved name, or an inline mapping
+        (validated by :func:`powerscope.dynamics.scenario.parse_scenario`).
+
+        Names never reach the file system as paths: a shipped name is looked up among the
+        shipped files, a saved one among the records of the upload store.
+        """
+        import json
+
+        import yaml
+
+        from powerscope.dynamics.scenario import load_scenario, parse_scenario, shipped
+
+        if not isinstance(choice, str):
+            scenario = parse_scenario(dict(choice), where=where)
+            return ("inline", json.dumps(choice, sort_keys=True, default=str)), scenario
+        name = choice.strip()
+        known = shipped()
+        if name == "baseline":
+            return ("shipped", name), load_scenario(None)
+        if name in known:
+            return ("shipped", name), load_scenario(known[name])
+        record = self.saved_scenarios().get(name)
+        if record is None:
+            raise NotFoundError(
+                f"unknown scenario {name!r}",
+                where=where,
+                fix="use a shipped or saved scenario (GET /api/dynamics/scenarios): "
+                + ", ".join(sorted({*known, *self.saved_scenarios()})),
+            )
+        path = self.uploads.folder("scenarios") / str(record["stored"])
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        label = f"saved scenario {name} ({record['id']})"
+        return ("saved", str(record["id"])), parse_scenario(raw, where=label)
 
 
 def _uncertainty(loaded: LoadedIndex, runs: int, seed: int) -> dict[str, Any]:

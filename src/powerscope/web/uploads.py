@@ -1,11 +1,13 @@
-"""Safe storage of uploads: CSV datasets and YAML index specs.
+"""Safe storage of uploads: CSV datasets, YAML index specs and dynamics scenarios.
 
 An upload is checked completely before anything is written: a dataset must be UTF-8 CSV with a
 header, a unit code column (``code`` or COINr's ``uCode``), unique codes and at least one
 numeric column; a spec must be YAML that :func:`powerscope.index.spec.parse_spec` accepts, with
 a safe index name, no ``derive`` function, and a ``data_file`` (if any) naming an uploaded
-dataset that has the spec's indicator columns. The client's file name is only kept, sanitised,
-as a label: the file is stored as ``<id>.csv`` or ``<id>.yaml`` (a random id) under
+dataset that has the spec's indicator columns; a scenario must be a YAML or JSON mapping that
+:func:`powerscope.dynamics.scenario.parse_scenario` accepts, with a safe name that is not a
+shipped scenario's. The client's file name is only kept, sanitised,
+as a label: the file is stored as ``<id>.csv`` or ``<id>.yaml`` (a random id; a scenario as the YAML of its checked mapping) under
 ``<upload dir>/<kind>/`` (default ``$POWERSCOPE_HOME/uploads``), written atomically (a temporary
 file renamed into place), mode 0644, beside a ``<id>.json`` record of its name, size and sha256.
 Uploads never touch the warehouse.
@@ -25,16 +27,35 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from powerscope.errors import DataFormatError, SpecError
 from powerscope.index.spec import IndexSpec, parse_spec
-from powerscope.web.errors import ConflictError, NotFoundError, UnsupportedTypeError
+from powerscope.web.errors import (
+    ConflictError,
+    NotFoundError,
+    TooLargeError,
+    UnsupportedTypeError,
+)
+
+if TYPE_CHECKING:
+    from powerscope.dynamics.scenario import Scenario
 
 #: the largest upload accepted, in bytes (5 MB)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-KINDS: dict[str, tuple[str, ...]] = {"datasets": (".csv",), "specs": (".yaml", ".yml")}
-STORED_SUFFIX = {"datasets": ".csv", "specs": ".yaml"}
+KINDS: dict[str, tuple[str, ...]] = {
+    "datasets": (".csv",),
+    "specs": (".yaml", ".yml"),
+    "scenarios": (".yaml", ".yml", ".json"),
+}
+STORED_SUFFIX = {"datasets": ".csv", "specs": ".yaml", "scenarios": ".yaml"}
+WHAT_KIND = {
+    "datasets": "a CSV dataset",
+    "specs": "a YAML index spec",
+    "scenarios": "a YAML or JSON scenario",
+}
+#: the largest scenario accepted, in bytes (64 KB: a scenario is a few lines)
+MAX_SCENARIO_BYTES = 64 * 1024
 CODE_COLUMNS = ("uCode", "code")
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MAX_SPEC_NODES = 5000
@@ -60,8 +81,7 @@ def sanitise_filename(name: str | None, kind: str) -> str:
         raise UnsupportedTypeError(
             f"file {base or '(no name)'!r} is not a {' or '.join(allowed)} file",
             where=f"upload of {kind}",
-            fix=f"upload {'a CSV dataset' if kind == 'datasets' else 'a YAML index spec'} "
-            f"named *{allowed[0]}",
+            fix=f"upload {WHAT_KIND[kind]} named *{allowed[0]}",
         )
     stem = Path(base).stem[: 100 - len(suffix)] or "upload"
     return stem + suffix
@@ -157,6 +177,20 @@ def _numeric(cells: Any) -> bool:
 
 def parse_spec_upload(content: bytes, where: str) -> dict[str, Any]:
     """The YAML mapping of an uploaded spec: no aliases (no expansion bombs), bounded depth."""
+    return load_yaml_mapping(
+        content, where, what="an index spec", fix="see powerscope/indices/ceti.yaml"
+    )
+
+
+def load_yaml_mapping(content: bytes, where: str, *, what: str, fix: str) -> dict[str, Any]:
+    """The YAML (or JSON) mapping in an upload: no aliases (no expansion bombs), bounded depth.
+
+    Raises
+    ------
+    SpecError
+        Not UTF-8, not YAML, YAML aliases, nested too deeply, or not a mapping (``what`` must be
+        one; ``fix`` says where its format is described).
+    """
     import yaml
 
     text = _text(content, where)
@@ -175,10 +209,67 @@ def parse_spec_upload(content: bytes, where: str) -> dict[str, Any]:
     except RecursionError:
         raise SpecError("the YAML is nested too deeply", where=where) from None
     if not isinstance(raw, dict):
-        raise SpecError(
-            "an index spec must be a mapping", where=where, fix="see powerscope/indices/ceti.yaml"
-        )
+        raise SpecError(f"{what} must be a mapping", where=where, fix=fix)
     return raw
+
+
+def check_scenario(
+    content: bytes, where: str, reserved: list[str], *, json_body: bool = False
+) -> tuple[Scenario, bytes]:
+    """Parse and validate an uploaded scenario; return it and the YAML to store.
+
+    ``content`` is YAML (or JSON, which ``json_body`` reads strictly as JSON). The scenario is
+    validated by :func:`powerscope.dynamics.scenario.parse_scenario` (known parameters, values
+    in range, years in order); its ``name`` must be a safe name and not one of ``reserved``
+    (the shipped scenarios).
+
+    Raises
+    ------
+    TooLargeError
+        Over :data:`MAX_SCENARIO_BYTES`.
+    SpecError
+        Not a valid scenario (what, where and how to fix), or an unsafe name.
+    ConflictError
+        The name is a shipped scenario's.
+    """
+    import yaml
+
+    from powerscope.dynamics.scenario import parse_scenario
+
+    if len(content) > MAX_SCENARIO_BYTES:
+        raise TooLargeError(
+            f"scenario larger than {MAX_SCENARIO_BYTES // 1024} KB",
+            where=where,
+            fix="a scenario is a few lines: name, set, add, scale, uncertain",
+        )
+    fix = "write a scenario as in docs/dynamics.md: name, set, add, scale, uncertain"
+    if json_body:
+        try:
+            raw = json.loads(_text(content, where))
+        except (ValueError, RecursionError) as exc:
+            raise SpecError(f"not valid JSON: {exc}", where=where, fix=fix) from None
+        if not isinstance(raw, dict):
+            raise SpecError("a scenario must be a mapping", where=where, fix=fix)
+    else:
+        raw = load_yaml_mapping(content, where, what="a scenario", fix=fix)
+    scenario = parse_scenario(raw, where=where)
+    if not INDEX_NAME.fullmatch(scenario.name):
+        raise SpecError(
+            f"scenario name {scenario.name!r} is not a safe name",
+            where=f"{where}: name",
+            fix="use letters, digits, '_' and '-' (at most 64), starting with a letter or digit",
+        )
+    if scenario.name.casefold() in {r.casefold() for r in reserved}:
+        raise ConflictError(
+            f"scenario name {scenario.name!r} is a shipped scenario",
+            where=f"{where}: name",
+            fix="give your scenario another name",
+        )
+    try:
+        stored = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True).encode("utf-8")
+    except yaml.YAMLError as exc:
+        raise SpecError(f"the scenario cannot be stored: {exc}", where=where, fix=fix) from None
+    return scenario, stored
 
 
 class UploadStore:

@@ -1,4 +1,5 @@
-// Country profile (#/country/{code}): technology, military, arms trade, alignment, dynamics.
+// Country profile (#/country/{code}): technology, military, arms trade, alignment, and the
+// dynamic outlook (a scenario runner for the dynamic model, in ./dynamics.js).
 //
 // One function per section. To add a section, write `async function mySection(el, ctx)` that
 // fills `el` (ctx: {code, profile, isCurrent}) and add it to SECTIONS; a failing section shows
@@ -15,6 +16,7 @@ import {
   showError,
   tableFigure,
 } from "../lib.js";
+import { dynamicsSection } from "./dynamics.js";
 import { agreementFigure, armsTrendFigure, clientsFigure, partnerFigures } from "./parts.js";
 
 export const SECTIONS = [
@@ -241,9 +243,4 @@ async function alignmentSection(el, { code }) {
     h("div", { class: "row two" }, partners.table.el, agreement.table.el),
     h("p", {}, h("a", { href: `#/partners/${code}` }, "All partners, with rank intervals →")),
   );
-}
-
-/** Dynamic outlook: a placeholder until the scenario runner is wired in. */
-async function dynamicsSection(el) {
-  el.append(h("p", { class: "placeholder", "data-testid": "dynamics-placeholder" }, "Dynamic outlook: coming with the dynamics model"));
 }
