@@ -67,3 +67,12 @@ def test_compare_and_loops_and_listings() -> None:
     assert "thousand-talents" in {s["name"] for s in json.loads(result.output)["scenarios"]}
     result = runner.invoke(app, ["dynamics", "parameters", "--format", "csv"])
     assert result.exit_code == 0 and "recruit_retention" in result.output
+
+
+def test_export_xmile(tmp_path) -> None:
+    out = tmp_path / "kor.xmile"
+    result = runner.invoke(app, ["dynamics", "export", "KOR", "--scenario", "rd-boost", "--output", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0"') and '<stock name="knowledge">' in text
+    assert "IF TIME &gt;= 2026 THEN" in text  # rd-boost adds 1 pp from 2026 (XML-escaped)

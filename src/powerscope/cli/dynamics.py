@@ -170,3 +170,29 @@ def scenarios_cmd(fmt: Fmt = Format.table, output: Output = None) -> None:
 
     rows = scenario_list()
     emit(_frame(rows, ["name", "title"]), {"scenarios": rows}, fmt, output, title="Scenarios")
+
+
+@app.command("export")
+def export_cmd(
+    country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
+    output: Annotated[Path, typer.Option(help="The XMILE file to write, e.g. kor.xmile.")],
+    scenario: ScenarioOpt = None,
+    last: Annotated[int, typer.Option(help="Last simulated year.")] = 2050,
+    fit: Fit = "1996-2023",
+) -> None:
+    """Export the calibrated model (central parameters, a scenario's levers) to XMILE, for
+    Stella, Vensim or PySD."""
+    from powerscope.cli.common import write_output
+    from powerscope.dynamics.calibrate import calibrate
+    from powerscope.dynamics.ensemble import check_years
+    from powerscope.dynamics.scenario import load_scenario
+    from powerscope.dynamics.service import parse_years
+    from powerscope.dynamics.xmile import to_xmile
+
+    chosen = load_scenario(scenario)
+    cal = calibrate(country, parse_years(fit, "--fit"))
+    check_years(cal, cal.start + 1, last)
+    write_output(to_xmile(cal, chosen, last=last), output)
+    typer.echo(
+        f"wrote {output.resolve()} ({cal.name}, {chosen.name}, {cal.start}-{last}, DT = 1 year)"
+    )
