@@ -70,3 +70,23 @@ def test_country_without_rd_data_is_refused() -> None:
 
     with pytest.raises(DataFormatError, match="R&D intensity|researchers"):
         calibrate("SOM")
+
+
+def test_a_survey_gap_at_the_end_is_carried_forward(synthetic) -> None:
+    from dataclasses import replace
+
+    frame = synthetic.frame.copy()
+    frame.loc[2022:2023, "researchers"] = float("nan")
+    cal = calibrate_history(replace(synthetic, frame=frame), (1996, 2023))
+    assert cal.initial["H"] == pytest.approx(frame.loc[2021, "researchers"])
+    assert "researchers: the 2021 value is carried forward to 2023" in cal.notes
+
+
+def test_a_stale_series_names_its_last_year() -> None:
+    from powerscope.dynamics.calibrate import calibrate
+
+    with pytest.raises(
+        DataFormatError, match=r"no 2014 value for researchers \(last: 2010\)"
+    ) as info:
+        calibrate("AUS", (1996, 2014))
+    assert "2010 or earlier" in (info.value.fix or "")

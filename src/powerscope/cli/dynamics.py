@@ -69,8 +69,9 @@ def backtest_cmd(
     columns = ["name", "metric", "model_error", "baseline_error", "last_value_error", "coverage_90", "test_years"]  # fmt: skip
     frame = _frame(report["series"], columns)
     better = sum(1 for s in report["series"] if s["model_better"])
+    scored = sum(1 for s in report["series"] if s["model_better"] is not None)
     emit(frame, report, fmt, output, title=f"{report['name']}: backtest, fit {fit}, test {test}",
-         caption=f"Model better than the naive trend on {better} of {len(frame)} series. "
+         caption=f"Model better than the naive trend on {better} of {scored} series with test data. "
          "Baseline: " + report["baseline"] + "; coverage_90: share of test values inside the "
          "model's 90% band.")  # fmt: skip
 

@@ -33,6 +33,15 @@ MIN_FIT_YEARS = 8
 ANCHOR_YEARS = 3
 TREND_YEARS = 10
 GOAL_YEARS = 6
+CARRY_YEARS = 3
+
+
+# The observed series behind each initial state.
+STATE_SERIES = {
+    "Y": "gdp", "K": "knowledge", "H": "researchers", "G": "researchers", "D": "milex",
+    "M": "milex", "r": "rd_intensity", "m": "milex_share", "q": "relative_income",
+    "gK": "knowledge", "N": "population",
+}  # fmt: skip
 
 
 @dataclass
@@ -301,6 +310,14 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
         obs[name] = fill_log(obs[name])
     for name in ("rd_intensity", "milex_share", "relative_income"):
         obs[name] = obs[name].interpolate(limit_area="inside")
+    notes: list[str] = []
+    # Surveys such as researcher counts are biennial in some countries: carry the last value
+    # forward (at most CARRY_YEARS) so a fit window may end between two surveys.
+    for name in ("researchers", "rd_intensity"):
+        known = obs[name].loc[:end].last_valid_index()
+        if known is not None and end - CARRY_YEARS <= known < end:
+            obs.loc[known + 1 : end, name] = obs.loc[known, name]
+            notes.append(f"{name}: the {known} value is carried forward to {end}")
     window = obs.loc[start:end]
     needs = {"gdp": "GDP", "rd_intensity": "R&D intensity", "researchers": "researchers"}
     for column, label in needs.items():
@@ -438,7 +455,6 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
             years,
         ),
     }
-    notes: list[str] = []
     if obs.loc[start:end, "ln_hightech"].notna().sum() >= 3:
         equations["hightech"] = _fit(
             "hightech",
@@ -476,12 +492,18 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
         "gK": float(at_end["gK"]),
         "N": float(at_end["population"]),
     }
-    bad = [k for k, v in initial.items() if not np.isfinite(v)]
+    bad = [STATE_SERIES[k] for k, v in initial.items() if not np.isfinite(v)]
     if bad:
+        last = {b: obs[b].last_valid_index() for b in bad}
+        listing = ", ".join(
+            f"{b} (last: {y if y is not None else 'none'})" for b, y in last.items()
+        )
+        latest = min((y for y in last.values() if y is not None), default=None)
         raise DataFormatError(
-            f"{history.code}: no value in {end} for {', '.join(bad)}",
+            f"{history.code} has no {end} value for {listing}",
             where=f"fit window {start}-{end}",
-            fix="end the fit window in a year every series covers",
+            fix=(f"end the fit window in {latest} or earlier, or " if latest else "")
+            + "pick a country with recent data",
         )
     name = entity(history.code).name
     return Calibration(
