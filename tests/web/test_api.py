@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from powerscope import __version__
 from powerscope.data.store import SnapshotStore
+from powerscope.index import load_spec
+from powerscope.index.service import compute_index
 from powerscope.web.api import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -114,6 +116,23 @@ def test_fast_path_matches_the_library(client: TestClient) -> None:
     assert [r["code"] for r in excluded["ranking"]] == [
         library.codes[i] for i in library.order(exclude_aggregates=True)
     ]
+
+
+def test_geometric_warns_of_zeros_and_rescale_avoids_them(client: TestClient) -> None:
+    raw = client.post("/api/indices/ceti/compute", json={"aggregation": "geometric"}).json()
+    assert "rescale" in raw["method"]["warnings"][0]
+    china = next(r for r in raw["ranking"] if r["code"] == "CHN")
+    assert china["score"] == 0
+    body = {"aggregation": "geometric", "rescale": [1, 100]}
+    rescaled = client.post("/api/indices/ceti/compute", json=body).json()
+    assert "warnings" not in rescaled["method"] and rescaled["method"]["rescale"] == [1, 100]
+    assert [r["code"] for r in rescaled["ranking"][:2]] == ["USA", "CHN"]
+    expected = compute_index(load_spec("ceti"), aggregation="geometric", rescale=(1, 100))
+    korea = next(r for r in rescaled["ranking"] if r["code"] == "KOR")
+    assert korea["rank"] == expected.rank("KOR") == 6
+    assert korea["score"] == pytest.approx(expected.score("KOR"), abs=1e-6)
+    bad = client.post("/api/indices/ceti/compute", json={"rescale": [100, 1]})
+    assert bad.status_code == 422 and "0 <= low < high" in bad.json()["error"]["what"]
 
 
 def test_ranking_csv_parses_and_matches_json(client: TestClient) -> None:

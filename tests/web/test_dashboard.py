@@ -130,6 +130,35 @@ def test_moving_sliders_reranks_to_the_library_order(dashboard: Dashboard, artif
     assert dashboard.errors == []
 
 
+def test_geometric_aggregation_warns_of_zeros_and_rescales(dashboard: Dashboard) -> None:
+    dashboard.open("#/index/ceti")
+    dashboard.wait_ranking_ready()
+    order = "rows => rows.map(r => r.dataset.code)"
+    select = dashboard.page.locator('[data-testid="aggregation"]')
+    select.select_option("geometric")
+    warning = dashboard.page.locator('[data-testid="method-warning"]')
+    warning.wait_for(state="visible")
+    assert "geometric" in warning.inner_text() and "rescale" in warning.inner_text()
+    select.select_option("geometric-1-100")
+    expected = [
+        row["code"]
+        for row in compute_index(
+            load_spec("ceti"), aggregation="geometric", rescale=(1, 100)
+        ).rows()
+    ]
+    dashboard.page.wait_for_function(
+        """expected => {
+            const rows = [...document.querySelectorAll('[data-testid="ranking-table"] tbody tr')];
+            return JSON.stringify(rows.map(r => r.dataset.code)) === JSON.stringify(expected);
+        }""",
+        arg=expected,
+    )
+    codes = dashboard.page.locator('[data-testid="ranking-table"] tbody tr').evaluate_all(order)
+    assert codes[:2] == ["USA", "CHN"] and codes.index("KOR") == 5  # Korea 6th
+    assert warning.inner_text() == ""
+    assert dashboard.errors == []
+
+
 def test_ranking_csv_download_has_the_rows_shown(dashboard: Dashboard) -> None:
     dashboard.open("#/index/ceti")
     dashboard.wait_ranking_ready()

@@ -370,6 +370,26 @@ def check_rescale(rescale: Sequence[float | str]) -> tuple[float, float]:
     return low, high
 
 
+def zero_warnings(compiled: CompiledIndex) -> list[str]:
+    """A warning when a geometric or harmonic mean meets zeros (which zero the whole group)."""
+    if not any(m in ("geometric", "harmonic") for m in compiled.methods):
+        return []
+    zeros = int((compiled.normalised == 0).any(axis=1).sum())
+    if not zeros:
+        return []
+    return [
+        f"{zeros} units have a 0 on some indicator: a geometric or harmonic mean makes the score "
+        "of every group containing it 0; rescale the values (e.g. to 1-100) to avoid this"
+    ]
+
+
+def rescaled(compiled: CompiledIndex, rescale: Sequence[float | str]) -> CompiledIndex:
+    """``compiled`` with its normalised values mapped linearly from [0, 1] to ``rescale``
+    (scores then on that scale): the OECD/JRC handbook's remedy for zeros in a geometric mean."""
+    low, high = check_rescale(rescale)
+    return replace(compiled, normalised=low + (high - low) * compiled.normalised, scale=1.0)
+
+
 def check_positive(normalised: np.ndarray, methods: Sequence[str]) -> None:
     """Means of powers and logs need values >= 0: raise :class:`SpecError` if not."""
     needs = sorted({m for m in methods if m in ("geometric", "harmonic", "generalised")})
@@ -653,18 +673,9 @@ def compute(
     compiled = compile_index(
         spec, matrix, normalisation=normalisation, aggregation=aggregation, prepared=prepared
     )
-    warnings = []
     if rescale is not None:
-        low, high = check_rescale(rescale)
-        compiled = replace(compiled, normalised=low + (high - low) * compiled.normalised, scale=1.0)
-    elif any(m in ("geometric", "harmonic") for m in compiled.methods):
-        zeros = int((compiled.normalised == 0).any(axis=1).sum())
-        if zeros:
-            warnings.append(
-                f"{zeros} units have a 0 on some indicator: a geometric or harmonic mean makes "
-                "the score of every group containing it 0; rescale the values (e.g. to 1-100) "
-                "to avoid this"
-            )
+        compiled = rescaled(compiled, rescale)
+    warnings = zero_warnings(compiled)
     values = compiled.evaluate()
     info = _unit_info(units)
     names = [info.get(c, (c, False))[0] or c for c in compiled.units]

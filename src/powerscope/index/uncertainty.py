@@ -39,14 +39,14 @@ import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from powerscope.errors import PowerscopeError, SpecError
-from powerscope.index.engine import ROOT, CompiledIndex
+from powerscope.index.engine import ROOT, CompiledIndex, rescaled
 from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec
 
 if TYPE_CHECKING:
@@ -328,8 +328,7 @@ def evaluate_task(
 ) -> np.ndarray:
     """Root scores (runs x units) of one chunk: the array work of an uncertainty analysis."""
     if aggregation.rescale is not None:
-        lo, hi = aggregation.rescale
-        compiled = replace(compiled, normalised=lo + (hi - lo) * compiled.normalised, scale=1.0)
+        compiled = rescaled(compiled, aggregation.rescale)
     scores = compiled.evaluate(weights, aggregation=aggregation.method)
     return scores[:, :, 0]
 

@@ -350,6 +350,7 @@ def _evaluate_loaded(loaded: LoadedIndex, request: models.ComputeRequest) -> dic
             normalisation=request.normalisation,
             aggregation=request.aggregation,
             exclude_aggregates=request.exclude_aggregates,
+            rescale=request.rescale,
         )
     except (TypeError, ValueError, ArithmeticError) as exc:
         if not loaded.built:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from powerscope.errors import PowerscopeError
 from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS
 
 Aggregation = Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"]
@@ -50,12 +51,31 @@ class ComputeRequest(BaseModel):
         default=False,
         description="Drop aggregates (e.g. the CETI's Europe) before normalising and ranking.",
     )
+    rescale: tuple[float, float] | None = Field(
+        default=None,
+        description="[low, high]: map the normalised values from [0, 1] to this range before "
+        "aggregating (e.g. [1, 100], so a geometric mean is not zeroed by one zero); scores are "
+        "then on that scale. 0 <= low < high.",
+        examples=[[1, 100]],
+    )
     focal: str | None = Field(
         default=None,
         max_length=64,
         description="The focal country of the 'partners' index (default KOR); ignored by the "
         "other indices.",
     )
+
+    @field_validator("rescale")
+    @classmethod
+    def _check_rescale(cls, value: tuple[float, float] | None) -> tuple[float, float] | None:
+        if value is None:
+            return None
+        from powerscope.index.engine import check_rescale
+
+        try:
+            return check_rescale(value)
+        except PowerscopeError as error:
+            raise ValueError(error.message) from None
 
 
 class ErrorDetail(BaseModel):

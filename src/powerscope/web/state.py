@@ -27,6 +27,8 @@ from powerscope.index.engine import (
     Matrix,
     compile_index,
     rank_descending,
+    rescaled,
+    zero_warnings,
 )
 from powerscope.index.spec import IndexSpec, builtin_indices, load_spec
 from powerscope.web.errors import NotFoundError
@@ -110,9 +112,7 @@ class LoadedIndex:
     default: IndexResult
     kind: str = "builtin"
     focal: str | None = None
-    _compiled: dict[tuple[str | None, str | None, bool], CompiledIndex] = field(
-        default_factory=dict
-    )
+    _compiled: dict[tuple[Any, ...], CompiledIndex] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -131,10 +131,15 @@ class LoadedIndex:
         }
 
     def compiled(
-        self, normalisation: str | None, aggregation: str | None, exclude_aggregates: bool
+        self,
+        normalisation: str | None,
+        aggregation: str | None,
+        exclude_aggregates: bool,
+        rescale: tuple[float, float] | None = None,
     ) -> CompiledIndex:
-        """The spec compiled on the data (aggregates dropped before normalising if asked)."""
-        key = (normalisation, aggregation, exclude_aggregates)
+        """The spec compiled on the data (aggregates dropped before normalising if asked;
+        normalised values mapped to ``rescale`` if given)."""
+        key = (normalisation, aggregation, exclude_aggregates, rescale)
         found = self._compiled.get(key)
         if found is not None:
             return found
@@ -147,6 +152,8 @@ class LoadedIndex:
         compiled = compile_index(
             self.spec, matrix, normalisation=normalisation, aggregation=aggregation
         )
+        if rescale is not None:
+            compiled = rescaled(compiled, rescale)
         with self._lock:
             self._compiled.setdefault(key, compiled)
         return compiled
@@ -159,6 +166,7 @@ class LoadedIndex:
         normalisation: str | None = None,
         aggregation: str | None = None,
         exclude_aggregates: bool = False,
+        rescale: tuple[float, float] | None = None,
     ) -> Scores:
         """Scores, ranks and contributions for these weights and methods.
 
@@ -174,9 +182,10 @@ class LoadedIndex:
                 renormalise=renormalise,
                 normalisation=normalisation,
                 aggregation=aggregation,
+                rescale=rescale,
             )
             return Scores.of_result(result)
-        compiled = self.compiled(normalisation, aggregation, exclude_aggregates)
+        compiled = self.compiled(normalisation, aggregation, exclude_aggregates, rescale)
         vector = compiled.weight_vector(weights or None, renormalise=renormalise)
         scores = Scores.of_compiled(compiled, vector, self.units)
         scores.method.update(
@@ -186,6 +195,11 @@ class LoadedIndex:
             if exclude_aggregates
             else [],
         )
+        if rescale is not None:
+            scores.method["rescale"] = list(rescale)
+        warnings = zero_warnings(compiled)
+        if warnings:
+            scores.method["warnings"] = warnings
         return scores
 
 

@@ -17,6 +17,7 @@ import {
 } from "../lib.js";
 
 const ROOT = "index";
+const RESCALED_GEOMETRIC = "geometric-1-100";
 const MAX_COMPARE = 5;
 const UNCERTAINTY_RUNS = 1000;
 const COMPARE_DEFAULT = ["KOR", "JPN", "CHN", "USA"];
@@ -87,13 +88,22 @@ export async function render(container, name, { isCurrent }) {
   indexSelect.addEventListener("change", () => {
     location.hash = `#/index/${encodeURIComponent(indexSelect.value)}`;
   });
-  const aggOptions = ["arithmetic", "geometric"];
-  if (!aggOptions.includes(initialAggregation)) aggOptions.unshift(initialAggregation);
+  // "geometric-1-100": the geometric mean of values mapped to 1-100 first (a zero on one
+  // indicator does not zero the whole group), as the uncertainty analysis does.
+  const aggOptions = [
+    ["arithmetic", "arithmetic"],
+    ["geometric", "geometric"],
+    [RESCALED_GEOMETRIC, "geometric on 1-100"],
+  ];
+  if (!aggOptions.some(([value]) => value === initialAggregation)) {
+    aggOptions.unshift([initialAggregation, initialAggregation]);
+  }
   const aggSelect = h(
     "select",
     { id: "aggregation", "data-testid": "aggregation" },
-    aggOptions.map((a) => h("option", { value: a, selected: a === initialAggregation }, a)),
+    aggOptions.map(([value, label]) => h("option", { value, selected: value === initialAggregation }, label)),
   );
+  const methodNote = h("p", { class: "hint warning", "data-testid": "method-warning", role: "status" }, "");
   const excludeBox = h("input", { type: "checkbox", id: "exclude-aggregates", "data-testid": "exclude-aggregates" });
   const resetButton = h("button", { type: "button", id: "reset-weights", "data-testid": "reset" }, "Reset to default weights");
   const status = h("span", { class: "status muted", "data-testid": "compute-status", "aria-live": "polite" }, "");
@@ -193,6 +203,7 @@ export async function render(container, name, { isCurrent }) {
       h("div", { class: "control" }, excludeBox, h("label", { for: "exclude-aggregates" }, " Exclude aggregates (e.g. Europe)")),
       h("div", { class: "control" }, h("label", { for: "chart-scope" }, "Charts show "), chartScope, h("span", { class: "muted" }, " countries (tables: all)")),
       h("div", { class: "control" }, resetButton, " ", status),
+      methodNote,
     ),
     h("p", { class: "hint muted" }, "Weights are relative: each is shown with its share of its group's total. Arrow keys move a focused slider."),
     groupBox(ROOT, "Top level", 1),
@@ -284,7 +295,12 @@ export async function render(container, name, { isCurrent }) {
 
   // -- computing -------------------------------------------------------------------------------
   function requestBody(withWeights) {
-    const body = { aggregation: state.aggregation, exclude_aggregates: state.exclude };
+    const rescaledGeometric = state.aggregation === RESCALED_GEOMETRIC;
+    const body = {
+      aggregation: rescaledGeometric ? "geometric" : state.aggregation,
+      exclude_aggregates: state.exclude,
+    };
+    if (rescaledGeometric) body.rescale = [1, 100];
     if (withWeights) body.weights = normalisedWeights(groups, state.weights);
     return body;
   }
@@ -325,6 +341,7 @@ export async function render(container, name, { isCurrent }) {
       status.dataset.ms = String(ms);
       state.result = result;
       state.base = base;
+      methodNote.textContent = ((result.method && result.method.warnings) || []).join(" ");
       dismissError(state.computeError);
       state.computeError = null;
       drawResults();
