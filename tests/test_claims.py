@@ -79,3 +79,12 @@ def test_cli_bad_file_exit_2(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "powerscope.cli.main", "claims", "check", str(tmp_path / "none.yaml")],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert proc.returncode == 2 and "claims file not found" in proc.stderr
+
+
+def test_claims_checked_on_a_given_store() -> None:
+    from powerscope.claims import check_claims, load_claims
+    from powerscope.data.store import SnapshotStore
+
+    verdicts = check_claims(load_claims(), SnapshotStore())
+    assert len(verdicts) == 14
+    assert sum(v.verdict == "confirmed" for v in verdicts) == 11

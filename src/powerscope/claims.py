@@ -27,11 +27,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from powerscope.errors import DataFormatError, PowerscopeError, SpecError
+
+if TYPE_CHECKING:
+    from powerscope.data.store import Store
 
 Computed = tuple[float, str]  # value and the data edition it comes from
 
@@ -61,7 +64,8 @@ class Verdict:
 class _Context:
     """Data shared by the checks of one run, loaded once on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store
         self._arms: Any = None
         self._ceti: Any = None
 
@@ -69,7 +73,7 @@ class _Context:
         if self._arms is None:
             from powerscope.arms.service import load
 
-            self._arms = load()
+            self._arms = load(self.store)
         return self._arms
 
     def ceti(self) -> Any:
@@ -77,7 +81,7 @@ class _Context:
             from powerscope.index import load_spec
             from powerscope.index.service import compute_index
 
-            self._ceti = compute_index(load_spec("ceti"))
+            self._ceti = compute_index(load_spec("ceti"), store=self.store)
         return self._ceti
 
 
@@ -107,7 +111,7 @@ def _arms_row(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, str]:
 def _gfp_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     from powerscope.military.measures import rank
 
-    ranking = rank("gfp")
+    ranking = rank("gfp", store=ctx.store)
     row = ranking.table[ranking.table["code"] == check["country"]]
     if row.empty:
         raise SpecError(f"Global Firepower does not rank {check['country']}")
@@ -195,9 +199,10 @@ def _matches(stated: Any, computed: float, tolerance: float) -> bool:
     return abs(float(stated) - computed) <= tolerance
 
 
-def check_claims(claims: list[dict[str, Any]]) -> list[Verdict]:
-    """Check every claim; a claim that cannot be computed is reported, never dropped."""
-    ctx = _Context()
+def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> list[Verdict]:
+    """Check every claim on the data in ``store`` (default: the warehouse, else the embedded
+    snapshot); a claim that cannot be computed is reported, never dropped."""
+    ctx = _Context(store)
     verdicts = []
     for claim in claims:
         check = dict(claim["check"])

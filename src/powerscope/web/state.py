@@ -448,7 +448,7 @@ class AppState:
         from powerscope.claims import check_claims, load_claims
 
         return self._data.get(
-            "claims", lambda: [v.as_record() for v in check_claims(load_claims())]
+            "claims", lambda: [v.as_record() for v in check_claims(load_claims(), self.store)]
         )
 
     def datasets(self) -> list[dict[str, Any]]:
