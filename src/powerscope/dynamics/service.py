@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,11 +161,12 @@ def loops_report(
     *,
     last: int = DEFAULT_YEARS[1],
     fit: tuple[int, int] = DEFAULT_FIT,
+    calibration: Calibration | None = None,
     store: Store | None = None,
 ) -> dict[str, Any]:
     """Loop dominance per year for one country (see :mod:`powerscope.dynamics.loops`)."""
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    cal = calibrate(code, fit, store=store)
+    cal = calibration or calibrate(code, fit, store=store)
     report = loop_analysis(cal, chosen, last=last)
     modes = [row["mode"] for row in report["years"] if row["mode"] != "neutral"]
     report["summary"] = {
@@ -182,9 +183,13 @@ def compare_report(
     runs: int = 2000,
     seed: int = 1,
     fit: tuple[int, int] = DEFAULT_FIT,
+    calibrations: Mapping[str, Calibration] | None = None,
     store: Store | None = None,
 ) -> dict[str, Any]:
-    """Several countries side by side: projections at the last year, loops, backtest scores."""
+    """Several countries side by side: projections at the last year, dominant loop and mode.
+
+    ``calibrations`` may hold ready calibrations by code (the others are calibrated here).
+    """
     if len(codes) < 2:
         raise SpecError(
             "compare needs at least two countries", where="countries", fix="e.g. KOR CHN"
@@ -193,7 +198,7 @@ def compare_report(
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     rows = []
     for code in codes:
-        cal = calibrate(code, fit, store=store)
+        cal = (calibrations or {}).get(code) or calibrate(code, fit, store=store)
         report = scenario_report(
             code, chosen, years=years, runs=runs, seed=seed, calibration=cal, store=store
         )

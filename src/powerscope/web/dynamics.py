@@ -200,7 +200,8 @@ def _loops(state: AppState, code: str, choice: str, last: int) -> dict[str, Any]
         )
 
     def make() -> dict[str, Any]:
-        report = loops_report(code, scenario, last=last, store=state.store)
+        report = loops_report(code, scenario, last=last, calibration=calibration,
+                              store=state.store)  # fmt: skip
         return cited({**report, "sources": citations(calibration, state.store)})
 
     return state.dynamics_cached(("loops", code, key, last), make)
@@ -287,12 +288,14 @@ def add_dynamics_routes(app: FastAPI, state: AppState) -> None:
         span = projection_years(years)
         key, chosen = state.scenario(scenario, where="scenario")
         sources: dict[str, str] = {}
+        calibrations = {}
         for code in resolved:  # calibrates (and checks) every country first, each once
-            sources.update(citations(state.calibration(code, DEFAULT_FIT), state.store))
+            calibrations[code] = state.calibration(code, DEFAULT_FIT)
+            sources.update(citations(calibrations[code], state.store))
 
         def make() -> dict[str, Any]:
             report = compare_report(resolved, chosen, years=span, runs=runs, seed=seed,
-                                    store=state.store)  # fmt: skip
+                                    calibrations=calibrations, store=state.store)  # fmt: skip
             return cited({**report, "sources": sources})
 
         report = state.dynamics_cached(("compare", tuple(resolved), key, span, runs, seed), make)
