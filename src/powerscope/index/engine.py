@@ -683,7 +683,7 @@ def compute(
     ranks = rank_descending(values)
     ranks_ex = np.full(values.shape, np.nan)
     ranks_ex[~is_agg] = rank_descending(values[~is_agg])
-    pairs, contributions = _contributions(compiled, values)
+    pairs, contributions = attribute(compiled, values)
     method = {
         "normalise": normalisation or spec.normalise,
         "aggregate": aggregation or spec.aggregate,
@@ -712,7 +712,7 @@ def _unit_info(units: UnitInfo | pd.DataFrame | None) -> dict[str, tuple[str, bo
     }
 
 
-def _contributions(
+def attribute(
     compiled: CompiledIndex, values: np.ndarray
 ) -> tuple[list[tuple[str, str]], np.ndarray]:
     """Points of each parent's score contributed by each child (arithmetic aggregation only)."""

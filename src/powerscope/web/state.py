@@ -237,7 +237,7 @@ class Scores:
     ) -> Scores:
         """The steps of :func:`powerscope.index.engine.compute` after compiling, for one
         checked node-weight vector: evaluate, rank (overall only), attribute."""
-        from powerscope.index.engine import _contributions
+        from powerscope.index.engine import attribute
 
         values = compiled.evaluate(weights)
         info = [units.get(c, (c, False)) for c in compiled.units]
@@ -250,7 +250,7 @@ class Scores:
         top = replace(
             compiled, weights=weights, groups=compiled.groups[-1:], methods=compiled.methods[-1:]
         )
-        pairs, contributions = _contributions(top, values)
+        pairs, contributions = attribute(top, values)
         kids = [child for _, child in pairs]
         method = {
             "scale": compiled.scale,
