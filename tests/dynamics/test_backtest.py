@@ -28,6 +28,8 @@ def test_backtest_reports_every_series_against_the_baseline(code: str) -> None:
     assert sum(better) >= 5  # the model beats trend extrapolation on most series
     gdp = next(s for s in report["series"] if s["name"] == "gdp")
     assert gdp["model_error"] < 10 and gdp["n"] == 9
+    covered = [(s["coverage_90"], s["coverage_90_noise"]) for s in report["series"] if s["n"]]
+    assert sum(n for _, n in covered) >= sum(p for p, _ in covered)  # shocks widen the bands
 
 
 def test_backtest_windows_must_touch() -> None:

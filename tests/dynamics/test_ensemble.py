@@ -36,3 +36,17 @@ def test_bad_runs_and_years(korea) -> None:
         run_ensemble(korea, runs=0)
     with pytest.raises(SpecError, match="do not follow the calibration"):
         run_ensemble(korea, last=2020)
+
+
+def test_noise_widens_level_bands_but_not_effects_much(korea) -> None:
+    quiet = run_ensemble(korea, load_scenario("rd-boost"), last=2040, runs=400, seed=3)
+    noisy = run_ensemble(korea, load_scenario("rd-boost"), last=2040, runs=400, seed=3, noise=True)
+    width = lambda band: band[-1, 2] - band[-1, 0]  # noqa: E731
+    assert width(noisy.band("gdp")) > 1.2 * width(quiet.band("gdp"))
+    assert sorted(korea.shock_sd()) == sorted(
+        ["growth", "rd", "milex", "researchers", "articles", "patents", "arms", "hightech"]
+    )
+    # the same shocks hit scenario and baseline, so the effect's median barely moves
+    assert noisy.band("knowledge", effect=True)[-1, 1] == pytest.approx(
+        quiet.band("knowledge", effect=True)[-1, 1], rel=0.25
+    )

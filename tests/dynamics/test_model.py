@@ -73,3 +73,17 @@ def test_economy_to_rd_cut_slows_knowledge_in_a_growing_economy(truth, initial_s
     full = simulate(truth, initial_state, YEARS, runs=1)
     cut = simulate(truth, initial_state, YEARS, cuts=frozenset({"economy_to_rd"}), runs=1)
     assert cut["knowledge"][-1, 0] < full["knowledge"][-1, 0]
+
+
+def test_shocks_enter_where_documented(truth, initial_state) -> None:
+    base = simulate(truth, initial_state, YEARS, runs=1)
+    zero = {name: np.zeros((len(YEARS), 1)) for name in ("growth", "rd", "articles")}
+    np.testing.assert_array_equal(simulate(truth, initial_state, YEARS, runs=1, shocks=zero)["gdp"], base["gdp"])  # fmt: skip
+    growth = np.zeros((len(YEARS), 1))
+    growth[0] = 0.01  # one year of 1 log point more growth
+    shocked = simulate(truth, initial_state, YEARS, runs=1, shocks={"growth": growth})
+    assert shocked["gdp"][1, 0] == pytest.approx(base["gdp"][1, 0] * np.exp(0.01))
+    noise = np.full((len(YEARS), 1), 0.1)
+    observed = simulate(truth, initial_state, YEARS, runs=1, shocks={"articles": noise})
+    np.testing.assert_allclose(observed["articles"], base["articles"] * np.exp(0.1))
+    np.testing.assert_array_equal(observed["knowledge"], base["knowledge"])  # no feedback

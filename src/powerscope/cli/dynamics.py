@@ -66,14 +66,14 @@ def backtest_cmd(
     from powerscope.dynamics.service import backtest_report, parse_years
 
     report = backtest_report(country, parse_years(fit, "--fit"), parse_years(test, "--test"), runs=runs, seed=seed)  # fmt: skip
-    columns = ["name", "metric", "model_error", "baseline_error", "last_value_error", "coverage_90", "test_years"]  # fmt: skip
+    columns = ["name", "metric", "model_error", "baseline_error", "last_value_error", "coverage_90", "coverage_90_noise", "test_years"]  # fmt: skip
     frame = _frame(report["series"], columns)
     better = sum(1 for s in report["series"] if s["model_better"])
     scored = sum(1 for s in report["series"] if s["model_better"] is not None)
     emit(frame, report, fmt, output, title=f"{report['name']}: backtest, fit {fit}, test {test}",
          caption=f"Model better than the naive trend on {better} of {scored} series with test data. "
          "Baseline: " + report["baseline"] + "; coverage_90: share of test values inside the "
-         "model's 90% band.")  # fmt: skip
+         "model's 90% band (parameter uncertainty; _noise: with year-by-year shocks too).")  # fmt: skip
 
 
 @app.command("run")
@@ -84,6 +84,9 @@ def run_cmd(
     runs: Runs = 10_000,
     seed: Seed = 1,
     fit: Fit = "1996-2023",
+    noise: Annotated[
+        bool, typer.Option(help="Add year-by-year shocks (bands for levels, not only effects).")
+    ] = False,
     fmt: Fmt = Format.table,
     output: Output = None,
 ) -> None:
@@ -91,7 +94,7 @@ def run_cmd(
     from powerscope.dynamics.service import parse_years, scenario_report
 
     report = scenario_report(country, scenario, years=parse_years(years), runs=runs, seed=seed,
-                             fit=parse_years(fit, "--fit"))  # fmt: skip
+                             fit=parse_years(fit, "--fit"), noise=noise)  # fmt: skip
     if fmt is Format.csv:
         rows = [
             {"output": s["name"], "unit": s["unit"], "year": year, "p05": s["p05"][i],

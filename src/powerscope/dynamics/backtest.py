@@ -6,7 +6,9 @@ The naive baseline is trend extrapolation: each series continues from its last f
 at its mean log growth over the last ten fit years (Hyndman & Athanasopoulos 2021,
 Forecasting: Principles and Practice, 3rd ed., section 5.2, "drift"). Errors are mean absolute
 percentage errors over the test years with data; arms exports, which are lumpy, are scored on
-three-year sums.
+three-year sums. Coverage is the share of test values inside the model's 90% band: with
+parameter uncertainty only (``coverage_90``) and with year-by-year shocks too
+(``coverage_90_noise``, see :mod:`powerscope.dynamics.ensemble`).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def backtest(
     history = load_history(code, store)
     calibration = calibrate_history(history, fit)
     ensemble = run_ensemble(calibration, last=test[1], runs=runs, seed=seed)
+    noisy = run_ensemble(calibration, last=test[1], runs=runs, seed=seed, noise=True)
     years = np.arange(test[0], test[1] + 1)
     index = np.searchsorted(ensemble.years, years)
     observed = history.frame
@@ -96,6 +99,8 @@ def backtest(
         last = np.full(len(years), float(observed[series].loc[: fit[1]].dropna().iloc[-1]))
         has = np.isfinite(actual)
         covered = has & (actual >= band[:, 0]) & (actual <= band[:, 2])
+        wide = noisy.band(series)[index]
+        covered_noise = has & (actual >= wide[:, 0]) & (actual <= wide[:, 2])
         model_error = _score(actual, median, series)
         baseline_error = _score(actual, naive, series)
         rows.append(
@@ -110,6 +115,7 @@ def backtest(
                 if np.isfinite(model_error) and np.isfinite(baseline_error)
                 else None,
                 "coverage_90": float(covered.sum() / has.sum()) if has.any() else None,
+                "coverage_90_noise": float(covered_noise.sum() / has.sum()) if has.any() else None,
                 "test_years": f"{int(years[has][0])}-{int(years[has][-1])}" if has.any() else "",
                 "n": int(has.sum()),
                 "source": history.sources.get(series, "wdi"),

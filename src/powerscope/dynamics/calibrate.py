@@ -205,6 +205,23 @@ class Calibration:
         _targets(params, self.fixed)
         return params
 
+    def shock_sd(self) -> dict[str, float]:
+        """Standard deviation of each year-by-year shock (:data:`~.model.SHOCKS`): the
+        residual sd of the equation behind it (goal equations scaled by their adjustment)."""
+        eqs = self.equations
+        sd = {
+            "growth": eqs["growth"].sigma,
+            "rd": self.fixed["rd_adjustment"] * eqs["rd"].sigma,
+            "milex": self.fixed["milex_adjustment"] * eqs["milex"].sigma,
+            "researchers": eqs["researchers"].sigma,
+            "articles": eqs["articles"].sigma,
+            "patents": eqs["patents"].sigma,
+            "arms": eqs["arms"].sigma,
+        }
+        if "hightech" in eqs:
+            sd["hightech"] = eqs["hightech"].sigma
+        return sd
+
     def records(self) -> list[dict[str, Any]]:
         """Every parameter: value, uncertainty, unit, meaning, kind, reference."""
         rows: list[dict[str, Any]] = []

@@ -2,7 +2,10 @@
 
 Runs draw every calibrated coefficient from its posterior and every literature parameter from
 its plausible range (:func:`~powerscope.dynamics.calibrate.draw_parameters`), plus the
-scenario's own uncertain levers. A scenario and its baseline use the same draws (common random
+scenario's own uncertain levers. With ``noise`` the runs also get year-by-year shocks with the
+residual sd of each calibrated equation (:meth:`~powerscope.dynamics.calibrate.Calibration.shock_sd`):
+bands for *levels* then carry the year-to-year variation the data show, not only parameter
+uncertainty. A scenario and its baseline use the same draws (common random
 numbers), so the *effect* of a policy is computed run by run and its band reflects only the
 uncertainty about that effect.
 """
@@ -79,8 +82,10 @@ def run_ensemble(
     last: int = 2050,
     runs: int = 1000,
     seed: int = 1,
+    noise: bool = False,
 ) -> Ensemble:
-    """Simulate ``runs`` parameter draws of a scenario and of the baseline to ``last``."""
+    """Simulate ``runs`` parameter draws of a scenario and of the baseline to ``last``
+    (with year-by-year shocks too if ``noise``; the same shocks for both)."""
     if not 1 <= runs <= MAX_RUNS:
         raise SpecError(
             f"runs={runs} is out of range", where="--runs", fix=f"use 1 to {MAX_RUNS} runs"
@@ -89,11 +94,18 @@ def run_ensemble(
     rng = np.random.default_rng(seed)
     params = draw_parameters(calibration, runs, rng)
     scenario_params = apply_scenario(scenario, params, years, np.random.default_rng(seed + 1))
-    base = simulate(params, calibration.initial, years, runs=runs)
+    shocks = None
+    if noise:
+        noise_rng = np.random.default_rng(seed + 2)
+        shocks = {
+            name: sd * noise_rng.standard_normal((len(years), runs))
+            for name, sd in calibration.shock_sd().items()
+        }
+    base = simulate(params, calibration.initial, years, runs=runs, shocks=shocks)
     run = (
         base
         if scenario is BASELINE
-        else simulate(scenario_params, calibration.initial, years, runs=runs)
+        else simulate(scenario_params, calibration.initial, years, runs=runs, shocks=shocks)
     )
     return Ensemble(calibration, scenario, years, run, base, seed)
 

@@ -94,6 +94,10 @@ LINKS = (
     "catch_up",  # relative income -> slower growth
 )
 RESEARCHER_BASE_YEAR = 2005
+# Year-by-year noise simulate() can add: to GDP growth (log points), to the yearly change of R&D
+# intensity and of military spending (percentage points), to the researcher target (log), and
+# to the reported outputs (log; observation noise that does not feed back).
+SHOCKS = ("growth", "rd", "milex", "researchers", "articles", "patents", "hightech", "arms")
 LOG_CAP = 25.0  # outputs are capped at e^25 so extreme draws cannot overflow
 
 
@@ -129,12 +133,14 @@ def simulate(
     *,
     cuts: frozenset[str] = frozenset(),
     runs: int | None = None,
+    shocks: Mapping[str, np.ndarray] | None = None,
 ) -> Trajectory:
     """Simulate the model over ``years`` (first year = the initial state) for every run.
 
     ``params`` maps every parameter of :data:`powerscope.dynamics.parameters.PARAMETERS` (plus
     ``tech_ref``, ``articles_*``, ...) to a scalar, an array over runs, or an array over
     (years, runs) for time-varying levers. ``initial`` gives the state at ``years[0]``.
+    ``shocks`` (optional, each (years, runs)) adds year-by-year noise, see :data:`SHOCKS`.
     """
     years = np.asarray(years, dtype=int)
     n_years = len(years)
@@ -154,6 +160,9 @@ def simulate(
     m0 = s["m"].copy()
     earnings0: np.ndarray | None = None
     trend = years - RESEARCHER_BASE_YEAR
+    zero = np.zeros((n_years, runs))
+    e = {name: zero if shocks is None or name not in shocks else _grid(shocks[name], n_years, runs)
+         for name in SHOCKS}  # fmt: skip
 
     for i in range(n_years):
         Y, K, H, G, D, M, r, m, q, gK, N = (s[name] for name in STATE)
@@ -190,6 +199,7 @@ def simulate(
             + p["knowledge_elasticity"][i] * gK
             + p["labour_elasticity"][i] * p["labour_growth"][i]
             - p["convergence"][i] * (q0 if "catch_up" in cuts else q)
+            + e["growth"][i]
         )
 
         out["gdp"][i] = Y
@@ -201,20 +211,23 @@ def simulate(
             p["articles_level"][i]
             + p["articles_researcher_elasticity"][i] * log_eff
             + p["articles_knowledge_elasticity"][i] * log_k
+            + e["articles"][i]
         )
         out["patents"][i] = np.exp(
             p["patents_level"][i]
             + p["patents_researcher_elasticity"][i] * log_eff
             + p["patents_knowledge_elasticity"][i] * log_k
+            + e["patents"][i]
         )
         out["hightech_exports"][i] = np.exp(
             p["hightech_level"][i]
             + p["hightech_knowledge_elasticity"][i] * log_k
             + p["hightech_output_elasticity"][i] * np.log(Y)
+            + e["hightech"][i]
         )
         out["milex_share"][i] = m
         out["milex"][i] = milex
-        out["arms_exports"][i] = arms
+        out["arms_exports"][i] = arms * np.exp(e["arms"][i])
         out["knowledge"][i] = K
         out["defence_industry"][i] = D
         out["military_capital"][i] = M
@@ -232,6 +245,7 @@ def simulate(
                 p["researcher_level"][i]
                 + p["researcher_rd_elasticity"][i] * np.log(np.maximum(r_total, 1e-6))
                 + p["researcher_trend"][i] * trend[i]
+                + e["researchers"][i]
             )
             / 1000.0
         )
@@ -256,8 +270,12 @@ def simulate(
         )
         s["M"] = (1.0 - p["military_depreciation"][i]) * M + milex
         civil_target = p["rd_target"][i] - p["defence_rd_share"][i] * p["milex_target_ref"][i]
-        s["r"] = r + p["rd_adjustment"][i] * (np.maximum(civil_target, 0.0) - r)
-        s["m"] = m + p["milex_adjustment"][i] * (p["milex_target"][i] - m)
+        s["r"] = np.maximum(
+            r + p["rd_adjustment"][i] * (np.maximum(civil_target, 0.0) - r) + e["rd"][i], 0.0
+        )
+        s["m"] = np.maximum(
+            m + p["milex_adjustment"][i] * (p["milex_target"][i] - m) + e["milex"][i], 0.0
+        )
         s["q"] = q + growth - g_n - p["frontier_growth"][i]
         s["N"] = N * np.exp(g_n)
     return Trajectory(years=years, values=out)

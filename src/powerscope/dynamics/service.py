@@ -103,11 +103,13 @@ def scenario_report(
     seed: int = 1,
     fit: tuple[int, int] = DEFAULT_FIT,
     calibration: Calibration | None = None,
+    noise: bool = False,
     store: Store | None = None,
 ) -> dict[str, Any]:
     """A scenario's projection with 90% bands, and its effect against the baseline (in %).
 
-    The effect is computed run by run (same parameter draws for scenario and baseline).
+    The effect is computed run by run (same parameter draws, and shocks with ``noise``, for
+    scenario and baseline).
     """
     store = store or open_store()
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
@@ -119,7 +121,7 @@ def scenario_report(
             where="--years",
             fix=f"start in {cal.start + 1} or later",
         )
-    ensemble = run_ensemble(cal, chosen, last=years[1], runs=runs, seed=seed)
+    ensemble = run_ensemble(cal, chosen, last=years[1], runs=runs, seed=seed, noise=noise)
     wanted = np.arange(years[0], years[1] + 1)
     index = np.searchsorted(ensemble.years, wanted)
     series = [_series(ensemble, name, index) for name in REPORTED]
@@ -146,7 +148,14 @@ def scenario_report(
             "years": wanted.tolist(),
             "runs": runs,
             "seed": seed,
-            "bands": "5th, 50th and 95th percentiles over runs (parameter uncertainty)",
+            "noise": noise,
+            "bands": "5th, 50th and 95th percentiles over runs ("
+            + (
+                "parameter uncertainty and year-by-year shocks"
+                if noise
+                else "parameter uncertainty"
+            )
+            + ")",
             "effect": "scenario / baseline - 1, in %, run by run",
             "series": series,
             "headline": headline,
