@@ -299,3 +299,16 @@ def test_invalid_json_scenario_is_refused(client: TestClient) -> None:
     headers = {**AUTH, "Content-Type": "application/json"}
     response = client.post("/api/dynamics/scenarios", content=b"{not json", headers=headers)
     assert "not valid JSON" in error_of(response, 422)["what"]
+
+
+def test_run_with_noise_widens_the_level_bands(client: TestClient) -> None:
+    body = {"scenario": "baseline", "years": "2025-2040", "runs": 300}
+    quiet = client.post("/api/dynamics/KOR/run", json=body).json()
+    noisy = client.post("/api/dynamics/KOR/run", json={**body, "noise": True}).json()
+    assert quiet["noise"] is False and noisy["noise"] is True
+    gdp = (
+        {r["name"]: r for r in quiet["series"]}["gdp"],
+        {r["name"]: r for r in noisy["series"]}["gdp"],
+    )
+    width = [s["p95"][-1] - s["p05"][-1] for s in gdp]
+    assert width[1] > width[0]

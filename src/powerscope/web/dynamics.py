@@ -177,16 +177,17 @@ def _run(
     runs: int,
     seed: int,
     where: str,
+    noise: bool = False,
 ) -> dict[str, Any]:
     key, scenario = state.scenario(choice, where=where)
     calibration = state.calibration(code, DEFAULT_FIT)
 
     def make() -> dict[str, Any]:
         report = scenario_report(code, scenario, years=years, runs=runs, seed=seed,
-                                 calibration=calibration, store=state.store)  # fmt: skip
+                                 calibration=calibration, noise=noise, store=state.store)  # fmt: skip
         return cited(report)
 
-    return state.dynamics_cached(("run", code, key, years, runs, seed), make)
+    return state.dynamics_cached(("run", code, key, years, runs, seed, noise), make)
 
 
 def _loops(state: AppState, code: str, choice: str, last: int) -> dict[str, Any]:
@@ -380,7 +381,7 @@ def add_dynamics_routes(app: FastAPI, state: AppState) -> None:
         span = projection_years(request.years, "years")
         return json_response(
             _run(state, resolved, request.scenario, span, request.runs, request.seed,
-                 where="scenario"), clean=False,
+                 where="scenario", noise=request.noise), clean=False,
         )  # fmt: skip
 
     @app.get(
@@ -397,6 +398,9 @@ def add_dynamics_routes(app: FastAPI, state: AppState) -> None:
             int, Query(ge=1, le=MAX_RUNS, description="Ensemble runs, 1-20000.")
         ] = 2000,
         seed: Seed = 1,
+        noise: Annotated[
+            bool, Query(description="Add year-by-year shocks (bands for levels).")
+        ] = False,
         fmt: Fmt = "json",
     ) -> Response:
         """As POST .../run for a shipped or saved scenario. With format=csv a long table: one
@@ -404,7 +408,7 @@ def add_dynamics_routes(app: FastAPI, state: AppState) -> None:
         effect_median, effect_p95; effects in % against the baseline)."""
         resolved = resolve_country(code, where="country code")
         span = projection_years(years)
-        report = _run(state, resolved, scenario, span, runs, seed, where="scenario")
+        report = _run(state, resolved, scenario, span, runs, seed, where="scenario", noise=noise)
         if fmt == "csv":
             name = csv_filename(resolved, "dynamics", scenario, years)
             return table(run_rows(report), report, fmt, name, RUN_COLUMNS)

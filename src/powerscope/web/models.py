@@ -309,6 +309,11 @@ class RunRequest(BaseModel):
         default=2000, ge=1, le=20000, description="Ensemble runs (parameter draws), 1-20000."
     )
     seed: int = Field(default=1, ge=0, le=2**32 - 1, description="Random seed.")
+    noise: bool = Field(
+        default=False,
+        description="Add year-by-year shocks with each equation's residual sd (bands for levels, "
+        "not only parameter uncertainty).",
+    )
 
 
 class DynScenarioRow(Open):
@@ -387,6 +392,7 @@ class DynRunOut(DynCited):
     years: list[int]
     runs: int
     seed: int
+    noise: bool
     series: list[DynSeries]
     headline: dict[str, dict[str, Any]]
 
