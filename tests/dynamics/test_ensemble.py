@@ -50,3 +50,13 @@ def test_noise_widens_level_bands_but_not_effects_much(korea) -> None:
     assert noisy.band("knowledge", effect=True)[-1, 1] == pytest.approx(
         quiet.band("knowledge", effect=True)[-1, 1], rel=0.25
     )
+
+
+def test_korean_ageing_slows_growth(korea) -> None:
+    ens = run_ensemble(korea, load_scenario("korea-ageing"), last=2050, runs=300, seed=1)
+    effect = ens.band("gdp", effect=True)[-1]
+    assert effect[2] < -10  # every plausible run loses more than a tenth of 2050 GDP
+    years = list(ens.years)
+    gdp = ens.band("gdp")[:, 1]
+    growth = (gdp[years.index(2050)] / gdp[years.index(2025)]) ** (1 / 25) - 1
+    assert 0.005 < growth < 0.025  # 1.6% a year (the baseline: 2.9%)

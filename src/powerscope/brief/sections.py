@@ -1078,7 +1078,10 @@ def dynamics_section(ctx: BriefContext) -> Section:
         )
     )
     effects = []
-    for name in ("thousand-talents", "rd-boost", "cuts"):
+    policies = ["thousand-talents", "rd-boost", "cuts"]
+    if ctx.code == "KOR":  # Statistics Korea's projected shrinking labour force
+        policies.append("korea-ageing")
+    for name in policies:
         report = scenario_report(ctx.code, load_scenario(name), years=years, runs=runs,
                                  seed=ctx.seed, calibration=cal, store=ctx.store)  # fmt: skip
         h = report["headline"]
