@@ -341,6 +341,7 @@ def test_dashboard_and_plotly_are_served_locally(client: TestClient) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     plotly = client.get("/static/vendor/plotly.min.js")
     assert plotly.status_code == 200 and b"plotly" in plotly.content[:200].lower()
+    assert plotly.headers["cache-control"] == "public, max-age=86400"
     assert (
         not Path(__file__)
         .resolve()
