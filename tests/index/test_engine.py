@@ -247,3 +247,30 @@ def test_a_node_may_set_its_own_aggregation() -> None:
 def test_bad_aggregation_settings(raw: dict[str, object], message: str) -> None:
     with pytest.raises(SpecError, match=message):
         parse_spec(raw)
+
+
+def test_one_reweighting_on_complete_data_matches_the_group_by_group_path() -> None:
+    import numpy as np
+
+    from powerscope.data.store import SnapshotStore
+    from powerscope.index import load_spec
+    from powerscope.index.data import index_data
+    from powerscope.index.engine import compile_index
+
+    matrix, _ = index_data(load_spec("ceti"), SnapshotStore())
+    compiled = compile_index(load_spec("ceti"), matrix)
+    assert compiled._linear(None) and not compiled._linear("geometric")
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        w = compiled.weights * rng.uniform(0.0, 2.0, len(compiled.weights))
+        w[rng.integers(1, len(w), 3)] = 0.0  # zero weights, sometimes a whole group's
+        one = compiled.evaluate(w)  # the linear path, or the group path when a group sums to 0
+        batch = compiled.evaluate(w[None, :])[0]  # always group by group
+        np.testing.assert_allclose(one, batch, rtol=1e-12, atol=1e-10)
+    # a group whose weights are all 0 is missing in its parent: the group-by-group path decides
+    parent, children = compiled.groups[0]
+    w = compiled.weights.copy()
+    w[children] = 0.0
+    assert compiled._evaluate_linear(w) is None
+    np.testing.assert_allclose(compiled.evaluate(w), compiled.evaluate(w[None, :])[0])
+    assert np.isnan(compiled.evaluate(w)[:, parent]).all()

@@ -168,6 +168,34 @@ class CompiledIndex:
             for parent, children in self.groups
         ]
 
+    def _linear(self, aggregation: str | None) -> bool:
+        """Every group an arithmetic mean of complete data: scores are linear in the leaves."""
+        methods = [aggregation] if aggregation else (self.methods or [self.aggregate])
+        return self._dense and all(m == "arithmetic" for m in methods)
+
+    @cached_property
+    def _dense(self) -> bool:
+        return not bool(np.isnan(self.normalised).any())
+
+    def _evaluate_linear(self, w: np.ndarray) -> np.ndarray | None:
+        """One weight vector on complete data with arithmetic means: each node's score is the
+        leaves weighted by the products of the (group-normalised) weights down to them, so the
+        whole tree is one matrix product (units x leaves) @ (leaves x nodes). Same figures as the
+        group-by-group path (to rounding); several times faster for one re-weighting. None when
+        a group's weights sum to 0 (the group-by-group path then applies)."""
+        n_leaves = len(self.leaf_nodes)
+        through = np.zeros((n_leaves, len(self.paths)))  # leaf weight inside each node
+        through[np.arange(n_leaves), self.leaf_nodes] = 1.0
+        for parent, children in self.groups:  # bottom-up
+            total = w[children].sum()
+            if not total > 0:  # a group of zero weights: missing, as the group-by-group path has it
+                return None
+            through[:, parent] = through[:, children] @ (w[children] / total)
+        scores = self.normalised @ through
+        if self.scale != 1.0:
+            scores *= self.scale
+        return scores
+
     def evaluate(
         self, weights: np.ndarray | None = None, aggregation: str | None = None
     ) -> np.ndarray:
@@ -187,6 +215,10 @@ class CompiledIndex:
         """
         w = self.weights if weights is None else np.asarray(weights, dtype=float)
         single = w.ndim == 1
+        if single and self._linear(aggregation):
+            linear = self._evaluate_linear(w)
+            if linear is not None:
+                return linear
         w = w[None, :] if single else w
         runs, n_units, n_nodes = w.shape[0], len(self.units), len(self.paths)
         scores = np.full((runs, n_units, n_nodes), np.nan)
