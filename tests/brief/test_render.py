@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from powerscope.brief.render import marker_runs, render_html, write_atomic, write_html
+from powerscope.brief.render import marker_runs, render_html, write_html
 from powerscope.brief.sections import (
     Brief,
     Chart,
@@ -18,6 +18,7 @@ from powerscope.brief.sections import (
     SourceEntry,
     Table,
 )
+from powerscope.files import write_atomic
 
 
 class _Page(HTMLParser):
@@ -163,5 +164,5 @@ def test_write_html_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(os, "replace", broken)
     other = tmp_path / "out" / "second.html"
     with pytest.raises(OSError, match="disk full"):
-        write_atomic("<html></html>", other)
+        write_atomic(other, "<html></html>")
     assert os.listdir(target.parent) == ["brief.html"]  # no partial file, no temp file

@@ -12,7 +12,7 @@ A brief is built from the library's own service functions, section by section
 """
 
 from powerscope.brief.pdf import BrowserError, find_browser, html_to_pdf, write_pdf
-from powerscope.brief.render import render_html, write_atomic, write_html
+from powerscope.brief.render import render_html, write_html
 from powerscope.brief.sections import (
     SECTIONS,
     Brief,
@@ -41,7 +41,6 @@ __all__ = [
     "find_browser",
     "html_to_pdf",
     "render_html",
-    "write_atomic",
     "write_html",
     "write_pdf",
 ]

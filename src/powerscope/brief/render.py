@@ -8,14 +8,13 @@ Every figure carries a marker like ``[3]`` linking to its entry in the sources s
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from powerscope.brief.sections import Brief, Chart
+from powerscope.files import write_atomic
 
 #: Chart size in CSS pixels: fits the text width of an A4 page with 15 mm margins.
 CHART_WIDTH = 680
@@ -144,29 +143,6 @@ def _reproduce(brief: Brief) -> list[tuple[str, list[str]]]:
     return out
 
 
-def write_atomic(data: str | bytes, path: Path) -> int:
-    """Write ``data`` to ``path`` through a temporary file in the same directory, renamed into
-    place; a failure leaves no file behind. Returns the size in bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a file's usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return len(payload)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_html(brief: Brief, path: Path) -> int:
     """Render the brief and write it to ``path`` atomically; returns the size in bytes."""
-    return write_atomic(render_html(brief), path)
+    return write_atomic(path, render_html(brief))

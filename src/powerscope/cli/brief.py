@@ -37,8 +37,9 @@ def brief(
     every figure cited; self-contained HTML that opens offline, or a PDF."""
     import time
 
-    from powerscope.brief.render import render_html, write_atomic
+    from powerscope.brief.render import render_html
     from powerscope.brief.sections import build_brief, country_code
+    from powerscope.files import write_atomic
 
     start = time.perf_counter()
     code = country_code(country)  # an unknown country fails here, before any work
@@ -58,7 +59,7 @@ def brief(
 
         written.append((pdf, write_pdf(html, pdf, browser=browser)))
     if html_path is not None:
-        written.insert(0, (html_path, write_atomic(html, html_path)))
+        written.insert(0, (html_path, write_atomic(html_path, html)))
     seconds = time.perf_counter() - start
     for path, size in written:
         typer.echo(f"wrote {path.resolve()} ({_size(size)})")

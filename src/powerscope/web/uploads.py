@@ -20,16 +20,15 @@ import hashlib
 import io
 import json
 import math
-import os
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powerscope.errors import DataFormatError, SpecError
+from powerscope.files import write_atomic
 from powerscope.index.spec import IndexSpec, parse_spec
 from powerscope.web.errors import (
     ConflictError,
@@ -418,28 +417,14 @@ class UploadStore:
             "created_ns": time.time_ns(),
             **fields,
         }
-        _atomic_write(folder / stored, content)
+        write_atomic(folder / stored, content, mode=0o644, durable=True)
         try:
-            _atomic_write(folder / f"{upload_id}.json", json.dumps(record, indent=1).encode())
+            write_atomic(folder / f"{upload_id}.json", json.dumps(record, indent=1), mode=0o644,
+                         durable=True)  # fmt: skip
         except BaseException:
             (folder / stored).unlink(missing_ok=True)
             raise
         return record
-
-
-def _atomic_write(path: Path, content: bytes) -> None:
-    """Write ``content`` to a temporary file beside ``path``, mode 0644, then rename it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,6 @@ import hashlib
 import http.client
 import json
 import os
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -49,6 +48,7 @@ from typing import Any, Final
 
 from powerscope import __version__
 from powerscope.errors import PowerscopeError
+from powerscope.files import write_atomic
 
 #: Persistent identifier of the UN General Assembly voting data (Voeten, Strezhnev & Bailey).
 UN_VOTES_PID: Final = "hdl:1902.1/12379"
@@ -413,7 +413,7 @@ class DataverseClient:
         data = self.fetch(url)
         verify(data, item, url)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(final, data)
+        write_atomic(final, data, mode=0o644, durable=True)
         return final
 
     def download_all(
@@ -605,19 +605,3 @@ def _safe_name(name: str, url: str) -> str:
             fix="download the file by hand and check its name",
         )
     return cleaned
-
-
-def _write_atomically(final: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``final``, fsync it, rename it into place."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=final.parent, prefix=f".{final.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
