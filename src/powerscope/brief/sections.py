@@ -1078,12 +1078,15 @@ def dynamics_section(ctx: BriefContext) -> Section:
         )
     )
     effects = []
+    reports: dict[str, dict[str, Any]] = {}
     policies = ["thousand-talents", "rd-boost", "cuts"]
     if ctx.code == "KOR":  # Statistics Korea's projected shrinking labour force
         policies.append("korea-ageing")
     for name in policies:
-        report = scenario_report(ctx.code, load_scenario(name), years=years, runs=runs,
-                                 seed=ctx.seed, calibration=cal, store=ctx.store)  # fmt: skip
+        report = reports[name] = scenario_report(
+            ctx.code, load_scenario(name), years=years, runs=runs, seed=ctx.seed,
+            calibration=cal, store=ctx.store,
+        )  # fmt: skip
         h = report["headline"]
         effects.append(
             (report["scenario"]["title"],
@@ -1098,8 +1101,7 @@ def dynamics_section(ctx: BriefContext) -> Section:
             src,
         )
     )
-    talent = scenario_report(ctx.code, load_scenario("thousand-talents"), years=years,
-                             runs=runs, seed=ctx.seed, calibration=cal, store=ctx.store)  # fmt: skip
+    talent = reports["thousand-talents"]
     t_series = {s["name"]: s for s in talent["series"]}
     x = tuple(talent["years"])
     section.charts.append(

@@ -118,11 +118,11 @@ def central_run(
     params = {
         k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in calibration.central().items()
     }
-    params = apply_scenario(_central_only(scenario), params, years)
+    params = apply_scenario(central_scenario(scenario), params, years)
     return simulate(params, calibration.initial, years, cuts=cuts, runs=1)
 
 
-def _central_only(scenario: Scenario) -> Scenario:
+def central_scenario(scenario: Scenario) -> Scenario:
     """The scenario without its uncertain draws (uncertain-only levers at their mid-range)."""
     from dataclasses import replace
 
@@ -137,4 +137,4 @@ def _central_only(scenario: Scenario) -> Scenario:
     return replace(scenario, changes=[*scenario.changes, *extra], uncertain={})
 
 
-__all__ = ["OUTPUTS", "Ensemble", "central_run", "check_years", "run_ensemble"]
+__all__ = ["OUTPUTS", "Ensemble", "central_run", "central_scenario", "check_years", "run_ensemble"]

@@ -152,9 +152,9 @@ def load_history(code: str, store: Store | None = None) -> History:
     out["milex_share"] = milex.reindex(years) * 100.0
     out["milex"] = out["milex_share"] / 100.0 * out["gdp"]
 
-    tiv = store.table("sipri_tiv", ["supplier_code", "year", "tiv"])
-    tiv = tiv[tiv["supplier_code"] == code].groupby("year")["tiv"].sum()
-    last_tiv = int(store.table("sipri_tiv", ["year"])["year"].max())
+    transfers = store.table("sipri_tiv", ["supplier_code", "year", "tiv"])
+    last_tiv = int(transfers["year"].max())
+    tiv = transfers[transfers["supplier_code"] == code].groupby("year")["tiv"].sum()
     arms = tiv.reindex(years).astype(float)
     arms[(arms.index <= last_tiv) & arms.isna()] = 0.0
     out["arms_exports"] = arms

@@ -253,11 +253,8 @@ def apply_scenario(
         for parameter, (low, high) in scenario.uncertain.items():
             drawn[parameter] = rng.uniform(low, high, size=runs)
     for change in scenario.changes:
+        # a value per run (runs,) or per year and run (years, runs), as (years, runs)
         base = np.broadcast_to(np.asarray(out[change.parameter], dtype=float), (n_years, runs))
-        if np.ndim(out[change.parameter]) < 2:
-            base = np.broadcast_to(
-                np.asarray(out[change.parameter], dtype=float).reshape(1, -1), (n_years, runs)
-            )
         mask = np.ones(n_years, dtype=bool)
         if change.start is not None:
             mask &= years >= change.start

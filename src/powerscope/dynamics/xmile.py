@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from powerscope import __version__
 from powerscope.dynamics.calibrate import Calibration
-from powerscope.dynamics.ensemble import _central_only
+from powerscope.dynamics.ensemble import central_scenario
 from powerscope.dynamics.model import LOG_CAP, OUTPUT_UNITS, RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
 from powerscope.dynamics.scenario import BASELINE, Scenario
@@ -156,7 +156,7 @@ def _variable(
 def to_xmile(calibration: Calibration, scenario: Scenario = BASELINE, *, last: int = 2050) -> str:
     """The calibrated model (central parameters, the scenario's levers) as an XMILE document."""
     params = calibration.central()
-    central = _central_only(scenario)
+    central = central_scenario(scenario)
     initial = dict(calibration.initial)
     initial["K_prev"] = initial["K"] / math.exp(initial["gK"])
     lines = [
