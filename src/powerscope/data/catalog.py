@@ -4,12 +4,17 @@ Each dataset powerscope reads is described by a :class:`DatasetInfo` (publisher,
 licence, citation, original URL and the raw files it is read from). When a dataset is read, the
 sha256 of every raw file is recorded beside it, so a figure can always be traced to the exact bytes
 it was computed from (the origin metadata of Our World in Data's ``etl`` is the model).
+
+After the store, a dataset travels as a :class:`Citation`: a value (publisher, title, edition,
+the data years actually present, licence, URL) that every library result carries, and that a
+shell renders with :meth:`Citation.text` or serialises with :meth:`Citation.to_dict`, instead of
+writing a citation out by hand.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,12 +41,95 @@ class DatasetInfo:
     files: tuple[str, ...]
     tables: tuple[str, ...]
     notes: str = ""
+    #: a short name with the edition, for labels and captions ("Global Firepower 2026")
+    short: str = ""
+    #: data years (first, last) when the tables have no year column (a one-edition ranking)
+    years: tuple[int, int] | None = None
 
     def as_record(self) -> dict[str, Any]:
         record = asdict(self)
         record["files"] = list(self.files)
         record["tables"] = list(self.tables)
+        record["years"] = list(self.years) if self.years else None
         return record
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite one dataset, as a value: who published it, which edition, which data years.
+
+    Made from a dataset's provenance record by :meth:`from_record` (the store's
+    ``citation(dataset_id)`` fills ``years`` from the data actually present). ``reference`` is
+    the publisher's own preferred citation; ``short`` a short name for labels.
+    """
+
+    dataset: str
+    publisher: str
+    title: str
+    edition: str
+    years: tuple[int, int] | None
+    licence: str
+    url: str
+    short: str = ""
+    reference: str = ""
+
+    @classmethod
+    def from_record(
+        cls, record: Mapping[str, Any], years: tuple[int, int] | None = None
+    ) -> Citation:
+        """A citation from a catalog record (``DatasetInfo.as_record()``, a row of the
+        warehouse's ``_datasets`` table or an entry of the snapshot's ``datasets.json``).
+
+        ``years`` (from the data) wins over the years the record declares.
+        """
+        declared = record.get("years")
+        if years is None and isinstance(declared, list | tuple) and len(declared) == 2:
+            years = (int(declared[0]), int(declared[1]))
+        title = str(record.get("title") or record["id"])
+        return cls(
+            dataset=str(record["id"]),
+            publisher=str(record.get("publisher") or ""),
+            title=title,
+            edition=str(record.get("edition") or ""),
+            years=years,
+            licence=str(record.get("licence") or ""),
+            url=str(record.get("url") or ""),
+            short=str(record.get("short") or title),
+            reference=str(record.get("citation") or ""),
+        )
+
+    @property
+    def period(self) -> str:
+        """The data years as ``"1950-2024"`` (one year alone when first = last; "" if unknown)."""
+        if self.years is None:
+            return ""
+        first, last = self.years
+        return str(first) if first == last else f"{first}-{last}"
+
+    def text(self) -> str:
+        """A one-line human citation: publisher, title, edition, data years, URL."""
+        parts = [self.publisher, self.title]
+        if self.edition:
+            parts.append(f"edition {self.edition}")
+        if self.years and self.period not in self.edition:
+            parts.append(f"data {self.period}")
+        line = ", ".join(p for p in parts if p)
+        return f"{line}. {self.url}" if self.url else f"{line}."
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: every field, ``years`` as ``[first, last]`` or None, and ``text``."""
+        out = asdict(self)
+        out["years"] = list(self.years) if self.years else None
+        out["text"] = self.text()
+        return out
+
+
+def cite_all(citations: Iterable[Citation]) -> str:
+    """Several citations as one line ("; "-separated, each dataset once, in order)."""
+    seen: dict[str, Citation] = {}
+    for citation in citations:
+        seen.setdefault(citation.dataset, citation)
+    return "; ".join(c.text() for c in seen.values())
 
 
 @dataclass(frozen=True)

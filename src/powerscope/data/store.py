@@ -10,13 +10,19 @@
   install works offline.
 
 :func:`open_store` returns the warehouse when one exists and the snapshot otherwise; both answer
-``tables()``, ``table(name)`` and ``datasets()``.
+``tables()``, ``table(name)``, ``datasets()``, ``dataset(id)`` and ``citation(id)`` (a
+:class:`~powerscope.data.catalog.Citation` whose data years are those present in the store).
+
+A store describes itself portably (``location``, ``describe()``): "embedded snapshot, powerscope
+<version>" or the warehouse file relative to ``$POWERSCOPE_HOME``, never a local absolute path,
+so no shell can print one in a dashboard footer or a brief.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -27,7 +33,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-from powerscope.data.catalog import Source, sha256_of
+from powerscope import __version__
+from powerscope.data.catalog import Citation, Source, sha256_of
 from powerscope.errors import PowerscopeError, WarehouseError
 
 DATASETS_TABLE = "_datasets"
@@ -48,6 +55,67 @@ def warehouse_path() -> Path:
     return home() / "warehouse.duckdb"
 
 
+def portable_location(path: Path) -> str:
+    """A warehouse file as ``$POWERSCOPE_HOME/<relative path>``, or its bare file name when it
+    lies outside powerscope's data directory: never a local absolute path."""
+    try:
+        relative = Path(path).resolve().relative_to(home().resolve())
+    except (ValueError, OSError):
+        return Path(path).name
+    return f"$POWERSCOPE_HOME/{relative.as_posix()}"
+
+
+#: year columns looked for in a dataset's tables, in order: (first, last); dates count by their
+#: year and a text column (the SIPRI register's "2018; 2019" delivery years) by the years in it
+YEAR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("year", "year"),
+    ("delivery_years", "delivery_years"),
+    ("start", "end"),
+)
+
+
+def _as_year(value: Any) -> int | None:
+    if value is None:
+        return None
+    if hasattr(value, "year"):
+        return int(value.year)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else int(number)
+
+
+def _span(first: list[Any], last: list[Any]) -> tuple[int, int] | None:
+    """The first and last year among column values (numbers, dates or text with years)."""
+
+    def years(values: list[Any]) -> list[int]:
+        out: list[int] = []
+        for value in values:
+            if isinstance(value, str):
+                out.extend(int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", value))
+            elif (year := _as_year(value)) is not None:
+                out.append(year)
+        return out
+
+    low, high = years(first), years(last)
+    return (min(low), max(high)) if low and high else None
+
+
+def _merge_years(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def _unknown_dataset(dataset_id: str, ids: list[str], location: str) -> WarehouseError:
+    return WarehouseError(
+        f"no dataset {dataset_id!r}",
+        where=location,
+        fix="datasets: " + ", ".join(sorted(ids)),
+    )
+
+
 class Store(Protocol):
     kind: str
     location: str
@@ -62,6 +130,60 @@ class Store(Protocol):
 
     def dataset(self, dataset_id: str) -> dict[str, Any] | None: ...
 
+    def citation(self, dataset_id: str) -> Citation: ...
+
+    def describe(self) -> str: ...
+
+
+class _Citing:
+    """What both stores share: citations with data years measured on the tables, cached."""
+
+    kind: str
+    location: str
+    _years: dict[str, tuple[int, int] | None]
+
+    def dataset(self, dataset_id: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def datasets(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _year_span(self, table: str) -> tuple[int, int] | None:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """``"<kind>: <location>"``, portable (no absolute path): for footers and briefs."""
+        return f"{self.kind}: {self.location}"
+
+    def data_years(self, tables: list[str]) -> tuple[int, int] | None:
+        """First and last year of data in ``tables`` (None when none has a year column)."""
+        spans = []
+        for name in tables:
+            if name not in self._years:
+                self._years[name] = self._year_span(name)
+            span = self._years[name]
+            if span is not None:
+                spans.append(span)
+        return _merge_years(spans)
+
+    def citation(self, dataset_id: str) -> Citation:
+        """How to cite a dataset, with the data years present in this store.
+
+        Raises
+        ------
+        WarehouseError
+            No such dataset in the store (naming the datasets there are).
+        """
+        record = self.dataset(dataset_id)
+        if record is None:
+            ids = [str(i) for i in self.datasets()["id"]]
+            raise _unknown_dataset(dataset_id, ids, self.location)
+        return Citation.from_record(record, self.data_years(list(record.get("tables") or [])))
+
+    def citations(self) -> dict[str, Citation]:
+        """A citation of every dataset in the store, by id, in build order."""
+        return {str(i): self.citation(str(i)) for i in self.datasets()["id"]}
+
 
 def _unknown_table(name: str, tables: list[str], location: str) -> WarehouseError:
     return WarehouseError(
@@ -71,14 +193,15 @@ def _unknown_table(name: str, tables: list[str], location: str) -> WarehouseErro
     )
 
 
-class WarehouseStore:
+class WarehouseStore(_Citing):
     """Read tables from a DuckDB warehouse file (read-only connection)."""
 
     kind = "warehouse"
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.location = str(path)
+        self.location = portable_location(path)
+        self._years = {}
 
     def _connect(self) -> Any:
         import duckdb
@@ -119,8 +242,9 @@ class WarehouseStore:
 
     def datasets(self) -> pd.DataFrame:
         frame = self.table(DATASETS_TABLE)
-        for col in ("files", "tables", "sha256", "rows"):
-            frame[col] = frame[col].map(json.loads)
+        for col in ("files", "tables", "sha256", "rows", "years"):
+            if col in frame.columns:
+                frame[col] = frame[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
         return frame
 
     def dataset(self, dataset_id: str) -> dict[str, Any] | None:
@@ -131,19 +255,49 @@ class WarehouseStore:
             if row is None:
                 return None
             record = dict(zip([d[0] for d in cur.description], row, strict=True))
-        for col in ("files", "tables", "sha256", "rows"):
-            record[col] = json.loads(record[col])
+        for col in ("files", "tables", "sha256", "rows", "years"):
+            if isinstance(record.get(col), str):
+                record[col] = json.loads(record[col])
         return record
 
+    def _year_span(self, table: str) -> tuple[int, int] | None:
+        with self._connect() as con:
+            present = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+                ).fetchall()
+            }
+            for first, last in YEAR_COLUMNS:
+                if first in present and last in present:
+                    if first == last and first != "delivery_years":
+                        row = con.execute(f'SELECT min("{first}"), max("{last}") FROM "{table}"')
+                        low, high = row.fetchone() or (None, None)
+                        span = _span([low], [high])
+                    else:
+                        rows = con.execute(
+                            f'SELECT DISTINCT "{first}", "{last}" FROM "{table}"'
+                        ).fetchall()
+                        span = _span([r[0] for r in rows], [r[1] for r in rows])
+                    if span is not None:
+                        return span
+        return None
 
-class SnapshotStore:
+
+class SnapshotStore(_Citing):
     """Read tables from the snapshot embedded in the package (Parquet files)."""
 
     kind = "snapshot"
 
     def __init__(self, folder: Path | None = None) -> None:
+        embedded = folder is None
         self.folder = folder or Path(str(resources.files("powerscope.data").joinpath("snapshot")))
-        self.location = str(self.folder)
+        self.location = (
+            f"embedded snapshot, powerscope {__version__}"
+            if embedded
+            else f"snapshot folder {self.folder.name}"
+        )
+        self._years = {}
 
     def tables(self) -> list[str]:
         return sorted(p.stem for p in self.folder.glob("*.parquet"))
@@ -203,6 +357,27 @@ class SnapshotStore:
     def dataset(self, dataset_id: str) -> dict[str, Any] | None:
         """One dataset's provenance record, or None."""
         return next((r for r in self._records() if r["id"] == dataset_id), None)
+
+    def _year_span(self, table: str) -> tuple[int, int] | None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        path = self.folder / f"{table}.parquet"
+        if not path.exists():
+            return None
+        present = set(pq.read_schema(path).names)
+        for first, last in YEAR_COLUMNS:
+            if first in present and last in present:
+                data = pq.read_table(path, columns=list(dict.fromkeys([first, last])))
+                low, high = data.column(first), data.column(last)
+                if pa.types.is_string(low.type) or pa.types.is_dictionary(low.type):
+                    span = _span(pc.unique(low).to_pylist(), pc.unique(high).to_pylist())
+                else:
+                    span = _span([pc.min(low).as_py()], [pc.max(high).as_py()])
+                if span is not None:
+                    return span
+        return None
 
 
 def open_store() -> WarehouseStore | SnapshotStore:
@@ -303,7 +478,8 @@ def build_warehouse(
     tables[DATASETS_TABLE] = pd.DataFrame(
         [
             {**r, "files": json.dumps(r["files"]), "tables": json.dumps(r["tables"]),
-             "sha256": json.dumps(r["sha256"]), "rows": json.dumps(r["rows"])}
+             "sha256": json.dumps(r["sha256"]), "rows": json.dumps(r["rows"]),
+             "years": json.dumps(r.get("years"))}
             for r in records
         ]
     )  # fmt: skip

@@ -26,6 +26,8 @@ COLUMNS = ("country", "sector", "pillar", "value")
 
 INFO = DatasetInfo(
     id="belfer_ceti",
+    short="Belfer CETI 2025",
+    years=(2025, 2025),
     publisher="Belfer Center for Science and International Affairs, Harvard Kennedy School",
     title="Critical and Emerging Technologies Index",
     edition="2025 (released 5 June 2025); pillar scores from the index dashboard's data workbook",

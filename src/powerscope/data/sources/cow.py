@@ -420,6 +420,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="atop",
+            short="ATOP 5.1",
             publisher="Brett Ashley Leeds et al., Alliance Treaty Obligations and Provisions "
             "(ATOP) project, Rice University",
             title="Alliance Treaty Obligations and Provisions (ATOP), directed dyad-years",
@@ -441,6 +442,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="cow_alliance",
+            short="COW Formal Alliances 4.1",
             publisher="Correlates of War Project (Douglas M. Gibler)",
             title="COW Formal Interstate Alliance Dataset, directed dyad-years",
             edition="4.1 (1816-2012)",
@@ -459,6 +461,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="cow_igo",
+            short="COW IGO 3.0",
             publisher="Correlates of War Project (Jon C. W. Pevehouse et al.)",
             title="COW Intergovernmental Organizations (IGO) Data",
             edition="3.0 (1816-2014)",
@@ -479,6 +482,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="cow_trade",
+            short="COW Trade 4.0",
             publisher="Correlates of War Project (Katherine Barbieri and Omar M. G. Keshk)",
             title="COW Trade Data Set (dyadic and national)",
             edition="4.0 (1870-2014)",
@@ -501,6 +505,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="cow_nmc",
+            short="COW National Material Capabilities 7.0",
             publisher="Correlates of War Project (J. David Singer et al.; J. Michael Greig and "
             "Andrew J. Enterline)",
             title="COW National Material Capabilities (NMC)",
@@ -527,6 +532,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="democracy",
+            short="V-Dem, Polity2 and UDS democracy scores",
             publisher="V-Dem Institute; Center for Systemic Peace (Polity); Pemstein, Meserve "
             "& Melton (Unified Democracy Scores)",
             title="Democracy scores: V-Dem polyarchy, Polity2, Unified Democracy Scores",
@@ -552,6 +558,7 @@ SOURCES: Final[list[Source]] = [
     Source(
         DatasetInfo(
             id="cow_states",
+            short="COW State System Membership 2016",
             publisher="Correlates of War Project",
             title="COW State System Membership and Major Powers",
             edition="2016",

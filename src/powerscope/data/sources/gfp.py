@@ -81,6 +81,8 @@ _NUMBER: Final = re.compile(
 
 INFO: Final = DatasetInfo(
     id="gfp",
+    short="Global Firepower 2026",
+    years=(2026, 2026),
     publisher="Global Firepower (globalfirepower.com)",
     title="Global Firepower Military Strength Ranking (PowerIndex)",
     edition="2026",

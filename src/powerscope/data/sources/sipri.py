@@ -741,6 +741,7 @@ def read_milex_dir(root: Path) -> dict[str, pd.DataFrame]:
 
 ARMS_INFO = DatasetInfo(
     id="sipri_arms",
+    short="SIPRI Arms Transfers Database 2025",
     publisher=PUBLISHER,
     title="SIPRI Arms Transfers Database",
     edition="2025-03-13 (generated 13 Mar 2025), data 1950-2024",
@@ -761,6 +762,7 @@ ARMS_INFO = DatasetInfo(
 
 MILEX_INFO = DatasetInfo(
     id="sipri_milex",
+    short="SIPRI Military Expenditure Database 2025",
     publisher=PUBLISHER,
     title="SIPRI Military Expenditure Database",
     edition="April 2025 release, data 1949-2024",

@@ -65,6 +65,7 @@ _FLAG_COLUMNS: Final = ("importantvote", "amend", "para")
 
 INFO: Final = DatasetInfo(
     id="unvotes",
+    short="UN General Assembly voting data (Voeten, Strezhnev & Bailey)",
     publisher="Erik Voeten, Anton Strezhnev and Michael Bailey (Harvard Dataverse)",
     title="United Nations General Assembly Voting Data",
     edition="sessions 1-74 (1946-01-01 to 2020-01-14)",

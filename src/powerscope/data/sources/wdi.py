@@ -54,6 +54,7 @@ Transport = Callable[[str], bytes]
 
 INFO: Final = DatasetInfo(
     id="wdi",
+    short="World Development Indicators",
     publisher="The World Bank",
     title="World Development Indicators",
     edition="40 selected indicators, 1960-2025 (as retrieved from the WDI database)",
