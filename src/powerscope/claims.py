@@ -10,14 +10,16 @@ stated value::
 
 ``stated`` is a number (compared within ``tolerance``, default 0) or a ``[low, high]`` range.
 A verdict is ``confirmed``, ``differs`` (with the computed value and the data edition) or
-``cannot check`` (with the reason: a measure powerscope cannot compute, or no data). Measures:
+``cannot check`` (with the reason: a measure powerscope cannot compute, or no data); a verdict
+carries the :class:`~powerscope.data.catalog.Citation` of the data it was computed from, and its
+``edition`` is that citation's short name. Measures:
 
-- ``gfp_rank``: Global Firepower 2026 rank (``country``);
+- ``gfp_rank``: Global Firepower rank, in the store's edition (``country``);
 - ``arms_share`` / ``arms_rank``: share of world arms exports (%) / rank, for ``period``
   (``YYYY-YYYY``; a single year as ``YYYY-YYYY`` too), ``edition`` 2025 (the register, default) or
   2022 (SIPRI's TIV tables, to 2021);
 - ``arms_change``: change in exports between ``periods`` (first, last), %;
-- ``ceti_rank``: CETI 2025 rank at ``level`` (``index`` or a sector), Europe counted;
+- ``ceti_rank``: Belfer CETI rank at ``level`` (``index`` or a sector), Europe counted;
 - ``ceti_below``: 1 when ``country`` scores below ``other`` in every sector, else 0.
 """
 
@@ -34,9 +36,10 @@ import yaml
 from powerscope.errors import DataFormatError, PowerscopeError, SpecError
 
 if TYPE_CHECKING:
+    from powerscope.data.catalog import Citation
     from powerscope.data.store import Store
 
-Computed = tuple[float, str]  # value and the data edition it comes from
+Computed = tuple[float, "Citation"]  # value and the data (edition) it comes from
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Verdict:
     computed: float | None
     edition: str | None
     note: str = ""
+    citations: tuple[Citation, ...] = ()
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -58,6 +62,7 @@ class Verdict:
             "computed": self.computed,
             "edition": self.edition,
             "note": self.note,
+            "citations": [c.to_dict() for c in self.citations],
         }
 
 
@@ -68,6 +73,13 @@ class _Context:
         self.store = store
         self._arms: Any = None
         self._ceti: Any = None
+
+    def citation(self, dataset_id: str) -> Citation:
+        from powerscope.data.store import open_store
+
+        if self.store is None:
+            self.store = open_store()
+        return self.store.citation(dataset_id)
 
     def arms(self) -> Any:
         if self._arms is None:
@@ -85,19 +97,28 @@ class _Context:
         return self._ceti
 
 
-def _arms_deliveries(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, str]:
+def _arms_deliveries(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, Citation]:
+    from dataclasses import replace
+
     from powerscope.arms.analytics import tiv_table_deliveries
 
     data = ctx.arms()
+    cited = data.citations[0]
     edition = str(check.get("edition", "2025"))
     if edition == "2022":
-        return tiv_table_deliveries(data.tiv_table), "SIPRI TIV tables, 2022 edition"
+        tiv = tiv_table_deliveries(data.tiv_table)
+        years = (int(tiv["year"].min()), int(tiv["year"].max()))
+        table = replace(cited, edition=data.tiv_edition, years=years,
+                        short="SIPRI TIV tables, 2022 edition")  # fmt: skip
+        return tiv, table
     if edition == "2025":
-        return data.deliveries, f"SIPRI trade register, edition {data.edition}"
+        return data.deliveries, replace(
+            cited, short=f"SIPRI trade register, edition {cited.edition}"
+        )
     raise SpecError(f"unknown SIPRI edition {edition!r}", fix="use 2025 or 2022")
 
 
-def _arms_row(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, str]:
+def _arms_row(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, Citation]:
     from powerscope.arms.analytics import parse_period, shares
 
     deliveries, edition = _arms_deliveries(ctx, check)
@@ -115,7 +136,7 @@ def _gfp_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     row = ranking.table[ranking.table["code"] == check["country"]]
     if row.empty:
         raise SpecError(f"Global Firepower does not rank {check['country']}")
-    return float(row["rank"].iloc[0]), "Global Firepower 2026"
+    return float(row["rank"].iloc[0]), ctx.citation("gfp")
 
 
 def _arms_share(ctx: _Context, check: Mapping[str, Any]) -> Computed:
@@ -142,14 +163,14 @@ def _ceti_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     level = str(check.get("level", "index"))
     path = level if level == "index" else result.spec.find(level)
     value = result.rank(str(check["country"]), path)
-    return float(value), "Belfer CETI 2025"
+    return float(value), result.citations[0]
 
 
 def _ceti_below(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     result = ctx.ceti()
     country, other = str(check["country"]), str(check["other"])
     below = all(result.score(country, s) < result.score(other, s) for s in result.children_of())
-    return (1.0 if below else 0.0), "Belfer CETI 2025"
+    return (1.0 if below else 0.0), result.citations[0]
 
 
 MEASURES: dict[str, Callable[[_Context, Mapping[str, Any]], Computed]] = {
@@ -223,7 +244,7 @@ def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> li
                 from powerscope.countries import resolve
 
                 check["country"] = resolve(check["country"], where=f"claim {base['id']}")
-            computed, edition = MEASURES[measure](ctx, check)
+            computed, cited = MEASURES[measure](ctx, check)
         except (PowerscopeError, KeyError) as exc:
             reason = exc.message if isinstance(exc, PowerscopeError) else f"missing {exc}"
             verdicts.append(
@@ -236,8 +257,9 @@ def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> li
                 **base,
                 verdict="confirmed" if ok else "differs",
                 computed=computed,
-                edition=edition,
+                edition=cited.short,
                 note=str(claim.get("note", "")),
+                citations=(cited,),
             )
         )
     return verdicts

@@ -9,12 +9,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
 
-SOURCE_VOTES = (
-    "UN General Assembly voting data, Erik Voeten, Anton Strezhnev and Michael Bailey, Harvard "
-    "Dataverse, hdl:1902.1/12379"
-)
+#: the UN votes' dataset id in the catalog
+VOTES_DATASET = "unvotes"
+
+
+def votes_citation(store: Store | None = None) -> Citation:
+    """The citation of the UN General Assembly votes in the store (edition and data years)."""
+    return (store or open_store()).citation(VOTES_DATASET)
+
+
+def __getattr__(name: str) -> Any:
+    # SOURCE_VOTES: the votes' one-line citation, made from the catalog when first asked for
+    # (kept for the shells that import it; new code calls votes_citation()).
+    if name == "SOURCE_VOTES":
+        return votes_citation().text()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def like_minded(
@@ -36,7 +48,7 @@ def like_minded(
     from powerscope.alignment.partners import partner_data
     from powerscope.countries import members, name_of
     from powerscope.index import compute, load_spec
-    from powerscope.index.service import default_assumptions
+    from powerscope.index.service import default_assumptions, index_citations, source_text
     from powerscope.index.uncertainty import parse_uncertainty, simple_builder, uncertainty
 
     store = store or open_store()
@@ -45,6 +57,7 @@ def like_minded(
     names = {c: (name_of(c), False) for c in data.matrix.units}
     result = compute(spec, data.matrix, weights=weights, renormalise=renormalise, units=names)
     named = members("LMC")
+    citations = index_citations(spec, store)
     evidence = data.evidence.set_index("code")
     rows = []
     for rec in result.rows():
@@ -66,7 +79,8 @@ def like_minded(
         "name": name_of(focal),
         "weights": result.method["weights"],
         "years": data.years,
-        "source": f"Source: {spec.citation}",
+        "source": source_text(spec, citations),
+        "citations": [c.to_dict() for c in citations],
         "partners": rows,
     }
     if runs:
@@ -126,7 +140,7 @@ def fit_cached(start: int, end: int, store: Store | None = None) -> Any:
     from powerscope.data.store import home
 
     store = store or open_store()
-    record = store.dataset("unvotes") or {}
+    record = store.dataset(VOTES_DATASET) or {}
     from powerscope.alignment import idealpoints as model
 
     code_digest = hashlib.sha256(Path(model.__file__).read_bytes()).hexdigest()

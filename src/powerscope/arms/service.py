@@ -8,12 +8,16 @@ from typing import Any
 import pandas as pd
 
 from powerscope.arms.transfers import annualise
+from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
 
 
 @dataclass
 class ArmsData:
-    """The register, its annual deliveries and SIPRI's own TIV tables, with their editions."""
+    """The register, its annual deliveries and SIPRI's own TIV tables, with their editions.
+
+    ``citations`` are the datasets read; ``edition`` and ``source`` are text made from them.
+    """
 
     register: pd.DataFrame
     deliveries: pd.DataFrame
@@ -21,6 +25,7 @@ class ArmsData:
     edition: str
     tiv_edition: str
     source: str
+    citations: tuple[Citation, ...] = ()
 
 
 def load(store: Store | None = None, *, fit: bool = True) -> ArmsData:
@@ -32,12 +37,12 @@ def load(store: Store | None = None, *, fit: bool = True) -> ArmsData:
         for col in ("supplier_code", "recipient_code"):
             frame[col] = frame[col].astype(str)
     deliveries = annualise(register, tiv_table if fit else None)
-    record = store.dataset("sipri_arms") or {}
-    edition = str(record.get("edition", "unknown edition"))
-    citation = str(record.get("citation", "SIPRI Arms Transfers Database"))
+    citation = store.citation("sipri_arms")
+    years = pd.to_numeric(tiv_table["year"], errors="coerce").dropna()
+    tiv_years = f"{int(years.min())}-{int(years.max())}" if len(years) else "no years"
     return ArmsData(
-        register, deliveries, tiv_table, edition, "2022 (TIV tables, 1950-2021)",
-        f"Source: {citation} [edition {edition}]",
+        register, deliveries, tiv_table, citation.edition, f"2022 (TIV tables, {tiv_years})",
+        f"Source: {citation.text()}", (citation,),
     )  # fmt: skip
 
 
@@ -48,9 +53,26 @@ def names(codes: Any) -> list[str]:
     return [name_of(str(c)) for c in codes]
 
 
-def profile(data: ArmsData, code: str, period: str = "2020-2024") -> dict[str, Any]:
+def latest_period(data: ArmsData, width: int = 5) -> tuple[int, int]:
+    """The last ``width`` years with deliveries in the data (2020-2024 in the 2025 edition)."""
+    last = int(data.deliveries["year"].max())
+    return last - width + 1, last
+
+
+def previous_period(period: str) -> str:
+    """The window of the same width just before ``period``: ``"2020-2024"`` -> ``"2015-2019"``."""
+    from powerscope.arms.analytics import parse_period
+
+    start, end = parse_period(period)
+    width = end - start + 1
+    return f"{start - width}-{end - width}"
+
+
+def profile(data: ArmsData, code: str, period: str | None = None) -> dict[str, Any]:
     """A country's arms exports: five-year shares and ranks over time, its clients (with their
-    concentration), weapon categories and regions in ``period``, and its pending orders."""
+    concentration), weapon categories and regions in ``period`` (default: the last five years
+    of data, :func:`latest_period`), and its pending orders. ``previous_period`` names the
+    window of the same width before ``period``, to look up in ``trend``."""
     from powerscope.arms.analytics import (
         by_category,
         by_group,
@@ -63,6 +85,9 @@ def profile(data: ArmsData, code: str, period: str = "2020-2024") -> dict[str, A
     )
     from powerscope.countries import name_of
 
+    if period is None:
+        first, last = latest_period(data)
+        period = f"{first}-{last}"
     span = parse_period(period)
     trend = rolling(data.deliveries, width=5, by="supplier", start=1950)
     mine = trend[trend["code"] == code]
@@ -72,8 +97,10 @@ def profile(data: ArmsData, code: str, period: str = "2020-2024") -> dict[str, A
         "code": code,
         "name": name_of(code),
         "period": f"{span[0]}-{span[1]}",
+        "previous_period": previous_period(f"{span[0]}-{span[1]}"),
         "edition": data.edition,
         "source": data.source,
+        "citations": [c.to_dict() for c in data.citations],
         "trend": [
             {"period": r.period, "tiv": float(r.tiv), "share": float(r.share), "rank": int(r.rank)}
             for r in mine.itertuples()

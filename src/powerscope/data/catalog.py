@@ -106,13 +106,16 @@ class Citation:
         first, last = self.years
         return str(first) if first == last else f"{first}-{last}"
 
-    def text(self) -> str:
-        """A one-line human citation: publisher, title, edition, data years, URL."""
-        parts = [self.publisher, self.title]
-        if self.edition:
-            parts.append(f"edition {self.edition}")
+    def edition_and_years(self) -> str:
+        """``"edition E, data Y1-Y2"`` (the years left out when the edition already says them)."""
+        parts = [f"edition {self.edition}"] if self.edition else []
         if self.years and self.period not in self.edition:
             parts.append(f"data {self.period}")
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        """A one-line human citation: publisher, title, edition, data years, URL."""
+        parts = [self.publisher, self.title, self.edition_and_years()]
         line = ", ".join(p for p in parts if p)
         return f"{line}. {self.url}" if self.url else f"{line}."
 
@@ -122,6 +125,47 @@ class Citation:
         out["years"] = list(self.years) if self.years else None
         out["text"] = self.text()
         return out
+
+
+#: Sources that are not datasets of the store: curated lists shipped with powerscope itself.
+CURATED: tuple[DatasetInfo, ...] = (
+    DatasetInfo(
+        id="powerscope_institutions",
+        publisher="powerscope",
+        title="Curated institutional ties (powerscope/alignment/institutions.yaml)",
+        edition="as shipped with this version of powerscope",
+        licence="as powerscope; each membership list cites its own public source",
+        citation="powerscope, alignment/institutions.yaml: forums, agreements, summit "
+        "invitations and partnerships named in the debate, each with its source",
+        url="",
+        files=("alignment/institutions.yaml",),
+        tables=(),
+        notes="Membership lists compiled from the organisers' public announcements; the "
+        "source of each list is given in the file.",
+        short="powerscope institutional ties",
+    ),
+    DatasetInfo(
+        id="powerscope_claims",
+        publisher="powerscope",
+        title="Claims of the debate (powerscope/claims.yaml)",
+        edition="as shipped with this version of powerscope",
+        licence="as powerscope",
+        citation="powerscope, claims.yaml: quantitative claims of the South Korean "
+        "foreign-policy debate, as stated",
+        url="",
+        files=("claims.yaml",),
+        tables=(),
+        notes="The stated values are the claims as made; each is checked against the "
+        "dataset named beside its verdict.",
+        short="powerscope claims file",
+    ),
+)
+
+
+def curated_record(source_id: str) -> dict[str, Any] | None:
+    """The provenance record of a curated source shipped with powerscope, or None."""
+    info = next((c for c in CURATED if c.id == source_id), None)
+    return None if info is None else info.as_record()
 
 
 def cite_all(citations: Iterable[Citation]) -> str:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from powerscope import __version__
-from powerscope.data.catalog import Citation, Source, sha256_of
+from powerscope.data.catalog import CURATED, Citation, Source, curated_record, sha256_of
 from powerscope.errors import PowerscopeError, WarehouseError
 
 DATASETS_TABLE = "_datasets"
@@ -167,16 +167,17 @@ class _Citing:
         return _merge_years(spans)
 
     def citation(self, dataset_id: str) -> Citation:
-        """How to cite a dataset, with the data years present in this store.
+        """How to cite a dataset, with the data years present in this store (or one of the
+        curated sources shipped with powerscope, :data:`~powerscope.data.catalog.CURATED`).
 
         Raises
         ------
         WarehouseError
             No such dataset in the store (naming the datasets there are).
         """
-        record = self.dataset(dataset_id)
+        record = self.dataset(dataset_id) or curated_record(dataset_id)
         if record is None:
-            ids = [str(i) for i in self.datasets()["id"]]
+            ids = [str(i) for i in self.datasets()["id"]] + [c.id for c in CURATED]
             raise _unknown_dataset(dataset_id, ids, self.location)
         return Citation.from_record(record, self.data_years(list(record.get("tables") or [])))
 

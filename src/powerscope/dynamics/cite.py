@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.data.store import Store, open_store
+from powerscope.errors import PowerscopeError
 
 if TYPE_CHECKING:
+    from powerscope.data.catalog import Citation
     from powerscope.dynamics.calibrate import Calibration
 
 
@@ -25,13 +27,21 @@ def finite(value: Any) -> Any:
     return value
 
 
-def citations(sources: Calibration | dict[str, str], store: Store | None = None) -> dict[str, str]:
-    """Citation and edition of every dataset read, by dataset id."""
+def cite(sources: Calibration | dict[str, str], store: Store | None = None) -> tuple[Citation, ...]:
+    """The :class:`~powerscope.data.catalog.Citation` of every dataset read (``sources`` maps
+    each series to its dataset id), in dataset-id order; ids the store lacks are left out."""
     store = store or open_store()
     used = sources if isinstance(sources, dict) else sources.sources
-    out: dict[str, str] = {}
+    out = []
     for dataset in sorted(set(used.values())):
-        info = store.dataset(dataset)
-        if info:
-            out[dataset] = f"{info.get('citation', dataset)} Edition: {info.get('edition', '')}"
-    return out
+        try:
+            out.append(store.citation(dataset))
+        except PowerscopeError:
+            continue
+    return tuple(out)
+
+
+def citations(sources: Calibration | dict[str, str], store: Store | None = None) -> dict[str, str]:
+    """One-line citation (publisher, title, edition, data years, URL) of every dataset read, by
+    dataset id: :func:`cite` as text, for the reports' ``sources``."""
+    return {c.dataset: c.text() for c in cite(sources, store)}

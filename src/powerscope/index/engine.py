@@ -40,6 +40,8 @@ from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec, check
 if TYPE_CHECKING:
     import pandas as pd
 
+    from powerscope.data.catalog import Citation
+
 ROOT = "index"
 BOUNDED = {"none", "max", "minmax", "rank"}
 
@@ -459,6 +461,8 @@ class IndexResult:
     contribution_pairs: list[tuple[str, str]]
     contribution_values: np.ndarray  # units x pairs
     method: dict[str, Any] = field(default_factory=dict)
+    #: the datasets the scores were computed from (set by powerscope.index.service)
+    citations: tuple[Citation, ...] = ()
 
     # -- lookups ---------------------------------------------------------------------------
     @cached_property

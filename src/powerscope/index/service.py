@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from powerscope.countries.identity import resolve
+from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
 from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
 from powerscope.index.data import index_data
@@ -54,8 +55,10 @@ def compute_index(
         exclude=exclude,
         rescale=rescale,
     )
-    result.method["source"] = _citation(spec, store)
-    result.method["store"] = f"{store.kind}: {store.location}"
+    result.citations = index_citations(spec, store)
+    result.method["source"] = source_text(spec, result.citations)
+    result.method["citations"] = [c.to_dict() for c in result.citations]
+    result.method["store"] = store.describe()
     return result
 
 
@@ -85,16 +88,24 @@ def _compute_built(
     return result
 
 
-def _citation(spec: IndexSpec, store: Store) -> str:
-    edition = ""
-    if spec.source:
+def index_citations(spec: IndexSpec, store: Store) -> tuple[Citation, ...]:
+    """The citations of the datasets an index is computed from: its ``source`` and any further
+    ``sources`` its spec lists (ids the store does not hold are left out)."""
+    extra = spec.extra.get("sources") or []
+    ids = [spec.source, *(extra if isinstance(extra, list) else [extra])]
+    out: list[Citation] = []
+    for dataset in dict.fromkeys(str(i) for i in ids if i):
         try:
-            record = store.dataset(spec.source)
+            out.append(store.citation(dataset))
         except PowerscopeError:
-            record = None
-        if record:
-            edition = f" [data: {record['id']}, edition {record['edition']}]"
-    return f"Source: {spec.citation or spec.name}{edition}"
+            continue
+    return tuple(out)
+
+
+def source_text(spec: IndexSpec, citations: tuple[Citation, ...]) -> str:
+    """The index's one-line source: its own citation, then each dataset's edition and years."""
+    data = "; ".join(f"data: {c.dataset}, {c.edition_and_years()}" for c in citations)
+    return f"Source: {spec.citation or spec.name}" + (f" [{data}]" if data else "")
 
 
 def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
@@ -143,6 +154,7 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
         "strongest": top["strongest"][0],
         "weakest": top["weakest"][0],
         "source": result.method.get("source"),
+        "citations": [c.to_dict() for c in result.citations],
     }
 
 

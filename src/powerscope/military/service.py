@@ -25,6 +25,7 @@ def explain_gfp(
     store = store or open_store()
     index = store.table("gfp_index")
     factors = store.table("gfp_factors")
+    citation = store.citation("gfp")
     fitted = fit_gfp(
         index, factors, model=model, impute=impute, drop_incomplete_factors=impute is None
     )
@@ -35,8 +36,9 @@ def explain_gfp(
         "metrics": metrics,
         "dropped_factors": list(fitted.design.dropped_factors),
         "imputed_cells": int(fitted.design.n_imputed),
-        "source": "Global Firepower 2026 (globalfirepower.com); a statistical explanation of its "
-        "published ranking, not GFP's formula",
+        "source": f"{citation.text()} A statistical explanation of its published ranking, "
+        "not GFP's formula.",
+        "citations": [citation.to_dict()],
     }
     if country:
         code = resolve(country, where="--country")
