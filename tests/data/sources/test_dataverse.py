@@ -10,17 +10,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_transport import FakeTransport
 
 from powerscope.data.sources.dataverse import (
     UN_VOTES_PID,
-    USER_AGENT,
     ChecksumError,
     DataFile,
     DataverseClient,
@@ -38,35 +37,6 @@ DATASET_URL = f"{BASE}/api/datasets/:persistentId/?persistentId=hdl:1902.1/12379
 VOTES_CSV = b"rcid,ccode,member,vote,Country,Countryname,year\n3,2,1,1,USA,United States,1946\n"
 ISSUES_CSV = b"rcid,short,descr\n3,me,Palestinian conflict\n"
 TAB_ORIGINAL = b"rcid\tsession\n3\t1\n"
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a URL or a socket fails the test loudly."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("network access attempted in a test")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-class FakeTransport:
-    """``(url) -> bytes`` from a dict; an Exception value is raised. Records every URL."""
-
-    def __init__(self, answers: dict[str, bytes | BaseException]) -> None:
-        self.answers = answers
-        self.calls: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.calls.append(url)
-        if url not in self.answers:
-            raise AssertionError(f"unexpected request {url}")
-        answer = self.answers[url]
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
 
 
 def _file_entry(file_id: int, name: str, content: bytes, **extra: Any) -> dict[str, Any]:
@@ -366,7 +336,7 @@ def test_errors_are_powerscope_errors() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# The default urllib transport (urlopen replaced in-process)
+# The default transport (the shared urllib transport: tests/data/sources/test_transport.py)
 # ------------------------------------------------------------------------------------------
 
 
@@ -375,42 +345,3 @@ def test_default_transport_is_blocked_in_tests() -> None:
     assert isinstance(client.transport, UrllibTransport)
     with pytest.raises(RuntimeError, match="network access attempted"):
         client.dataset()
-
-
-def test_urllib_transport_sends_user_agent_and_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, Any] = {}
-
-    class Response(io.BytesIO):
-        pass
-
-    def fake_urlopen(request: urllib.request.Request, timeout: float) -> Response:
-        seen["url"] = request.full_url
-        seen["agent"] = request.get_header("User-agent")
-        seen["timeout"] = timeout
-        return Response(b"payload")
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    assert UrllibTransport(timeout=7.5)(DATASET_URL) == b"payload"
-    assert seen == {"url": DATASET_URL, "agent": USER_AGENT, "timeout": 7.5}
-
-
-def test_urllib_transport_maps_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    body = json.dumps({"status": "ERROR", "message": "File is restricted"}).encode()
-
-    def forbidden(request: urllib.request.Request, timeout: float) -> None:
-        raise _http_error(request.full_url, 403, body)
-
-    monkeypatch.setattr(urllib.request, "urlopen", forbidden)
-    url = f"{BASE}/api/access/datafile/10"
-    with pytest.raises(HTTPStatusError, match="HTTP 403 Not Found: File is restricted") as info:
-        UrllibTransport()(url)
-    assert info.value.status == 403 and "restricted" in (info.value.fix or "")
-
-    def unreachable(request: urllib.request.Request, timeout: float) -> None:
-        raise urllib.error.URLError("Name or service not known")
-
-    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
-    with pytest.raises(NetworkError, match="Name or service not known"):
-        UrllibTransport()(url)
-    with pytest.raises(NetworkError, match="refusing a file URL"):
-        UrllibTransport()("file:///etc/passwd")

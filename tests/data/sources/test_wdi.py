@@ -10,22 +10,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fake_transport import FakeTransport
 
 from powerscope.data.sources import wdi
 from powerscope.errors import DataFormatError, UnknownEntityError
 from support import write_file as write
 
 HEADER = "country_name,country_code,indicator_code,year,value\n"
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to use the real network fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a test tried to reach the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
 
 
 # -- real data -------------------------------------------------------------------------------
@@ -166,21 +157,6 @@ def page(number: int, pages: int, rows: list[dict[str, Any]]) -> bytes:
     return json.dumps([meta, rows]).encode()
 
 
-class FakeTransport:
-    """Answers from a dict of URL -> body (or exception), recording every request."""
-
-    def __init__(self, answers: dict[str, bytes | Exception]) -> None:
-        self.answers = answers
-        self.requested: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.requested.append(url)
-        answer = self.answers[url]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
 def test_client_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     client = wdi.WorldBankClient(per_page=2)
     first = client.url("NY.GDP.MKTP.CD", 2019, 2020)
@@ -198,7 +174,7 @@ def test_client_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     client.transport = transport
     frame = client.indicator("NY.GDP.MKTP.CD", 2019, 2020)
-    assert transport.requested == [first, first + "&page=2"]
+    assert transport.calls == [first, first + "&page=2"]
     assert list(frame.columns) == ["code", "indicator", "year", "value"]
     assert frame["code"].astype(str).tolist() == ["KOR", "WLD", "EUU"]  # the null is dropped
     assert frame["value"].tolist() == [1.6e12, 8.5e13, 1.5e13]

@@ -23,9 +23,10 @@ A download is verified (checksum, and size when listed) before anything is writt
 written to a temporary file in the target folder, flushed to disk and renamed over the final
 name, so an interrupted or corrupt download never leaves a partial file under the real name.
 
-The HTTP layer is a *transport*: any callable ``(url) -> bytes`` that raises on failure. The
-default, :class:`UrllibTransport`, uses the standard library with a timeout and a User-Agent;
-tests pass an in-process fake, so nothing touches the network.
+The HTTP layer is a *transport* (:mod:`powerscope.data.sources.transport`, shared with the
+World Bank client): any callable ``(url) -> bytes`` that raises on failure. The default,
+:class:`~powerscope.data.sources.transport.UrllibTransport`, uses the standard library with a
+timeout and a User-Agent; tests pass an in-process fake, so nothing touches the network.
 
 These are the publishers' files; :mod:`powerscope.data.sources.unvotes` reads the
 ``un_votes``/``un_roll_calls``/``un_roll_call_issues`` CSV layout, so converting a Dataverse
@@ -35,27 +36,45 @@ release to it is a separate step.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from powerscope import __version__
-from powerscope.errors import PowerscopeError
+from powerscope.data.sources.transport import (
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
+    HTTPStatusError,
+    NetworkError,
+    Transport,
+    TransportError,
+    UrllibTransport,
+    fetch,
+)
 from powerscope.files import write_atomic
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "ChecksumError",
+    "DataFile",
+    "DatasetVersion",
+    "DataverseClient",
+    "DataverseError",
+    "HTTPStatusError",
+    "NetworkError",
+    "ResponseFormatError",
+    "Transport",
+    "UnknownFileError",
+    "UrllibTransport",
+]
 
 #: Persistent identifier of the UN General Assembly voting data (Voeten, Strezhnev & Bailey).
 UN_VOTES_PID: Final = "hdl:1902.1/12379"
 DEFAULT_BASE_URL: Final = "https://dataverse.harvard.edu"
-#: Seconds to wait for the server before giving up on a request.
-DEFAULT_TIMEOUT: Final = 60.0
-USER_AGENT: Final = f"powerscope/{__version__} (Dataverse download client; Python urllib)"
 
 #: Dataverse checksum type names -> hashlib algorithm names.
 CHECKSUM_ALGORITHMS: Final[dict[str, str]] = {
@@ -65,48 +84,16 @@ CHECKSUM_ALGORITHMS: Final[dict[str, str]] = {
     "SHA-512": "sha512",
 }
 
-#: A transport fetches one URL and returns the body; it raises on any failure.
-Transport = Callable[[str], bytes]
+#: The client's errors are transport errors: HTTPStatusError and NetworkError (from the shared
+#: transport) and the Dataverse-specific ones below; ``except DataverseError`` catches them all.
+DataverseError = TransportError
 
-
-class DataverseError(PowerscopeError):
-    """A Dataverse request or download failed; ``url`` is the address concerned.
-
-    Parameters
-    ----------
-    what:
-        What went wrong.
-    url:
-        The URL requested (shown as *where* in the message).
-    fix:
-        How to fix it.
-    """
-
-    def __init__(self, what: str, *, url: str, fix: str | None = None) -> None:
-        self.url = url
-        super().__init__(what, where=url, fix=fix)
-
-
-class HTTPStatusError(DataverseError):
-    """The server answered with an HTTP error status (``status``: 404, 403, 500, ...)."""
-
-    def __init__(self, status: int, reason: str, *, url: str, detail: str | None = None) -> None:
-        self.status = status
-        what = f"HTTP {status} {reason}".rstrip()
-        if detail:
-            what += f": {detail}"
-        fixes = {
-            401: "the file or dataset needs an API token; powerscope downloads public files only",
-            403: "the file is restricted or embargoed; request access on the dataset page",
-            404: "check the persistent id, version and file id (the dataset page lists them)",
-            429: "the server is rate-limiting; wait a minute and retry",
-        }
-        fix = fixes.get(status, "retry later; if it persists, check the Dataverse status page")
-        super().__init__(what, url=url, fix=fix)
-
-
-class NetworkError(DataverseError):
-    """No answer: DNS failure, refused connection, timeout, connection dropped mid-transfer."""
+#: What to do about an HTTP error status from Dataverse (others: the transport's advice).
+DATAVERSE_FIXES: Final[dict[int, str]] = {
+    401: "the file or dataset needs an API token; powerscope downloads public files only",
+    403: "the file is restricted or embargoed; request access on the dataset page",
+    404: "check the persistent id, version and file id (the dataset page lists them)",
+}
 
 
 class ResponseFormatError(DataverseError):
@@ -194,80 +181,16 @@ class DatasetVersion:
         )
 
 
-class UrllibTransport:
-    """The default transport: ``urllib`` with a timeout and a User-Agent; http(s) only.
-
-    Parameters
-    ----------
-    timeout:
-        Seconds to wait for the connection and for each read.
-    user_agent:
-        The ``User-Agent`` header sent.
-
-    Raises
-    ------
-    HTTPStatusError
-        An HTTP error status (with the server's JSON ``message`` when there is one).
-    NetworkError
-        No answer, a timeout, or a connection dropped mid-transfer.
-    """
-
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, user_agent: str = USER_AGENT) -> None:
-        self.timeout = timeout
-        self.user_agent = user_agent
-
-    def __call__(self, url: str) -> bytes:
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise NetworkError(
-                f"refusing a {scheme or 'relative'!s} URL",
-                url=url,
-                fix="use an http(s) base_url such as https://dataverse.harvard.edu",
-            )
-        request = urllib.request.Request(
-            url, headers={"User-Agent": self.user_agent, "Accept": "*/*"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body: bytes = response.read()
-                return body
-        except urllib.error.HTTPError as exc:
-            raise _http_error(exc, url) from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-            raise _network_error(exc, url) from exc
-
-
-def _http_error(exc: urllib.error.HTTPError, url: str) -> HTTPStatusError:
-    """An HTTPStatusError with the server's own message (Dataverse answers errors in JSON)."""
-    detail = None
-    try:
-        body = exc.read() if exc.fp is not None else b""
-        payload = json.loads(body.decode("utf-8")) if body else None
-        if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-            detail = payload["message"]
-    except (OSError, ValueError, http.client.HTTPException):
-        detail = None
-    return HTTPStatusError(int(exc.code), str(exc.reason or ""), url=url, detail=detail)
-
-
-def _network_error(exc: BaseException, url: str) -> NetworkError:
-    reason = getattr(exc, "reason", None) or exc
-    return NetworkError(
-        f"no answer from the server: {reason}",
-        url=url,
-        fix="check the network connection (and any proxy: HTTPS_PROXY), then retry",
-    )
-
-
 class DataverseClient:
     """Resolve, list and download the files of a Dataverse dataset.
 
     Parameters
     ----------
     transport:
-        ``(url) -> bytes``; :class:`UrllibTransport` when omitted. Exceptions it raises that
-        are OSError, ``urllib`` or ``http.client`` errors are turned into :class:`DataverseError`
-        subclasses naming the URL; powerscope errors pass through.
+        ``(url) -> bytes`` (:class:`~powerscope.data.sources.transport.Transport`);
+        :class:`UrllibTransport` when omitted. Exceptions it raises that are OSError, ``urllib``
+        or ``http.client`` errors become :class:`HTTPStatusError` or :class:`NetworkError`
+        naming the URL; powerscope errors pass through.
     base_url:
         The Dataverse installation.
 
@@ -303,13 +226,17 @@ class DataverseClient:
     # -- requests -----------------------------------------------------------------------------
 
     def fetch(self, url: str) -> bytes:
-        """The body at ``url`` through the transport, with errors named by URL."""
+        """The body at ``url`` through the transport, with errors named by URL (an HTTP error
+        status with Dataverse's own advice)."""
         try:
-            return self.transport(url)
-        except urllib.error.HTTPError as exc:
-            raise _http_error(exc, url) from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-            raise _network_error(exc, url) from exc
+            return fetch(self.transport, url)
+        except HTTPStatusError as exc:
+            if exc.status not in DATAVERSE_FIXES:
+                raise
+            raise HTTPStatusError(
+                exc.status, exc.reason, url=exc.url, detail=exc.detail,
+                fix=DATAVERSE_FIXES[exc.status],
+            ) from None  # fmt: skip
 
     def fetch_json(self, url: str) -> dict[str, Any]:
         """The JSON object at ``url``; its ``status`` must be ``"OK"``.

@@ -16,8 +16,9 @@ Tables:
     ``year_min``, ``year_max``, ``n_entities``.
 
 :class:`WorldBankClient` downloads the same tidy schema from the World Bank API v2. It uses an
-injectable ``transport`` callable ``(url) -> bytes`` (the default uses :mod:`urllib`), so tests
-run against recorded or generated responses without touching the network.
+injectable ``transport`` (:mod:`powerscope.data.sources.transport`, shared with the Dataverse
+client; the default uses :mod:`urllib` with a timeout), so tests run against recorded or
+generated responses without touching the network.
 
 Row numbers in error messages count the header as row 1, as a spreadsheet does.
 """
@@ -25,8 +26,6 @@ Row numbers in error messages count the header as row 1, as a spreadsheet does.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +36,13 @@ import pandas as pd
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
 from powerscope.data.sources._common import where as _where
+from powerscope.data.sources.transport import (
+    HTTPStatusError,
+    NetworkError,
+    Transport,
+    UrllibTransport,
+    fetch,
+)
 from powerscope.errors import DataFormatError, PowerscopeError
 
 DATA_FILE: Final = "wdi/wdi_selected_long.csv.gz"
@@ -46,11 +52,6 @@ API_URL: Final = "https://api.worldbank.org/v2"
 _DATA_COLUMNS: Final = ("country_code", "indicator_code", "year", "value")
 _INDICATOR_COLUMNS: Final = ("indicator_code", "title")
 _INDICATOR_OPTIONAL: Final = ("license", "rows", "year_min", "year_max", "n_entities")
-
-#: A transport fetches a URL and returns the response body; it raises
-#: :class:`urllib.error.HTTPError` for an HTTP error status and :class:`OSError` (e.g.
-#: :class:`urllib.error.URLError`) when the server cannot be reached.
-Transport = Callable[[str], bytes]
 
 INFO: Final = DatasetInfo(
     id="wdi",
@@ -320,23 +321,16 @@ def read(root: Path) -> dict[str, pd.DataFrame]:
 # -- the World Bank API ------------------------------------------------------------------------
 
 
-def urllib_transport(url: str, *, timeout: float = 60.0) -> bytes:
-    """Fetch ``url`` with :mod:`urllib`; raises ``HTTPError`` / ``URLError`` on failure."""
-    request = urllib.request.Request(url, headers={"User-Agent": "powerscope"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body: bytes = response.read()
-    return body
-
-
 class WorldBankClient:
     """Download WDI indicator series from the World Bank API v2.
 
     Parameters
     ----------
     transport:
-        ``(url) -> bytes``; defaults to :func:`urllib_transport`. It must raise
-        :class:`urllib.error.HTTPError` for an HTTP error status and :class:`OSError` for a
-        network failure.
+        ``(url) -> bytes`` (:class:`~powerscope.data.sources.transport.Transport`); a
+        :class:`~powerscope.data.sources.transport.UrllibTransport` when omitted. Its
+        failures (the transport's errors, or ``urllib``/``OSError`` errors) become
+        :class:`WorldBankAPIError` naming the URL.
     base_url:
         The API root, ``https://api.worldbank.org/v2``.
     per_page:
@@ -355,7 +349,7 @@ class WorldBankClient:
         base_url: str = API_URL,
         per_page: int = 20000,
     ) -> None:
-        self.transport: Transport = transport or urllib_transport
+        self.transport: Transport = transport if transport is not None else UrllibTransport()
         self.base_url = base_url.rstrip("/")
         self.per_page = per_page
 
@@ -369,16 +363,16 @@ class WorldBankClient:
 
     def _get(self, url: str) -> Any:
         try:
-            body = self.transport(url)
-        except urllib.error.HTTPError as exc:
+            body = fetch(self.transport, url)
+        except HTTPStatusError as exc:
             raise WorldBankAPIError(
-                f"HTTP {exc.code} {exc.reason or ''}".rstrip() + " from the World Bank API",
+                f"HTTP {exc.status} {exc.reason}".rstrip() + " from the World Bank API",
                 where=url,
                 fix="check the indicator code and years; retry later if the status is 5xx",
             ) from exc
-        except OSError as exc:
+        except NetworkError as exc:
             raise WorldBankAPIError(
-                f"cannot reach the World Bank API: {exc}",
+                f"cannot reach the World Bank API: {exc.message}",
                 where=url,
                 fix="check the network connection, or read the WDI files with --from DIR",
             ) from exc
