@@ -39,6 +39,7 @@ from powerscope.brief.sections.context import (
 from powerscope.brief.sections.dynamics import dynamics_section
 from powerscope.brief.sections.military import military_section
 from powerscope.brief.sections.model import Brief, Chart, Fact, Note, Section, SourceEntry, Table
+from powerscope.brief.sections.reproduce import data_label
 from powerscope.brief.sections.sources import EXTRA_SOURCES, source_entry
 from powerscope.brief.sections.summary import summary_section
 from powerscope.brief.sections.technology import technology_section
@@ -66,6 +67,7 @@ __all__ = [
     "build_brief",
     "claims_section",
     "country_code",
+    "data_label",
     "dynamics_section",
     "military_section",
     "source_entry",
@@ -155,7 +157,7 @@ def build_brief(
         sources=sources,
         runs=runs,
         seed=seed,
-        store=f"{store.kind}: {store.location}",
+        store=f"{store.kind}: {data_label(store)}",
         generated=_dt.date.today().isoformat(),
         seconds=time.perf_counter() - start,
     )
