@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from powerscope.data.store import Store, open_store
@@ -205,6 +205,7 @@ class ArmsPart(_Part):
     previous: Window | None
     clients: tuple[Client, ...]
     client_concentration_hhi: float | None
+    pending_orders: int
     pending_tiv: float
     trend: tuple[Window, ...]
     edition: str
@@ -214,7 +215,8 @@ class ArmsPart(_Part):
 
 @dataclass(frozen=True)
 class Partner(_Plain):
-    """A like-minded partner: rank and score (0-100) on the like-mindedness index; with
+    """A like-minded partner: rank and score (0-100) on the like-mindedness index, the score of
+    each component and its evidence (UN agreement %, alliance, shared institutions, ...); with
     uncertainty runs, its median and 5th-95th percentile ranks."""
 
     rank: int
@@ -225,6 +227,8 @@ class Partner(_Plain):
     median_rank: float | None = None
     q05_rank: float | None = None
     q95_rank: float | None = None
+    components: Mapping[str, float | None] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -386,6 +390,7 @@ def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> A
         previous=by_period.get(previous),
         clients=tuple(Client(**c) for c in report["clients"][:clients]),
         client_concentration_hhi=report["client_concentration_hhi"],
+        pending_orders=len(report["pending"]),
         pending_tiv=float(report["pending_tiv"]),
         trend=trend,
         edition=str(report["edition"]),
@@ -395,7 +400,7 @@ def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> A
 
 
 def alignment_part(
-    code: str, store: Store, *, partners: int = 10, runs: int = 0, seed: int = 1
+    code: str, store: Store, *, partners: int | None = 10, runs: int = 0, seed: int = 1
 ) -> AlignmentPart:
     """The most like-minded partners (see :func:`powerscope.alignment.service.like_minded`)
     and UN vote agreement with the major powers in the latest year of votes."""
@@ -470,7 +475,7 @@ def _number(value: Any) -> float | None:
 T = TypeVar("T")
 
 
-def _part(name: str, make: Callable[[], T]) -> T | Unavailable:
+def try_part(name: str, make: Callable[[], T]) -> T | Unavailable:
     """One part of a profile; a part the data cannot give says why instead of failing."""
     try:
         return make()
@@ -487,7 +492,7 @@ def country_profile(
     arms_data: ArmsData | None = None,
     military_years: int = 10,
     clients: int = 5,
-    partners: int = 10,
+    partners: int | None = 10,
     runs: int = 0,
     seed: int = 1,
 ) -> CountryProfile:
@@ -506,7 +511,8 @@ def country_profile(
     military_years:
         Years of SIPRI spending and CINC in the military part's trends.
     clients, partners:
-        How many arms clients and like-minded partners to keep (the largest, the closest).
+        How many arms clients and like-minded partners to keep (the largest, the closest;
+        ``partners=None``: every country, ranked).
     runs, seed:
         Monte Carlo runs (0: none) and seed of the partners' rank intervals.
 
@@ -537,10 +543,10 @@ def country_profile(
     return CountryProfile(
         code=code,
         name=name_of(code),
-        technology=_part("technology", technology),
-        military=_part("military", lambda: military_part(code, store, years=military_years)),
-        arms=_part("arms", arms),
-        alignment=_part(
+        technology=try_part("technology", technology),
+        military=try_part("military", lambda: military_part(code, store, years=military_years)),
+        arms=try_part("arms", arms),
+        alignment=try_part(
             "alignment",
             lambda: alignment_part(code, store, partners=partners, runs=runs, seed=seed),
         ),

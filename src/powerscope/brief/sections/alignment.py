@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from powerscope.brief.sections.context import PARTNER_SOURCES, BriefContext
 from powerscope.brief.sections.model import Chart, Note, Section, Table
 from powerscope.errors import PowerscopeError
+from powerscope.profile import Partner, Unavailable
+
+#: ATOP's alliance tie between two countries, in words.
+ALLIANCE: dict[Any, str] = {1.0: "defence pact", 0.5: "other obligation", 0.0: "none"}
 
 
 def alignment_section(ctx: BriefContext) -> Section:
@@ -18,29 +21,28 @@ def alignment_section(ctx: BriefContext) -> Section:
 
     section = Section("alignment", "Alignment and partners")
     section.commands = [f"powerscope align partners {ctx.code} --runs {ctx.runs}"]
-    try:
-        report = ctx.like_minded
-    except PowerscopeError as exc:
-        section.notes.append(Note(f"Like-minded partners are not available: {exc.message}"))
+    report = ctx.alignment
+    if isinstance(report, Unavailable):
+        section.notes.append(Note(f"Like-minded partners are not available: {report.reason}"))
     else:
-        partners = report["partners"]
+        partners = report.partners
         top = partners[:10]
-        section.data["partners"] = [p["code"] for p in top]
+        section.data["partners"] = [p.code for p in top]
 
-        def interval(p: Mapping[str, Any]) -> str:
-            return f"{p['q05_rank']:.0f}-{p['q95_rank']:.0f}" if "q05_rank" in p else ""
+        def interval(p: Partner) -> str:
+            if p.q05_rank is None or p.q95_rank is None:
+                return ""
+            return f"{p.q05_rank:.0f}-{p.q95_rank:.0f}"
 
-        def partner_row(p: Mapping[str, Any]) -> tuple[Any, ...]:
-            ev = p["evidence"]
+        def partner_row(p: Partner) -> tuple[Any, ...]:
+            ev = p.evidence
             return (
-                p["rank"],
-                p["name"] + (" *" if p["named_like_minded"] else ""),
-                p["score"],
+                p.rank,
+                p.name + (" *" if p.named_like_minded else ""),
+                p.score,
                 interval(p),
                 ev.get("un_agreement_pct"),
-                {1.0: "defence pact", 0.5: "other obligation", 0.0: "none"}.get(
-                    ev.get("alliance"), ""
-                ),
+                ALLIANCE.get(ev.get("alliance"), ""),
                 ev.get("institutions") or "",
             )
 
@@ -54,7 +56,7 @@ def alignment_section(ctx: BriefContext) -> Section:
             "shared institutional ties",
         )
         formats = {"score": "{:.1f}", "UN agreement %": "{:.0f}"}
-        years = report["years"]
+        years = report.years
         section.tables.append(
             Table(
                 f"Most like-minded partners of {ctx.name} (* named like-minded: the US, Japan, "
@@ -75,9 +77,9 @@ def alignment_section(ctx: BriefContext) -> Section:
             )
         )
         wanted = [c for c in ("USA", "CHN", "JPN", "RUS", "PRK") if c != ctx.code]
-        ref = [p for p in partners if p["code"] in wanted]
-        ref.sort(key=lambda p: wanted.index(p["code"]))
-        section.data["partner_ranks"] = {p["code"]: p["rank"] for p in top + ref}
+        ref = [p for p in partners if p.code in wanted]
+        ref.sort(key=lambda p: wanted.index(p.code))
+        section.data["partner_ranks"] = {p.code: p.rank for p in [*top, *ref]}
         if ref:
             section.tables.append(
                 Table(

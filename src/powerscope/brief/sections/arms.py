@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from powerscope.brief.sections.context import BriefContext, ordinal, period_text
 from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
+from powerscope.profile import Unavailable
 
 
 def arms_section(ctx: BriefContext) -> Section:
     """SIPRI arms exports: shares and ranks, change, clients, annual trend."""
     from powerscope.arms.analytics import compare_periods, parse_period
-    from powerscope.arms.service import profile
     from powerscope.arms.transfers import annual_totals
 
     section = Section("arms", "Arms exports")
@@ -22,7 +22,10 @@ def arms_section(ctx: BriefContext) -> Section:
     ]
     src = ("sipri_arms",)
     data = ctx.arms
-    report = profile(data, ctx.code, period_text(last))
+    report = ctx.arms_profile
+    if isinstance(report, Unavailable):
+        section.notes.append(Note(f"Arms exports are not available: {report.reason}", src))
+        return section
     compared = compare_periods(
         data.deliveries, [parse_period(period_text(p)) for p in (first, last)]
     )
@@ -58,39 +61,39 @@ def arms_section(ctx: BriefContext) -> Section:
                 )
             )
         section.data.update(periods=figures, change=None if change != change else float(change))
-    if report["pending"]:
+    if report.pending_orders:
         section.facts.append(
             Fact(
                 "Ordered but not yet delivered",
-                f"about {report['pending_tiv']:,.0f} TIV",
+                f"about {report.pending_tiv:,.0f} TIV",
                 src,
-                raw=report["pending_tiv"],
+                raw=report.pending_tiv,
             )
         )
-    windows = report["trend"][-10:]
+    windows = report.trend[-10:]
     if windows:
         section.tables.append(
             Table(
                 "Five-year windows (share of world exports and rank)",
                 ("period", "TIV (millions)", "share %", "rank"),
-                tuple((w["period"], w["tiv"], w["share"], w["rank"]) for w in windows),
+                tuple((w.period, w.tiv, w.share, w.rank) for w in windows),
                 src,
                 formats={"TIV (millions)": "{:,.0f}", "share %": "{:.2f}"},
             )
         )
-    clients = report["clients"][:8]
-    section.data["clients"] = [c["code"] for c in clients]
+    clients = report.clients
+    section.data["clients"] = [c.code for c in clients]
     if clients:
         section.tables.append(
             Table(
-                f"Largest clients, {report['period']} (share of {ctx.name}'s exports)",
+                f"Largest clients, {report.period} (share of {ctx.name}'s exports)",
                 ("client", "TIV (millions)", "share %"),
-                tuple((c["name"], c["tiv"], c["share"]) for c in clients),
+                tuple((c.name, c.tiv, c.share) for c in clients),
                 src,
                 formats={"TIV (millions)": "{:,.0f}", "share %": "{:.1f}"},
                 note=(
-                    f"Client concentration (HHI): {report['client_concentration_hhi']:,.0f}."
-                    if report["client_concentration_hhi"] is not None
+                    f"Client concentration (HHI): {report.client_concentration_hhi:,.0f}."
+                    if report.client_concentration_hhi is not None
                     else ""
                 ),
             )

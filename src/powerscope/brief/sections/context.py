@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from powerscope.arms.service import ArmsData
     from powerscope.index.engine import IndexResult
     from powerscope.index.uncertainty import UncertaintyResult
+    from powerscope.profile import (
+        AlignmentPart,
+        ArmsPart,
+        MilitaryPart,
+        TechnologyPart,
+        Unavailable,
+    )
 
 #: Runs of the rank-uncertainty analyses in a brief (CETI, like-minded partners): enough for
 #: stable 5th-95th percentiles of ranks, and fast.
@@ -52,11 +59,11 @@ class BriefContext:
         return compute_index(load_spec("ceti"), store=self.store)
 
     @cached_property
-    def ceti_profile(self) -> dict[str, Any] | None:
-        """The country's CETI profile, or None when the CETI does not cover it."""
-        from powerscope.index.service import country_profile
+    def technology(self) -> TechnologyPart | Unavailable:
+        """The country's part of the profile on the CETI (unavailable when not covered)."""
+        from powerscope.profile import technology_part, try_part
 
-        return country_profile(self.ceti, self.code) if self.ceti.has(self.code) else None
+        return try_part("technology", lambda: technology_part(self.ceti, self.code, self.store))
 
     def ceti_uncertainty(self, exclude_aggregates: bool) -> UncertaintyResult:
         """The CETI's rank uncertainty with its default assumptions (as ``powerscope index
@@ -72,10 +79,11 @@ class BriefContext:
         return uncertainty(spec, uspec, builder, runs=self.runs, seed=self.seed, units=units)
 
     @cached_property
-    def military(self) -> dict[str, Any]:
-        from powerscope.military.measures import profile
+    def military(self) -> MilitaryPart | Unavailable:
+        """The country on every measure of military strength, spending over 15 years."""
+        from powerscope.profile import military_part, try_part
 
-        return profile(self.code, store=self.store, years=15)
+        return try_part("military", lambda: military_part(self.code, self.store, years=15))
 
     @cached_property
     def arms(self) -> ArmsData:
@@ -84,16 +92,31 @@ class BriefContext:
         return load(self.store)
 
     @cached_property
-    def arms_periods(self) -> list[tuple[int, int]]:
-        """The last two non-overlapping five-year periods of the SIPRI data."""
-        last = int(self.arms.deliveries["year"].max())
-        return [(last - 9, last - 5), (last - 4, last)]
+    def arms_profile(self) -> ArmsPart | Unavailable:
+        """The country's arms exports in the last two five-year periods, eight clients."""
+        from powerscope.profile import arms_part, try_part
+
+        return try_part("arms", lambda: arms_part(self.code, self.arms, self.store, clients=8))
 
     @cached_property
-    def like_minded(self) -> dict[str, Any]:
-        from powerscope.alignment.service import like_minded
+    def arms_periods(self) -> list[tuple[int, int]]:
+        """The last two non-overlapping five-year periods of the SIPRI data."""
+        from powerscope.profile import last_periods
 
-        return like_minded(self.code, runs=self.runs, seed=self.seed, store=self.store)
+        return list(last_periods(self.arms))
+
+    @cached_property
+    def alignment(self) -> AlignmentPart | Unavailable:
+        """Every country ranked as a like-minded partner (with rank intervals over the brief's
+        runs) and UN vote agreement with the major powers."""
+        from powerscope.profile import alignment_part, try_part
+
+        return try_part(
+            "alignment",
+            lambda: alignment_part(
+                self.code, self.store, partners=None, runs=self.runs, seed=self.seed
+            ),
+        )
 
     def dataset(self, source_id: str) -> dict[str, Any] | None:
         return self.store.dataset(source_id)

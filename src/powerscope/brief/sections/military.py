@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from powerscope.brief.sections.context import BriefContext, ordinal
-from powerscope.brief.sections.model import Chart, Fact, Section, Table
+from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
+from powerscope.profile import Unavailable
 
 
 def military_section(ctx: BriefContext) -> Section:
@@ -14,7 +15,11 @@ def military_section(ctx: BriefContext) -> Section:
         "powerscope military compare",
         f"powerscope military explain-gfp --country {ctx.code}",
     ]
-    measures = ctx.military["measures"]
+    military = ctx.military
+    if isinstance(military, Unavailable):
+        section.notes.append(Note(f"Military measures are not available: {military.reason}"))
+        return section
+    measures = military.measures
     cite = {
         "gfp": ("gfp",),
         "milex": ("sipri_milex",),
@@ -29,7 +34,7 @@ def military_section(ctx: BriefContext) -> Section:
     }
     rows, row_sources = [], []
     for key, m in measures.items():
-        value = m["value"]
+        value = m.value
         if value is None:
             shown = "n/a"
         elif key == "milex":
@@ -38,41 +43,41 @@ def military_section(ctx: BriefContext) -> Section:
             shown = f"{value:.4f}"
         else:
             shown = f"{value:.1f}"
-        rows.append((labels[key], shown, m["rank"], m["of"], m["year"], m["unit"]))
+        rows.append((labels[key], shown, m.rank, m.of, m.year, m.unit))
         row_sources.append(cite[key])
-        section.data[f"{key}_rank"] = m["rank"]
+        section.data[f"{key}_rank"] = m.rank
     gfp = measures["gfp"]
     section.facts.append(
         Fact(
             "Global Firepower 2026",
-            f"{ordinal(gfp['rank'])} of {gfp['of']}"
-            + (f" (PowerIndex {gfp['value']:.4f}; lower is stronger)" if gfp["value"] else ""),
+            f"{ordinal(gfp.rank)} of {gfp.of}"
+            + (f" (PowerIndex {gfp.value:.4f}; lower is stronger)" if gfp.value else ""),
             ("gfp",),
-            raw=gfp["rank"],
+            raw=gfp.rank,
         )
     )
     milex = measures["milex"]
-    trend = ctx.military["milex_trend"]
-    share = next((t["share_of_gdp_pct"] for t in trend if t["year"] == milex["year"]), None)
-    if milex["value"] is not None:
+    trend = military.milex_trend
+    share = next((t["share_of_gdp_pct"] for t in trend if t["year"] == milex.year), None)
+    if milex.value is not None:
         section.facts.append(
             Fact(
-                f"SIPRI military spending, {milex['year']}",
-                f"US${milex['value'] / 1000:.1f} bn (constant 2023 US$), "
-                f"{ordinal(milex['rank'])} of {milex['of']}"
+                f"SIPRI military spending, {milex.year}",
+                f"US${milex.value / 1000:.1f} bn (constant 2023 US$), "
+                f"{ordinal(milex.rank)} of {milex.of}"
                 + (f"; {share:.1f}% of GDP" if share is not None else ""),
                 ("sipri_milex",),
-                raw=milex["rank"],
+                raw=milex.rank,
             )
         )
     cinc = measures["cinc"]
-    if cinc["rank"] is not None:
+    if cinc.rank is not None:
         section.facts.append(
             Fact(
-                f"COW CINC, {cinc['year']}",
-                f"{ordinal(cinc['rank'])} of {cinc['of']} ({cinc['value']:.2%} of world capabilities)",
+                f"COW CINC, {cinc.year}",
+                f"{ordinal(cinc.rank)} of {cinc.of} ({cinc.value:.2%} of world capabilities)",
                 ("cow_nmc",),
-                raw=cinc["rank"],
+                raw=cinc.rank,
             )
         )
     section.tables.append(
@@ -105,7 +110,7 @@ def military_section(ctx: BriefContext) -> Section:
                 note="Constant 2023 US$ (SIPRI's series in constant prices and exchange rates).",
             )
         )
-    if gfp["rank"] is not None:
+    if gfp.rank is not None:
         from powerscope.military.service import explain_gfp
 
         report = explain_gfp(country=ctx.code, top=8, store=ctx.store)

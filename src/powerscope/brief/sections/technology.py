@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from powerscope.brief.sections.context import BriefContext, ordinal
 from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
+from powerscope.profile import Unavailable
 
 
 def _describe_assumptions(ctx: BriefContext) -> list[str]:
@@ -50,10 +51,10 @@ def technology_section(ctx: BriefContext) -> Section:
         f"powerscope index uncertainty ceti --runs {ctx.runs} --seed {ctx.seed} "
         "--exclude-aggregates",
     ]
-    profile = ctx.ceti_profile
+    tech = ctx.technology
     src = ("belfer_ceti",)
     result = ctx.ceti
-    if profile is None:
+    if isinstance(tech, Unavailable):
         section.notes.append(
             Note(
                 f"The CETI 2025 does not cover {ctx.name}; it covers {len(result.codes)} "
@@ -62,27 +63,26 @@ def technology_section(ctx: BriefContext) -> Section:
             )
         )
         return section
-    head = profile["index"]
     section.facts += [
         Fact(
             "Overall rank (Europe counted)",
-            f"{ordinal(head['rank'])} of {head['of']}",
+            f"{ordinal(tech.rank)} of {tech.of}",
             src,
-            raw=head["rank"],
+            raw=tech.rank,
         ),
         Fact(
             "Overall rank (aggregates excluded)",
-            f"{ordinal(head['rank_excluding_aggregates'])} of {head['of_countries']} countries",
+            f"{ordinal(tech.rank_excluding_aggregates)} of {tech.of_countries} countries",
             src,
-            raw=head["rank_excluding_aggregates"],
+            raw=tech.rank_excluding_aggregates,
         ),
-        Fact("Overall score", f"{head['score']:.1f} of 100", src, raw=head["score"]),
+        Fact("Overall score", f"{tech.score:.1f} of 100", src, raw=tech.score),
     ]
     section.data.update(
-        rank=head["rank"],
-        rank_excluding_aggregates=head["rank_excluding_aggregates"],
-        score=head["score"],
-        sectors={s["name"]: {"rank": s["rank"], "score": s["score"]} for s in profile["sectors"]},
+        rank=tech.rank,
+        rank_excluding_aggregates=tech.rank_excluding_aggregates,
+        score=tech.score,
+        sectors={s.name: {"rank": s.rank, "score": s.score} for s in tech.sectors},
     )
     section.tables.append(
         Table(
@@ -99,15 +99,15 @@ def technology_section(ctx: BriefContext) -> Section:
             ),
             tuple(
                 (
-                    s["name"],
-                    s["score"],
-                    s["rank"],
-                    s["rank_excluding_aggregates"],
-                    s["contribution"],
-                    f"{s['strongest']} ({ordinal(s['strongest_rank'])})",
-                    f"{s['weakest']} ({ordinal(s['weakest_rank'])})",
+                    s.name,
+                    s.score,
+                    s.rank,
+                    s.rank_excluding_aggregates,
+                    s.contribution,
+                    f"{s.strongest} ({ordinal(s.strongest_rank)})",
+                    f"{s.weakest} ({ordinal(s.weakest_rank)})",
                 )
-                for s in profile["sectors"]
+                for s in tech.sectors
             ),
             src,
             formats={"score": "{:.1f}", "contribution": "{:.1f}"},
