@@ -98,7 +98,7 @@ def test_to_dict_is_json_with_the_web_api_shape(kor: CountryProfile) -> None:
 def test_a_country_outside_the_ceti_has_the_other_parts() -> None:
     norway = country_profile("NOR", store=SnapshotStore())
     assert isinstance(norway.technology, Unavailable)
-    assert "Norway is not covered" in norway.technology.reason
+    assert "Norway is not covered by the CETI" in norway.technology.reason
     assert norway.military.available and norway.arms.available and norway.alignment.available
     assert norway.to_dict()["technology"] == {
         "available": False,

@@ -321,8 +321,9 @@ def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyP
 
     spec = result.spec
     if not result.has(code):
-        raise SpecError(f"{name_of(code)} is not covered by the {spec.name}",
-                        fix=f"the {spec.id} covers: " + ", ".join(sorted(result.codes)))  # fmt: skip
+        label = spec.id.upper() if len(spec.id) <= 5 else spec.name  # "the CETI"
+        raise SpecError(f"{name_of(code)} is not covered by the {label}",
+                        fix=f"the {label} covers: " + ", ".join(sorted(result.codes)))  # fmt: skip
     made = index_profile(result, code)
     head = made["index"]
     years = year_span(spec.edition)
