@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from powerscope.brief.sections import Brief, Chart
+from powerscope.brief.sections.reproduce import commands, described_data
 from powerscope.files import write_atomic
 
 #: Chart size in CSS pixels: fits the text width of an A4 page with 15 mm margins.
@@ -125,7 +126,8 @@ def render_html(brief: Brief) -> str:
         css=css,
         charts={k: _markup(v) for k, v in charts.items()},
         markers=markers,
-        reproduce=_reproduce(brief),
+        reproduce=commands(brief),
+        data=described_data(brief),
     )
 
 
@@ -133,14 +135,6 @@ def _markup(html: str) -> Any:
     from markupsafe import Markup
 
     return Markup(html)  # plotly's own output: a div and a script with JSON data
-
-
-def _reproduce(brief: Brief) -> list[tuple[str, list[str]]]:
-    out: list[tuple[str, list[str]]] = []
-    for section in brief.sections:
-        if section.commands:
-            out.append((section.title, list(section.commands)))
-    return out
 
 
 def write_html(brief: Brief, path: Path) -> int:

@@ -1,28 +1,15 @@
-"""The CLI: outputs in each format, re-weighting, and bad input with a clear error and no output."""
+"""`powerscope index ...`: outputs in each format, re-weighting, robustness, imported specs,
+and bad input with a clear error and no output."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import run, runner
 
 from powerscope.cli.main import app
-
-runner = CliRunner()
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real console entry point (exit codes and stderr as a user sees them)."""
-    return subprocess.run(
-        [sys.executable, "-m", "powerscope.cli.main", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_compute_json_has_the_documented_fields() -> None:
@@ -134,30 +121,9 @@ def test_bad_weights_file(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "'node' and 'weight'" in proc.stderr
 
 
-def test_unknown_index_and_country() -> None:
+def test_unknown_index() -> None:
     proc = run("index", "compute", "nope")
     assert proc.returncode == 2 and "unknown index 'nope'" in proc.stderr
-    proc = run("country", "Atlantis")
-    assert proc.returncode == 2 and "Atlantis" in proc.stderr and "closest" in proc.stderr
-
-
-def test_country_profile() -> None:
-    result = runner.invoke(app, ["country", "Korea, Rep.", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    profile = json.loads(result.output)
-    assert profile["index"]["rank"] == 5 and profile["index"]["rank_excluding_aggregates"] == 4
-    assert [s["rank"] for s in profile["sectors"]] == [5, 9, 10, 13, 12]
-
-
-def test_data_list_shows_provenance() -> None:
-    result = runner.invoke(app, ["data", "list", "--format", "json"])
-    assert result.exit_code == 0
-    payload = json.loads(result.output)
-    ids = {d["id"] for d in payload["datasets"]}
-    assert {"belfer_ceti", "sipri_arms", "sipri_milex", "unvotes", "wdi", "gfp"} <= ids
-    for dataset in payload["datasets"]:
-        assert dataset["publisher"] and dataset["citation"] and dataset["licence"]
-        assert all(len(h) == 64 for h in dataset["sha256"].values())
 
 
 def test_index_show_and_list() -> None:
@@ -165,30 +131,6 @@ def test_index_show_and_list() -> None:
     assert "Semiconductors  0.35" in shown.output and "Chip Design and Tools  0.325" in shown.output
     listed = runner.invoke(app, ["index", "list"])
     assert listed.output.startswith("ceti\t")
-
-
-def test_version() -> None:
-    proc = run("--version")
-    assert proc.returncode == 0 and proc.stdout.startswith("powerscope ")
-
-
-def test_data_build_failure_exits_2_and_keeps_the_previous_warehouse(tmp_path: Path) -> None:
-    from powerscope.data.store import warehouse_path
-
-    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    warehouse_path().write_bytes(b"previous warehouse")
-    (tmp_path / "belfer_ceti").mkdir()
-    (tmp_path / "belfer_ceti" / "ceti_pillars_long.csv").write_text("country,value\nJapan,1\n")
-    proc = run("data", "build", "--from", str(tmp_path))
-    assert proc.returncode == 2
-    assert "error: dataset 'belfer_ceti'" in proc.stderr
-    assert warehouse_path().read_bytes() == b"previous warehouse"
-    assert [p.name for p in warehouse_path().parent.iterdir()] == ["warehouse.duckdb"]
-
-
-def test_data_build_from_a_missing_folder() -> None:
-    proc = run("data", "build", "--from", "/nonexistent/data")
-    assert proc.returncode == 2 and "source data directory not found" in proc.stderr
 
 
 def test_group_filter_and_highlight() -> None:

@@ -1,0 +1,138 @@
+"""What the sections of a brief share: the country, the run settings and the library results
+several sections use (computed once per brief), and small formatting helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from powerscope.brief.sections.model import Section
+from powerscope.data.store import Store
+
+if TYPE_CHECKING:
+    from powerscope.arms.service import ArmsData
+    from powerscope.index.engine import IndexResult
+    from powerscope.index.uncertainty import UncertaintyResult
+    from powerscope.profile import (
+        AlignmentPart,
+        ArmsPart,
+        MilitaryPart,
+        TechnologyPart,
+        Unavailable,
+    )
+
+#: Runs of the rank-uncertainty analyses in a brief (CETI, like-minded partners): enough for
+#: stable 5th-95th percentiles of ranks, and fast.
+DEFAULT_RUNS = 2000
+DEFAULT_SEED = 1
+
+#: The datasets behind the like-mindedness index (indices/partners.yaml).
+PARTNER_SOURCES = (
+    "unvotes",
+    "atop",
+    "cow_igo",
+    "democracy",
+    "cow_trade",
+    "powerscope_institutions",
+)
+
+
+class BriefContext:
+    """The country, the run settings, and the library results that several sections use,
+    each computed on first use and kept for the one brief (nothing is cached on disk)."""
+
+    def __init__(self, code: str, *, runs: int, seed: int, store: Store) -> None:
+        from powerscope.countries import name_of
+
+        self.code = code
+        self.name = name_of(code)
+        self.runs = runs
+        self.seed = seed
+        self.store = store
+
+    @cached_property
+    def ceti(self) -> IndexResult:
+        from powerscope.index import load_spec
+        from powerscope.index.service import compute_index
+
+        return compute_index(load_spec("ceti"), store=self.store)
+
+    @cached_property
+    def technology(self) -> TechnologyPart | Unavailable:
+        """The country's part of the profile on the CETI (unavailable when not covered)."""
+        from powerscope.profile import technology_part, try_part
+
+        return try_part("technology", lambda: technology_part(self.ceti, self.code, self.store))
+
+    def ceti_uncertainty(self, exclude_aggregates: bool) -> UncertaintyResult:
+        """The CETI's rank uncertainty with its default assumptions (as ``powerscope index
+        uncertainty ceti`` runs it)."""
+        from powerscope.index import load_spec
+        from powerscope.index.service import robustness_inputs
+        from powerscope.index.uncertainty import uncertainty
+
+        spec = load_spec("ceti")
+        uspec, builder, units = robustness_inputs(
+            spec, exclude_aggregates=exclude_aggregates, store=self.store
+        )
+        return uncertainty(spec, uspec, builder, runs=self.runs, seed=self.seed, units=units)
+
+    @cached_property
+    def military(self) -> MilitaryPart | Unavailable:
+        """The country on every measure of military strength, spending over 15 years."""
+        from powerscope.profile import military_part, try_part
+
+        return try_part("military", lambda: military_part(self.code, self.store, years=15))
+
+    @cached_property
+    def arms(self) -> ArmsData:
+        from powerscope.arms.service import load
+
+        return load(self.store)
+
+    @cached_property
+    def arms_profile(self) -> ArmsPart | Unavailable:
+        """The country's arms exports in the last two five-year periods, eight clients."""
+        from powerscope.profile import arms_part, try_part
+
+        return try_part("arms", lambda: arms_part(self.code, self.arms, self.store, clients=8))
+
+    @cached_property
+    def arms_periods(self) -> list[tuple[int, int]]:
+        """The last two non-overlapping five-year periods of the SIPRI data."""
+        from powerscope.profile import last_periods
+
+        return list(last_periods(self.arms))
+
+    @cached_property
+    def alignment(self) -> AlignmentPart | Unavailable:
+        """Every country ranked as a like-minded partner (with rank intervals over the brief's
+        runs) and UN vote agreement with the major powers."""
+        from powerscope.profile import alignment_part, try_part
+
+        return try_part(
+            "alignment",
+            lambda: alignment_part(
+                self.code, self.store, partners=None, runs=self.runs, seed=self.seed
+            ),
+        )
+
+    def dataset(self, source_id: str) -> dict[str, Any] | None:
+        return self.store.dataset(source_id)
+
+
+SectionBuilder = Callable[[BriefContext], Section]
+
+
+def ordinal(n: int | None) -> str:
+    """1 -> '1st', 12 -> '12th', 23 -> '23rd'; None -> 'n/a'."""
+    if n is None:
+        return "n/a"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def period_text(span: tuple[int, int]) -> str:
+    """(2020, 2024) -> '2020-2024'."""
+    return f"{span[0]}-{span[1]}"

@@ -1,0 +1,575 @@
+"""A country's profile across domains: technology, military strength, arms exports, alignment.
+
+One call gives what the ``powerscope country`` command, the country brief and the web API show
+about a country::
+
+    from powerscope.profile import country_profile
+
+    profile = country_profile("KOR")
+    profile.technology.rank            # 5 (the CETI 2025, of 26 entities)
+    profile.military.measures["gfp"]   # Global Firepower rank, value, year, unit, source
+    profile.to_dict()                  # plain JSON-ready data
+
+Every part carries where its figures come from (:attr:`sources`: each dataset's catalog id,
+title, publisher, edition and the years of data used). A part the data cannot give (a country
+the CETI does not cover, a country without UN votes) is :class:`Unavailable`, with the reason,
+instead of failing the whole profile. Only the library's service functions compute figures here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from powerscope.data.store import Store, open_store
+from powerscope.errors import PowerscopeError, SpecError
+
+if TYPE_CHECKING:
+    from powerscope.arms.service import ArmsData
+    from powerscope.index.engine import IndexResult
+
+#: The powers whose UN vote agreement with the country a profile reports.
+MAJOR_POWERS = ("USA", "CHN", "JPN", "RUS")
+
+#: The datasets behind each like-mindedness component (keys of ``like_minded(...)["years"]``).
+PARTNER_DATASETS = {
+    "un_votes": "unvotes",
+    "alliance": "atop",
+    "democracy": "democracy",
+    "shared_igos": "cow_igo",
+    "trade": "cow_trade",
+}
+
+#: The curated institutional ties the like-mindedness index also reads (not a store dataset).
+INSTITUTIONS = "powerscope_institutions"
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, tuples and mappings as JSON-ready dicts and lists."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+class _Plain:
+    """``to_dict()``: every field, as plain data."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Provenance(_Plain):
+    """Where a part's figures come from: one dataset, its edition and the years of data used.
+
+    ``dataset`` is the catalog id (``belfer_ceti``, ``sipri_arms``, ...; see
+    :mod:`powerscope.data.catalog`); ``years`` is the first and last year of the data the
+    figures draw on (``None`` for a curated list without years).
+    """
+
+    dataset: str
+    title: str
+    publisher: str
+    edition: str
+    years: tuple[int, int] | None
+
+
+class _Part(_Plain):
+    """A part of a profile the data gives; its ``sources`` say where the figures come from."""
+
+    available: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class Unavailable(_Plain):
+    """A part of the profile the data cannot give, and why."""
+
+    part: str
+    reason: str
+    available: ClassVar[bool] = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"available": False, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class SectorStanding(_Plain):
+    """The country on one top-level component of an index (a CETI sector)."""
+
+    name: str
+    score: float
+    rank: int
+    rank_excluding_aggregates: int
+    contribution: float
+    strongest: str
+    strongest_rank: int
+    weakest: str
+    weakest_rank: int
+
+
+@dataclass(frozen=True)
+class TechnologyPart(_Part):
+    """The country on a technology index (the CETI by default): score, ranks, sectors."""
+
+    index: str
+    index_name: str
+    edition: str
+    score: float
+    rank: int
+    of: int
+    rank_excluding_aggregates: int
+    of_countries: int
+    sectors: tuple[SectorStanding, ...]
+    strongest: str
+    weakest: str
+    source: str
+    sources: tuple[Provenance, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As :func:`powerscope.index.service.country_profile` gives it, with the sources."""
+        return {
+            "index": {
+                "id": self.index,
+                "name": self.index_name,
+                "edition": self.edition,
+                "score": self.score,
+                "rank": self.rank,
+                "of": self.of,
+                "rank_excluding_aggregates": self.rank_excluding_aggregates,
+                "of_countries": self.of_countries,
+            },
+            "sectors": _plain(self.sectors),
+            "strongest": self.strongest,
+            "weakest": self.weakest,
+            "source": self.source,
+            "sources": _plain(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Measure(_Plain):
+    """The country on one measure of military strength (rank 1 = strongest)."""
+
+    value: float | None
+    rank: int | None
+    of: int
+    year: int
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MilitaryPart(_Part):
+    """GFP, SIPRI spending, COW CINC and the open index, with spending and CINC over time."""
+
+    measures: Mapping[str, Measure]
+    milex_trend: tuple[Mapping[str, Any], ...]
+    cinc_trend: tuple[Mapping[str, Any], ...]
+    sources: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class Window(_Plain):
+    """Arms exports in one five-year period: volume (TIV, millions), world share %, rank."""
+
+    period: str
+    tiv: float
+    share: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Client(_Plain):
+    """A recipient of the country's arms exports in a period, with its share of them (%)."""
+
+    code: str
+    name: str
+    tiv: float
+    share: float
+
+
+@dataclass(frozen=True)
+class ArmsPart(_Part):
+    """SIPRI arms exports: the latest and the previous five-year period, the largest clients,
+    pending orders, and every five-year window since 1950 (``trend``)."""
+
+    period: str
+    previous_period: str
+    current: Window | None
+    previous: Window | None
+    clients: tuple[Client, ...]
+    client_concentration_hhi: float | None
+    pending_orders: int
+    pending_tiv: float
+    trend: tuple[Window, ...]
+    edition: str
+    source: str
+    sources: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class Partner(_Plain):
+    """A like-minded partner: rank and score (0-100) on the like-mindedness index, the score of
+    each component and its evidence (UN agreement %, alliance, shared institutions, ...); with
+    uncertainty runs, its median and 5th-95th percentile ranks."""
+
+    rank: int
+    code: str
+    name: str
+    score: float
+    named_like_minded: bool
+    median_rank: float | None = None
+    q05_rank: float | None = None
+    q95_rank: float | None = None
+    components: Mapping[str, float | None] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Agreement(_Plain):
+    """UN General Assembly vote agreement with another country in one year (share 0-1 of
+    roll calls voted alike; kappa: corrected for chance)."""
+
+    code: str
+    name: str
+    agreement: float
+    kappa: float | None
+    roll_calls: int
+
+
+@dataclass(frozen=True)
+class AlignmentPart(_Part):
+    """The most like-minded partners and UN vote agreement with the major powers."""
+
+    partners: tuple[Partner, ...]
+    years: Mapping[str, Any]
+    agreement_year: int | None
+    agreement: tuple[Agreement, ...]
+    source: str
+    sources: tuple[Provenance, ...]
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    """A country across domains. Each part is its own dataclass, or :class:`Unavailable`."""
+
+    code: str
+    name: str
+    technology: TechnologyPart | Unavailable
+    military: MilitaryPart | Unavailable
+    arms: ArmsPart | Unavailable
+    alignment: AlignmentPart | Unavailable
+
+    def parts(self) -> dict[str, Any]:
+        """The parts by name, in order."""
+        return {
+            "technology": self.technology,
+            "military": self.military,
+            "arms": self.arms,
+            "alignment": self.alignment,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: ``code``, ``name`` and each part (``available`` true or false,
+        with ``reason`` when false)."""
+        out: dict[str, Any] = {"code": self.code, "name": self.name}
+        for name, part in self.parts().items():
+            made = part.to_dict()
+            if part.available:  # each part names the country, as the web API's parts do
+                made = {"available": True, "code": self.code, "name": self.name, **made}
+            out[name] = made
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def provenance(store: Store, dataset: str, years: tuple[int, int] | None) -> Provenance:
+    """A dataset's provenance record from the store, with the years of data used."""
+    if dataset == INSTITUTIONS:
+        from powerscope import __version__
+
+        return Provenance(dataset, "Curated institutional ties (alignment/institutions.yaml)",
+                          "powerscope", f"as shipped with powerscope {__version__}", years)  # fmt: skip
+    record = store.dataset(dataset) or {}
+    return Provenance(
+        dataset=dataset,
+        title=str(record.get("title", dataset)),
+        publisher=str(record.get("publisher", "")),
+        edition=str(record.get("edition", "unknown edition")),
+        years=years,
+    )
+
+
+def year_span(text: Any) -> tuple[int, int] | None:
+    """The years a description names: ``2018`` -> (2018, 2018), ``"2015-2019"`` ->
+    (2015, 2019), ``"latest (to 2020)"`` -> (2020, 2020); None when it names no year."""
+    found = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", str(text))]
+    return (min(found), max(found)) if found else None
+
+
+def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyPart:
+    """The country on a computed index (see :func:`powerscope.index.service.country_profile`)."""
+    from powerscope.countries import name_of
+    from powerscope.index.service import country_profile as index_profile
+
+    spec = result.spec
+    if not result.has(code):
+        label = spec.id.upper() if len(spec.id) <= 5 else spec.name  # "the CETI"
+        raise SpecError(f"{name_of(code)} is not covered by the {label}",
+                        fix=f"the {label} covers: " + ", ".join(sorted(result.codes)))  # fmt: skip
+    made = index_profile(result, code)
+    head = made["index"]
+    years = year_span(spec.edition)
+    datasets = [spec.source] if spec.source else []  # the dataset the spec is read from
+    return TechnologyPart(
+        index=spec.id,
+        index_name=spec.name,
+        edition=str(spec.edition or ""),
+        score=float(head["score"]),
+        rank=int(head["rank"]),
+        of=int(head["of"]),
+        rank_excluding_aggregates=int(head["rank_excluding_aggregates"]),
+        of_countries=int(head["of_countries"]),
+        sectors=tuple(SectorStanding(**s) for s in made["sectors"]),
+        strongest=str(made["strongest"]),
+        weakest=str(made["weakest"]),
+        source=str(made["source"]),
+        sources=tuple(provenance(store, d, years) for d in datasets),
+    )
+
+
+#: The dataset of each military measure read from one dataset (the open index combines the GFP
+#: factors and SIPRI spending, cited through those two).
+MEASURE_DATASETS = {"gfp": "gfp", "milex": "sipri_milex", "cinc": "cow_nmc"}
+
+
+def military_part(code: str, store: Store, *, years: int = 10) -> MilitaryPart:
+    """The country on every measure of military strength (see
+    :func:`powerscope.military.measures.profile`); trends over the last ``years`` years."""
+    from powerscope.military.measures import profile
+
+    report = profile(code, store=store, years=years)
+    measures = {k: Measure(**m) for k, m in report["measures"].items()}
+    spans = {dataset: [measures[key].year] for key, dataset in MEASURE_DATASETS.items()}
+    spans.setdefault("sipri_milex", []).extend(t["year"] for t in report["milex_trend"])
+    spans.setdefault("cow_nmc", []).extend(t["year"] for t in report["cinc_trend"])
+    return MilitaryPart(
+        measures=measures,
+        milex_trend=tuple(report["milex_trend"]),
+        cinc_trend=tuple(report["cinc_trend"]),
+        sources=tuple(provenance(store, d, (min(y), max(y))) for d, y in spans.items()),
+    )
+
+
+def last_periods(data: ArmsData) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The last two non-overlapping five-year periods of the SIPRI data."""
+    last = int(data.deliveries["year"].max())
+    return (last - 9, last - 5), (last - 4, last)
+
+
+def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> ArmsPart:
+    """The country's arms exports in the last two five-year periods of the SIPRI data (see
+    :func:`powerscope.arms.service.profile`)."""
+    from powerscope.arms.service import profile
+
+    previous, current = (f"{a}-{b}" for a, b in last_periods(data))
+    report = profile(data, code, current)
+    trend = tuple(Window(**w) for w in report["trend"])
+    by_period = {w.period: w for w in trend}
+    first = int(data.deliveries["year"].min())
+    return ArmsPart(
+        period=current,
+        previous_period=previous,
+        current=by_period.get(current),
+        previous=by_period.get(previous),
+        clients=tuple(Client(**c) for c in report["clients"][:clients]),
+        client_concentration_hhi=report["client_concentration_hhi"],
+        pending_orders=len(report["pending"]),
+        pending_tiv=float(report["pending_tiv"]),
+        trend=trend,
+        edition=str(report["edition"]),
+        source=str(report["source"]),
+        sources=(provenance(store, "sipri_arms", (first, int(current[-4:]))),),
+    )
+
+
+def alignment_part(
+    code: str, store: Store, *, partners: int | None = 10, runs: int = 0, seed: int = 1
+) -> AlignmentPart:
+    """The most like-minded partners (see :func:`powerscope.alignment.service.like_minded`)
+    and UN vote agreement with the major powers in the latest year of votes."""
+    from powerscope.alignment.service import like_minded
+
+    report = like_minded(code, runs=runs, seed=seed, store=store)
+    keep = {f.name for f in fields(Partner)}
+    top = tuple(
+        Partner(**{k: v for k, v in p.items() if k in keep}) for p in report["partners"][:partners]
+    )
+    year, agreement, vote_years = _agreement(code, store)
+    sources = []
+    for key, dataset in PARTNER_DATASETS.items():
+        span = year_span(report["years"].get(key))
+        if dataset == "unvotes" and vote_years is not None:  # the agreement's year too
+            span = (
+                vote_years
+                if span is None
+                else (min(span[0], vote_years[0]), max(span[1], vote_years[1]))
+            )
+        sources.append(provenance(store, dataset, span))
+    sources.append(provenance(store, INSTITUTIONS, None))
+    return AlignmentPart(
+        partners=top,
+        years=dict(report["years"]),
+        agreement_year=year,
+        agreement=agreement,
+        source=str(report["source"]),
+        sources=tuple(sources),
+    )
+
+
+def _agreement(
+    code: str, store: Store
+) -> tuple[int | None, tuple[Agreement, ...], tuple[int, int] | None]:
+    """UN vote agreement with the major powers in the last year of votes."""
+    from powerscope.alignment.agreement import agreement_with
+    from powerscope.alignment.agreement import load as load_votes
+    from powerscope.countries import name_of
+
+    votes = load_votes(store)
+    last = int(votes.calls["year"].max())
+    for year in range(last, last - 5, -1):  # the last year has few roll calls when it is partial
+        try:
+            frame = agreement_with(code, votes.votes, votes.calls, votes.issues, year=year)
+        except PowerscopeError:
+            continue
+        rows = frame.set_index("partner")
+        if any(other in rows.index for other in MAJOR_POWERS if other != code):
+            break
+    else:
+        return None, (), None
+    out = tuple(
+        Agreement(
+            code=other,
+            name=name_of(other),
+            agreement=float(rows.at[other, "percent_agreement"]),
+            kappa=_number(rows.at[other, "kappa"]),
+            roll_calls=int(rows.at[other, "n"]),
+        )
+        for other in MAJOR_POWERS
+        if other != code and other in rows.index
+    )
+    return year, out, (year, year)
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if number != number else number
+
+
+T = TypeVar("T")
+
+
+def try_part(name: str, make: Callable[[], T]) -> T | Unavailable:
+    """One part of a profile; a part the data cannot give says why instead of failing."""
+    try:
+        return make()
+    except PowerscopeError as exc:
+        return Unavailable(name, exc.message)
+
+
+def country_profile(
+    country: str,
+    *,
+    store: Store | None = None,
+    index: str = "ceti",
+    index_result: IndexResult | None = None,
+    arms_data: ArmsData | None = None,
+    military_years: int = 10,
+    clients: int = 5,
+    partners: int | None = 10,
+    runs: int = 0,
+    seed: int = 1,
+) -> CountryProfile:
+    """A country's profile across technology, military strength, arms exports and alignment.
+
+    Parameters
+    ----------
+    country:
+        A country's name or code (``"KOR"``, ``"South Korea"``).
+    store:
+        Where the data is read from (default: the warehouse, else the embedded snapshot).
+    index, index_result:
+        The technology index by name (default: the CETI), or an index already computed.
+    arms_data:
+        SIPRI data already loaded (:func:`powerscope.arms.service.load`), to reuse it.
+    military_years:
+        Years of SIPRI spending and CINC in the military part's trends.
+    clients, partners:
+        How many arms clients and like-minded partners to keep (the largest, the closest;
+        ``partners=None``: every country, ranked).
+    runs, seed:
+        Monte Carlo runs (0: none) and seed of the partners' rank intervals.
+
+    Raises
+    ------
+    UnknownEntityError
+        When ``country`` resolves to no known country (the error names it).
+    """
+    from powerscope.countries import name_of, resolve
+
+    code = resolve(country, where="country argument")
+    store = store or open_store()
+
+    def technology() -> TechnologyPart:
+        result = index_result
+        if result is None:
+            from powerscope.index import load_spec
+            from powerscope.index.service import compute_index
+
+            result = compute_index(load_spec(index), store=store)
+        return technology_part(result, code, store)
+
+    def arms() -> ArmsPart:
+        from powerscope.arms.service import load
+
+        return arms_part(code, arms_data or load(store), store, clients=clients)
+
+    return CountryProfile(
+        code=code,
+        name=name_of(code),
+        technology=try_part("technology", technology),
+        military=try_part("military", lambda: military_part(code, store, years=military_years)),
+        arms=try_part("arms", arms),
+        alignment=try_part(
+            "alignment",
+            lambda: alignment_part(code, store, partners=partners, runs=runs, seed=seed),
+        ),
+    )
+
+
+def sources_of(profile: CountryProfile) -> list[Provenance]:
+    """Every dataset the profile cites, each once, in the order of the parts."""
+    seen: dict[str, Provenance] = {}
+    for part in profile.parts().values():
+        for source in getattr(part, "sources", ()):
+            seen.setdefault(source.dataset, source)
+    return list(seen.values())
+
+
+__all__ = [
+    "AlignmentPart",
+    "ArmsPart",
+    "CountryProfile",
+    "MilitaryPart",
+    "Provenance",
+    "TechnologyPart",
+    "Unavailable",
+    "country_profile",
+]

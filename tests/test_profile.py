@@ -1,0 +1,128 @@
+"""The country profile: every part with its figures and the data behind them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from powerscope.data.store import SnapshotStore
+from powerscope.errors import UnknownEntityError
+from powerscope.profile import (
+    AlignmentPart,
+    ArmsPart,
+    CountryProfile,
+    MilitaryPart,
+    TechnologyPart,
+    Unavailable,
+    country_profile,
+    year_span,
+)
+
+
+@pytest.fixture(scope="module")
+def kor() -> CountryProfile:
+    return country_profile("South Korea", store=SnapshotStore())
+
+
+def test_korea_has_its_ceti_rank_and_strengths(kor: CountryProfile) -> None:
+    tech = kor.technology
+    assert isinstance(tech, TechnologyPart)
+    assert (kor.code, tech.index, tech.rank, tech.of) == ("KOR", "ceti", 5, 26)
+    assert (tech.rank_excluding_aggregates, tech.of_countries) == (4, 25)
+    assert round(tech.score, 1) == 20.0
+    assert [s.rank for s in tech.sectors] == [5, 9, 10, 13, 12]
+    assert (
+        tech.strongest == "Semiconductors" and tech.sectors[0].strongest == "Chip Design and Tools"
+    )
+
+
+def test_every_part_carries_its_datasets_editions_and_years(kor: CountryProfile) -> None:
+    expected = {
+        "technology": {"belfer_ceti"},
+        "military": {"gfp", "sipri_milex", "cow_nmc"},
+        "arms": {"sipri_arms"},
+        "alignment": {"unvotes", "atop", "democracy", "cow_igo", "cow_trade"},
+    }
+    for name, part in kor.parts().items():
+        assert part.available, name
+        cited = {s.dataset: s for s in part.sources}
+        assert expected[name] <= set(cited), name
+        for dataset in expected[name]:
+            source = cited[dataset]
+            assert source.edition and source.title, dataset
+            assert source.years is not None and 1900 < source.years[0] <= source.years[1] < 2100
+    assert kor.technology.sources[0].years == (2025, 2025)
+    assert {s.dataset: s.years for s in kor.arms.sources}["sipri_arms"] == (1950, 2024)
+
+
+def test_military_arms_and_alignment_figures(kor: CountryProfile) -> None:
+    assert isinstance(kor.military, MilitaryPart)
+    assert kor.military.measures["gfp"].rank == 5 and kor.military.measures["milex"].rank == 11
+    assert kor.military.milex_trend[-1]["year"] == 2024
+    assert isinstance(kor.arms, ArmsPart)
+    assert (kor.arms.period, kor.arms.previous_period) == ("2020-2024", "2015-2019")
+    assert kor.arms.current is not None and kor.arms.current.rank == 10
+    assert round(kor.arms.current.share, 2) == 2.18
+    assert [c.code for c in kor.arms.clients[:2]] == ["POL", "PHL"] and len(kor.arms.clients) == 5
+    assert isinstance(kor.alignment, AlignmentPart)
+    assert [p.code for p in kor.alignment.partners[:3]] == ["JPN", "AUS", "FRA"]
+    assert len(kor.alignment.partners) == 10
+    agreement = {a.code: a.agreement for a in kor.alignment.agreement}
+    assert kor.alignment.agreement_year == 2019
+    assert round(agreement["JPN"], 2) == 0.8 and round(agreement["USA"], 2) == 0.41
+
+
+def test_to_dict_is_json_with_the_web_api_shape(kor: CountryProfile) -> None:
+    payload = json.loads(json.dumps(kor.to_dict()))
+    assert list(payload) == ["code", "name", "technology", "military", "arms", "alignment"]
+    tech = payload["technology"]
+    assert tech["available"] is True and tech["index"]["rank"] == 5
+    assert tech["sources"][0] == {
+        "dataset": "belfer_ceti",
+        "title": "Critical and Emerging Technologies Index",
+        "publisher": kor.technology.sources[0].publisher,
+        "edition": kor.technology.sources[0].edition,
+        "years": [2025, 2025],
+    }
+    assert payload["military"]["measures"]["gfp"]["rank"] == 5
+    assert {"period", "current", "previous", "clients", "pending_tiv", "edition", "source"} <= set(
+        payload["arms"]
+    )
+    assert payload["arms"]["previous"]["period"] == "2015-2019"
+    partner = payload["alignment"]["partners"][0]
+    assert {"rank", "code", "name", "score"} <= set(partner) and partner["code"] == "JPN"
+    assert payload["alignment"]["years"]["alliance"] == 2018
+
+
+def test_a_country_outside_the_ceti_has_the_other_parts() -> None:
+    norway = country_profile("NOR", store=SnapshotStore())
+    assert isinstance(norway.technology, Unavailable)
+    assert "Norway is not covered by the CETI" in norway.technology.reason
+    assert norway.military.available and norway.arms.available and norway.alignment.available
+    assert norway.to_dict()["technology"] == {
+        "available": False,
+        "reason": norway.technology.reason,
+    }
+
+
+def test_an_unknown_country_is_an_error_naming_it() -> None:
+    with pytest.raises(UnknownEntityError, match="Atlantis"):
+        country_profile("Atlantis", store=SnapshotStore())
+
+
+def test_rank_intervals_with_runs() -> None:
+    profile = country_profile("KOR", store=SnapshotStore(), runs=50, seed=1, partners=3)
+    assert isinstance(profile.alignment, AlignmentPart)
+    first = profile.alignment.partners[0]
+    assert len(profile.alignment.partners) == 3
+    assert first.q05_rank is not None and first.q05_rank <= first.rank <= (first.q95_rank or 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [(2018, (2018, 2018)), ("2015-2019", (2015, 2019)), ("latest (to 2020)", (2020, 2020)),
+     ("as shipped", None)],
+)  # fmt: skip
+def test_year_span(text: object, span: tuple[int, int] | None) -> None:
+    assert year_span(text) == span
