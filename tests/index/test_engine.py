@@ -99,7 +99,7 @@ def test_reweighting_changes_scores() -> None:
 
 
 def test_weights_that_do_not_sum_to_one_are_an_error() -> None:
-    with pytest.raises(WeightsError, match=r"sum to 1\.2, not 1.*--renormalise"):
+    with pytest.raises(WeightsError, match=r"sum to 1\.2, not 1.*renormalise=True"):
         compute(toy(), DATA, weights={"A": 0.7})
 
 

@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import DataFormatError, SpecError
-from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec, check_group
+from powerscope.index.spec import (
+    AGGREGATIONS,
+    NORMALISATIONS,
+    WEIGHT_TOLERANCE,
+    IndexSpec,
+    check_group,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,14 +150,24 @@ class CompiledIndex:
         :meth:`IndexSpec.with_weights` checks them (same errors), without rebuilding the spec.
         """
         w = self.weights.copy()
-        if not overrides:
+        if overrides:
+            number = self._numbers
+            for path, weight in self.spec.resolve_weights(overrides).items():
+                w[number[path]] = weight
+        elif self._weights_checked:
             return w
-        number = self._numbers
-        for path, weight in self.spec.resolve_weights(overrides).items():
-            w[number[path]] = weight
         for (_, children), (label, ids) in zip(self.groups, self._group_labels, strict=True):
             w[children] = check_group(label, ids, w[children].tolist(), renormalise)
         return w
+
+    @cached_property
+    def _weights_checked(self) -> bool:
+        """The default weights sum to 1 in every group (a spec read without that check, see
+        :func:`powerscope.index.spec.load_spec`, may not)."""
+        return all(
+            abs(float(self.weights[children].sum()) - 1.0) <= WEIGHT_TOLERANCE
+            for _, children in self.groups
+        )
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
@@ -697,8 +713,8 @@ def compute(
         OECD/JRC handbook's advice; COINr normalises to [1, 100] for it). Scores are then on
         that scale.
     """
-    if weights:
-        spec = spec.with_weights(weights, renormalise=renormalise)
+    # always: the spec's own weights are checked (or rescaled) with the caller's renormalise
+    spec = spec.with_weights(weights or {}, renormalise=renormalise)
     matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
     if exclude:
         matrix = matrix.drop_units(exclude)

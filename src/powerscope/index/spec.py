@@ -245,7 +245,8 @@ def check_group(
         listing = ", ".join(f"{i}={w:g}" for i, w in zip(ids, weights, strict=True))
         raise WeightsError(
             f"the weights of the children of {label!r} sum to {total:.6g}, not 1 ({listing})",
-            fix="change them to sum to 1, or pass --renormalise (renormalise=True) "
+            where="weights",
+            fix="change them to sum to 1, or set renormalise=True (--renormalise in the CLI) "
             "to rescale each group",
         )
     return [w / total for w in weights]
@@ -304,10 +305,15 @@ def _parse_node(raw: Any, where: str) -> Node:
     )
 
 
-def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
+def parse_spec(
+    raw: Mapping[str, Any], *, where: str = "spec", check_weights: bool = True
+) -> IndexSpec:
     """Build an :class:`IndexSpec` from its YAML mapping and check it.
 
-    Every group's weights must sum to 1 (within 1e-6); a spec is never silently repaired.
+    With ``check_weights`` (the default) every group's weights must sum to 1 (within 1e-6); a
+    spec is never silently repaired. Without it the sums are checked where the spec is
+    computed, against that computation's ``renormalise`` (:func:`load_spec` reads files so,
+    so that ``renormalise=True`` can rescale a spec's own weights).
     """
     if not isinstance(raw, Mapping):
         raise SpecError("an index spec must be a mapping", where=where)
@@ -361,11 +367,16 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
         min_availability=min_availability,
         extra={k: v for k, v in raw.items() if k not in known},
     )
-    return spec.with_weights({}, renormalise=False)
+    return spec.with_weights({}, renormalise=False) if check_weights else spec
 
 
 def load_spec(name_or_path: str | Path) -> IndexSpec:
-    """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``)."""
+    """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``).
+
+    Groups whose weights do not sum to 1 are not refused here but where the spec is computed
+    (:func:`powerscope.index.engine.compute`, :func:`powerscope.index.build.build`), which
+    rescale them when asked (``renormalise=True``) and refuse them otherwise.
+    """
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.exists():
@@ -385,7 +396,7 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
         raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", where=where) from None
-    spec = parse_spec(raw, where=where)
+    spec = parse_spec(raw, where=where, check_weights=False)
     return replace(spec, path=path.resolve()) if path.is_file() else spec
 
 
