@@ -653,12 +653,6 @@ class IndexResult:
         frame["rank"] = frame["rank"].astype("Int64")
         return frame.set_index("code")[["name", "is_aggregate", "score", "rank"]]
 
-    def wide_table(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
-        """:meth:`rows` as a DataFrame."""
-        import pandas as pd
-
-        return pd.DataFrame(self.rows(exclude_aggregates=exclude_aggregates, level=level))
-
 
 def _num(value: Any) -> float | None:
     return None if value is None or value != value else round(float(value), 6)
