@@ -25,6 +25,8 @@ import yaml
 
 from powerscope.errors import SpecError, WeightsError
 
+#: the normalisations the shells offer by name; a spec may name any method of the catalogue
+#: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
 NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank")
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 WEIGHT_TOLERANCE = 1e-6
@@ -322,10 +324,12 @@ def parse_spec(
             raise SpecError(f"missing key {key!r}", where=where, fix=f"add '{key}:'")
     normalise = str(raw.get("normalise", "none"))
     aggregate = str(raw.get("aggregate", "arithmetic"))
-    if normalise not in NORMALISATIONS:
-        raise SpecError(
-            f"unknown normalisation {normalise!r}", where=where, fix=f"use {NORMALISATIONS}"
-        )
+    from powerscope.index.steps.normalise import canonical_method
+
+    try:
+        canonical_method(normalise)
+    except SpecError as exc:
+        raise SpecError(exc.what, where=where, fix=exc.fix) from None
     if aggregate not in AGGREGATIONS:
         raise SpecError(
             f"unknown aggregation {aggregate!r}", where=where, fix=f"use {AGGREGATIONS}"

@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import PowerscopeError, SpecError
-from powerscope.index.engine import ROOT, CompiledIndex, rescaled
-from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec
+from powerscope.index.engine import ROOT, CompiledIndex, normalisation_choice, rescaled
+from powerscope.index.spec import AGGREGATIONS, IndexSpec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -187,13 +187,14 @@ def parse_uncertainty(
         if "normalisation" not in data_options:
             raise SpecError("this index's build cannot vary the normalisation", where=where)
         for item in raw["normalisation"]:
-            method = item if isinstance(item, str) else (item or {}).get("method")
-            if isinstance(item, str) and method not in NORMALISATIONS:
+            try:
+                normalisation_choice(item if isinstance(item, str) else dict(item or {}))
+            except (SpecError, TypeError, ValueError) as exc:
                 raise SpecError(
-                    f"unknown normalisation {method!r}",
+                    f"normalisation {item!r}: {getattr(exc, 'what', exc)}",
                     where=f"{where}: normalisation",
-                    fix=f"use {NORMALISATIONS}",
-                )
+                    fix=getattr(exc, "fix", None) or "give a method name or {method: NAME}",
+                ) from None
         data["normalisation"] = tuple(raw["normalisation"])
     for name, values in (raw.get("steps") or {}).items():
         if name not in data_options:
@@ -613,25 +614,17 @@ __all__ = [
 
 def simple_builder(spec: IndexSpec, matrix: Any) -> VariantBuilder:
     """Variants of an index built straight from its data (no data steps): the choices may
-    vary only the normalisation (by method name).
-    """
+    vary only the normalisation (a method name, or ``{method: name, **parameters}``)."""
     from powerscope.index.engine import compile_index
 
     cache: dict[str, CompiledIndex] = {}
 
     def build(choices: Mapping[str, Any]) -> CompiledIndex:
-        method = choices.get("normalisation", spec.normalise)
-        if isinstance(method, Mapping):
-            if set(method) - {"method"}:
-                raise SpecError(
-                    f"normalisation parameters {sorted(set(method) - {'method'})} need a build "
-                    "with data steps",
-                    fix="give the method name only, e.g. 'minmax'",
-                )
-            method = method["method"]
-        key = str(method)
+        choice = choices.get("normalisation", spec.normalise)
+        method, params = normalisation_choice(choice)
+        key = repr((method, sorted(params.items())))
         if key not in cache:
-            cache[key] = compile_index(spec, matrix, normalisation=key)
+            cache[key] = compile_index(spec, matrix, normalisation={"method": method, **params})
         return cache[key]
 
     return build
