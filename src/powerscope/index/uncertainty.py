@@ -46,7 +46,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import PowerscopeError, SpecError
-from powerscope.index.engine import ROOT, CompiledIndex, normalisation_choice, rescaled
+from powerscope.index.engine import ROOT, CompiledIndex, normalisation_choice
+from powerscope.index.engines import Aggregation, Task, evaluate_task, executor
 from powerscope.index.spec import AGGREGATIONS, IndexSpec
 
 if TYPE_CHECKING:
@@ -68,18 +69,6 @@ class WeightNoise:
     label: str
     nodes: tuple[int, ...]
     noise: float
-
-
-@dataclass(frozen=True)
-class Aggregation:
-    """An aggregation alternative; ``rescale`` maps leaf values linearly from [0, 1] first."""
-
-    method: str
-    rescale: tuple[float, float] | None = None
-
-    @property
-    def label(self) -> str:
-        return self.method if self.rescale is None else f"{self.method} on {list(self.rescale)}"
 
 
 @dataclass(frozen=True)
@@ -315,25 +304,6 @@ def rank_rows(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-@dataclass(frozen=True)
-class Task:
-    """A chunk of runs sharing a variant and an aggregation."""
-
-    variant: int
-    aggregation: int
-    runs: np.ndarray  # run numbers
-
-
-def evaluate_task(
-    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
-) -> np.ndarray:
-    """Root scores (runs x units) of one chunk: the array work of an uncertainty analysis."""
-    if aggregation.rescale is not None:
-        compiled = rescaled(compiled, aggregation.rescale)
-    scores = compiled.evaluate(weights, aggregation=aggregation.method)
-    return scores[:, :, 0]
-
-
 def plan_tasks(plan: Plan, chunk: int) -> Iterator[Task]:
     """Split runs into tasks of at most ``chunk`` runs with one variant and one aggregation."""
     keys = plan.variant * (int(plan.aggregation.max(initial=0)) + 1) + plan.aggregation
@@ -363,6 +333,8 @@ class UncertaintyResult:
     failed: dict[int, str]
     seed: int | None
     spec: UncertaintySpec
+    assumptions: dict[str, Any] = field(default_factory=dict)  # as given, when known
+    engine: str = "local"
 
     @property
     def runs(self) -> int:
@@ -449,7 +421,9 @@ def run_plan(
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, dict[int, str], CompiledIndex]:
-    """Evaluate every run of a plan; return root scores (runs x units) and failed runs."""
+    """Evaluate every run of a plan with the executor named ``engine``
+    (:mod:`powerscope.index.engines`); return root scores (runs x units) and failed runs."""
+    execute = executor(engine)
     runs = plan.weights.shape[0]
     compiled: dict[int, CompiledIndex] = {}
     failed: dict[int, str] = {}
@@ -470,36 +444,13 @@ def run_plan(
     aggregations = list(uspec.aggregations) or [Aggregation(reference.aggregate)]
     tasks = [t for t in plan_tasks(plan, size) if t.variant in compiled]
     scores = np.full((runs, units), np.nan)
-    if engine == "dask":
-        from powerscope.index.engines import run_dask
-
-        results = run_dask(tasks, compiled, aggregations, plan.weights, scheduler, progress)
-        for task, chunk_scores in zip(tasks, results, strict=True):
-            scores[task.runs] = chunk_scores
-    elif engine == "local":
-        for task in tasks:
-            scores[task.runs] = _safe_evaluate(
-                compiled[task.variant], aggregations[task.aggregation], plan.weights[task.runs]
-            )
-            if progress:
-                progress(len(task.runs))
-    else:
-        raise SpecError(f"unknown engine {engine!r}", fix="use 'local' or 'dask'")
+    results = execute(tasks, compiled, aggregations, plan.weights, scheduler, progress)
+    for task, chunk_scores in zip(tasks, results, strict=True):
+        scores[task.runs] = chunk_scores
     empty = np.isnan(scores).all(axis=1)
     for r in np.flatnonzero(empty):
         failed.setdefault(int(r), "no unit has a score (e.g. every weight of a group is 0)")
     return scores, failed, reference
-
-
-def _safe_evaluate(
-    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
-) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        scores = evaluate_task(compiled, aggregation, weights)
-    if aggregation.method in ("geometric", "harmonic", "generalised"):
-        # means of logs/powers of negative values are undefined: those units get no score
-        scores = np.where(np.isfinite(scores), scores, np.nan)
-    return scores
 
 
 def uncertainty(
@@ -598,6 +549,7 @@ __all__ = [
     "CETI_DEFAULT",
     "Aggregation",
     "Plan",
+    "Task",
     "UncertaintyResult",
     "UncertaintySpec",
     "WeightNoise",

@@ -516,17 +516,14 @@ class AppState:
 
 
 def _uncertainty(loaded: LoadedIndex, runs: int, seed: int) -> dict[str, Any]:
-    from powerscope.index.service import default_assumptions, robustness_inputs
-    from powerscope.index.uncertainty import parse_uncertainty, simple_builder, uncertainty
+    from powerscope.index.robustness import uncertainty
 
     spec = loaded.spec
-    assumptions = default_assumptions(spec)
     if loaded.matrix is None:
-        uspec, builder, units = robustness_inputs(spec, assumptions)
+        result = uncertainty(spec, runs=runs, seed=seed)
     else:
-        uspec = parse_uncertainty(assumptions, spec)
-        builder, units = simple_builder(spec, loaded.matrix), loaded.units
-    result = uncertainty(spec, uspec, builder, runs=runs, seed=seed, units=units)
+        result = uncertainty(spec, runs=runs, seed=seed, data=loaded.matrix, units=loaded.units)
+    assumptions = result.assumptions
     countries = [
         {
             "code": rec["code"],
