@@ -48,11 +48,19 @@ def main() -> None:
     def full_result() -> None:
         compute(spec, matrix, weights=equal, units=units)
 
+    from powerscope.index.session import IndexSession
+
+    session = IndexSession(spec, "", units, matrix, compute(spec, matrix, units=units))
+
+    def session_payload() -> None:  # what the web app does for one slider move
+        session.payload(session.evaluate(equal))
+
     batch = np.tile(weights, (10_000, 1))
     figures: dict[str, object] = {
         "reweight_evaluate_us": round(_timeit(reweight_core, 2000) * 1e6, 1),
         "reweight_with_validation_us": round(_timeit(reweight_spec, 500) * 1e6, 1),
         "reweight_full_result_ms": round(_timeit(full_result, 50) * 1e3, 2),
+        "session_reweight_payload_us": round(_timeit(session_payload, 500) * 1e6, 1),
         "batch_10000_weight_vectors_ms": round(
             _timeit(lambda: compiled.evaluate(batch), 5) * 1e3, 1
         ),

@@ -48,7 +48,8 @@ def test_direction_is_applied_before_normalising() -> None:
         ("minmax", [0.0, 1 / 3, 1.0]),
         ("zscore", [(1 - 7 / 3) / np.std([1, 2, 4], ddof=1), (2 - 7 / 3) / np.std([1, 2, 4], ddof=1),
                     (4 - 7 / 3) / np.std([1, 2, 4], ddof=1)]),
-        ("rank", [0.0, 0.5, 1.0]),
+        ("rank", [1.0, 2.0, 3.0]),
+        ("percentile_rank", [0.0, 0.5, 1.0]),
     ],
 )  # fmt: skip
 def test_normalisations(method: str, expected: list[float]) -> None:
@@ -99,7 +100,7 @@ def test_reweighting_changes_scores() -> None:
 
 
 def test_weights_that_do_not_sum_to_one_are_an_error() -> None:
-    with pytest.raises(WeightsError, match=r"sum to 1\.2, not 1.*--renormalise"):
+    with pytest.raises(WeightsError, match=r"sum to 1\.2, not 1.*renormalise=True"):
         compute(toy(), DATA, weights={"A": 0.7})
 
 

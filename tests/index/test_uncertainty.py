@@ -130,10 +130,12 @@ def test_failed_runs_are_counted_not_dropped() -> None:
 
 def test_a_variant_that_cannot_be_built_fails_its_runs() -> None:
     spec = parse_spec(TOY)
-    uspec = parse_uncertainty({"normalisation": ["minmax", {"method": "minmax", "lower": 1}]}, spec)
+    uspec = parse_uncertainty(
+        {"normalisation": ["minmax", {"method": "minmax", "lower": 2, "upper": 1}]}, spec
+    )
     result = uncertainty(spec, uspec, simple_builder(spec, DATA), runs=30, seed=1)
     assert 0 < len(result.failed) < 30
-    assert all("need a build with data steps" in reason for reason in result.failed.values())
+    assert all("lower < upper" in reason for reason in result.failed.values())
     assert (result.parameters["failed"] != "").sum() == len(result.failed)
 
 

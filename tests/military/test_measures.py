@@ -74,7 +74,7 @@ def test_open_index_rank_interval_for_korea() -> None:
     assert kor["q95_rank"] - kor["q05_rank"] <= 5
     assert set(result.parameters["variant"]) == {
         "normalisation=minmax",
-        "normalisation=rank",
+        "normalisation=percentile_rank",
         "normalisation=zscore",
     }
 

@@ -48,8 +48,8 @@ def like_minded(
     from powerscope.alignment.partners import partner_data
     from powerscope.countries import members, name_of
     from powerscope.index import compute, load_spec
-    from powerscope.index.service import default_assumptions, index_citations, source_text
-    from powerscope.index.uncertainty import parse_uncertainty, simple_builder, uncertainty
+    from powerscope.index.robustness import uncertainty
+    from powerscope.index.service import index_citations, source_text
 
     store = store or open_store()
     spec = load_spec("partners")
@@ -84,10 +84,7 @@ def like_minded(
         "partners": rows,
     }
     if runs:
-        uspec = parse_uncertainty(default_assumptions(spec), spec)
-        ua = uncertainty(
-            spec, uspec, simple_builder(spec, data.matrix), runs=runs, seed=seed, units=names
-        )
+        ua = uncertainty(spec, runs=runs, seed=seed, data=data.matrix, units=names)
         summary = ua.summary().set_index("code")
         for row in rows:
             s = summary.loc[row["code"]]

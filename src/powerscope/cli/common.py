@@ -8,7 +8,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from powerscope.errors import WeightsError
 from powerscope.files import write_atomic
 
 
@@ -112,26 +111,8 @@ def emit(
 
 
 def parse_weights(text: str | None) -> dict[str, float]:
-    """Parse ``'Semiconductors=0.2,AI=0.2'`` into ``{node: weight}``."""
-    if not text:
-        return {}
-    weights: dict[str, float] = {}
-    for piece in text.split(","):
-        if not piece.strip():
-            continue
-        if "=" not in piece:
-            raise WeightsError(
-                f"cannot read weight {piece.strip()!r}",
-                where="--weights",
-                fix="write NODE=WEIGHT pairs separated by commas, e.g. 'AI=0.3,Space=0.1'",
-            )
-        key, _, value = piece.partition("=")
-        try:
-            weights[key.strip()] = float(value)
-        except ValueError:
-            raise WeightsError(
-                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
-                where="--weights",
-                fix="give a number between 0 and 1",
-            ) from None
-    return weights
+    """Parse ``'Semiconductors=0.2,AI=0.2'`` (or ``AI:0.2``) into ``{node: weight}``: the
+    library's grammar (:func:`powerscope.index.weights.parse_weights`), errors naming --weights."""
+    from powerscope.index.weights import parse_weights as parse
+
+    return parse(text, parameter="--weights")

@@ -244,8 +244,7 @@ def build(
     plan: dict[str, dict[str, Any]] = {
         k: dict(v or {}) for k, v in (steps or default_steps(spec)).items()
     }
-    if weights:
-        spec = spec.with_weights(weights, renormalise=renormalise)
+    spec = spec.with_weights(weights or {}, renormalise=renormalise)
     matrix, imputed, reports, removed = prepare(spec, frame, plan)
     if "weights" in plan:
         spec = spec.with_weights(group_weights(spec, matrix, plan["weights"]))

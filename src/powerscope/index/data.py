@@ -16,8 +16,8 @@ def index_data(
     """The spec's indicator data (units x indicators) and each unit's name and aggregate flag.
 
     The spec's ``table`` is a long table with columns ``code, indicator, value``; or the spec's
-    ``derive: package.module:function`` names a function of the store returning such a table
-    (a derived index such as the open military index). A unit and indicator pair given twice is
+    ``derive: NAME`` names a registered deriver (:mod:`powerscope.index.derive`), a function of
+    the store returning such a table (a derived index such as the open military index). A unit and indicator pair given twice is
     an error.
     """
     store = store or open_store()
@@ -29,7 +29,7 @@ def index_data(
     else:
         raise SpecError(
             f"index {spec.id!r} names no data table",
-            fix="add 'table:' (a store table) or 'derive: module:function' to the spec",
+            fix="add 'table:' (a store table) or 'derive: NAME' (a registered deriver) to the spec",
         )
     codes = np.asarray(long["code"]).astype(str)
     indicators = np.asarray(long["indicator"]).astype(str)
@@ -56,22 +56,9 @@ def index_data(
     return Matrix(units.tolist(), names.tolist(), values), info
 
 
-def _derived(target: str, store: Store, spec: IndexSpec) -> dict[str, np.ndarray]:
-    """Call a ``module:function`` that derives an index's long table from the store."""
-    import importlib
+def _derived(name: str, store: Store, spec: IndexSpec) -> dict[str, np.ndarray]:
+    """Call the registered deriver ``name`` (:mod:`powerscope.index.derive`) on the store."""
+    from powerscope.index.derive import get_deriver
 
-    module_name, _, function = target.partition(":")
-    if not module_name.startswith("powerscope.") or not function:
-        raise SpecError(
-            f"cannot derive data from {target!r}",
-            where=f"index {spec.id}",
-            fix="name a powerscope function as 'powerscope.module:function'",
-        )
-    try:
-        fn = getattr(importlib.import_module(module_name), function)
-    except (ImportError, AttributeError) as exc:
-        raise SpecError(
-            f"cannot derive data from {target!r}: {exc}", where=f"index {spec.id}"
-        ) from None
-    long = fn(store)
+    long = get_deriver(name, where=f"index {spec.id}: derive")(store)
     return {col: long[col].to_numpy() for col in ("code", "indicator", "value")}

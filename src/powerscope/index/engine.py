@@ -4,9 +4,12 @@ The method follows the OECD/JRC *Handbook on Constructing Composite Indicators* 
 the semantics of COINr (Becker et al., 2022, JOSS 7(78), 4567):
 
 - a leaf's direction is applied before normalising (``x * direction``);
-- normalisations (per indicator, ignoring missing values): ``none``; ``max`` (``x / max``);
-  ``minmax`` (``(x - min) / (max - min)``); ``zscore`` (``(x - mean) / sd``, sample sd);
-  ``rank`` (percentile rank ``(r - 1) / (n - 1)``, ties averaged);
+- normalisations (per indicator, ignoring missing values) are the one catalogue of
+  :mod:`powerscope.index.steps.normalise`, with COINr's meaning of every name: ``none``;
+  ``max`` (``x / max``, COINr ``n_fracmax``); ``minmax`` (``(x - min) / (max - min)``, here onto
+  [0, 1]); ``zscore`` (``(x - mean) / sd``, sample sd); ``rank`` (COINr ``n_rank``: 1 for the
+  lowest, ties share the lowest rank); ``percentile_rank`` (COINr ``n_prank``:
+  ``(rank - 1) / (n - 1)``); and the others of the catalogue (``borda``, ``dist_to_max``...);
 - aggregation goes level by level, each parent from its children, over the children present
   (their weights rescaled to sum to 1): ``arithmetic`` ``sum w x``; ``geometric``
   ``exp(sum w log x)`` (a child of 0 gives 0); ``harmonic`` ``1 / sum (w / x)``; ``generalised``
@@ -16,8 +19,9 @@ the semantics of COINr (Becker et al., 2022, JOSS 7(78), 4567):
   means of negative values are an error (use a positive normalisation). A node may set its own
   ``aggregate``. A parent with fewer than ``min_availability`` of its children present is
   missing (COINr's ``dat_thresh``);
-- scores of bounded normalisations (all but ``zscore``) are multiplied by the spec's ``scale``
-  (100 for the CETI), so they read as published;
+- scores of normalisations onto [0, 1] (``none``, taken to be on [0, 1] already, ``max``,
+  ``minmax``, ``dist_to_max``, ``percentile_rank``) are multiplied by the spec's ``scale`` (100
+  for the CETI), so they read as published; others (``rank``, ``borda``, ``zscore``) are not;
 - rank 1 is the highest score; ties share the best rank (``min``).
 
 The hot path (:meth:`CompiledIndex.evaluate`) is plain numpy over all units and, for a batch of
@@ -35,7 +39,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import DataFormatError, SpecError
-from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec, check_group
+from powerscope.index.spec import (
+    AGGREGATIONS,
+    WEIGHT_TOLERANCE,
+    IndexSpec,
+    check_group,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,19 +52,8 @@ if TYPE_CHECKING:
     from powerscope.data.catalog import Citation
 
 ROOT = "index"
-BOUNDED = {"none", "max", "minmax", "rank"}
-
-
-def _average_ranks(column: np.ndarray) -> np.ndarray:
-    """Ascending ranks (1 = smallest) of the non-NaN values, ties averaged; NaN stays NaN."""
-    out = np.full(column.shape, np.nan)
-    present = ~np.isnan(column)
-    values = column[present]
-    if values.size:
-        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-        upper = np.cumsum(counts)
-        out[present] = (upper - (counts - 1) / 2.0)[inverse]
-    return out
+#: normalisations onto [0, 1] (``none``: the data are taken to be), multiplied by a spec's scale
+UNIT_INTERVAL = {"none", "fraction_of_max", "minmax", "dist_to_max", "percentile_rank"}
 
 
 def rank_descending(values: np.ndarray) -> np.ndarray:
@@ -72,29 +70,37 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def normalise(x: np.ndarray, method: str) -> np.ndarray:
-    """Normalise each column of ``x`` (units x indicators), ignoring NaN. See module doc."""
-    if method not in NORMALISATIONS:
-        raise SpecError(f"unknown normalisation {method!r}", fix=f"use one of {NORMALISATIONS}")
-    x = np.asarray(x, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "none":
-            return x.copy()
-        if method == "max":
-            top = np.nanmax(x, axis=0)
-            return x / np.where(top == 0, np.nan, top)
-        if method == "minmax":
-            lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-            span = hi - lo
-            return (x - lo) / np.where(span == 0, np.nan, span)
-        if method == "zscore":
-            mean = np.nanmean(x, axis=0)
-            sd = np.nanstd(x, axis=0, ddof=1)
-            return (x - mean) / np.where(sd == 0, np.nan, sd)
-        # rank: percentile rank of the observed values, ties averaged
-        ranks = np.column_stack([_average_ranks(x[:, j]) for j in range(x.shape[1])])
-        n_obs = (~np.isnan(x)).sum(axis=0)
-        return (ranks - 1.0) / np.where(n_obs > 1, n_obs - 1, np.nan)
+def normalise(
+    x: np.ndarray, method: str, *, direction: np.ndarray | None = None, **params: Any
+) -> np.ndarray:
+    """Normalise each column of ``x`` (units x indicators), ignoring NaN: the one catalogue
+    (:func:`powerscope.index.steps.normalise.normalise`), with ``minmax`` onto [0, 1] unless
+    ``lower``/``upper`` are given (a spec's ``scale`` then multiplies it). See module doc."""
+    from powerscope.index.steps.normalise import canonical_method
+    from powerscope.index.steps.normalise import normalise as catalogue
+
+    name = canonical_method(method)
+    if name == "minmax":
+        params = {"lower": 0.0, "upper": 1.0, **params}
+    return catalogue(np.asarray(x, dtype=float), name, direction=direction, **params)
+
+
+def normalisation_choice(choice: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A normalisation given as a name or as ``{method: name, **parameters}``: its canonical
+    name and parameters."""
+    from powerscope.index.steps.normalise import canonical_method
+
+    if isinstance(choice, Mapping):
+        params = dict(choice)
+        method = params.pop("method", None)
+        if method is None:
+            raise SpecError(
+                f"normalisation {dict(choice)!r} names no method",
+                where="normalisation",
+                fix="give {method: NAME, ...}, e.g. {method: minmax, lower: 1, upper: 100}",
+            )
+        return canonical_method(str(method)), params
+    return canonical_method(str(choice)), {}
 
 
 @dataclass(frozen=True)
@@ -146,14 +152,24 @@ class CompiledIndex:
         :meth:`IndexSpec.with_weights` checks them (same errors), without rebuilding the spec.
         """
         w = self.weights.copy()
-        if not overrides:
+        if overrides:
+            number = self._numbers
+            for path, weight in self.spec.resolve_weights(overrides).items():
+                w[number[path]] = weight
+        elif self._weights_checked:
             return w
-        number = self._numbers
-        for path, weight in self.spec.resolve_weights(overrides).items():
-            w[number[path]] = weight
         for (_, children), (label, ids) in zip(self.groups, self._group_labels, strict=True):
             w[children] = check_group(label, ids, w[children].tolist(), renormalise)
         return w
+
+    @cached_property
+    def _weights_checked(self) -> bool:
+        """The default weights sum to 1 in every group (a spec read without that check, see
+        :func:`powerscope.index.spec.load_spec`, may not)."""
+        return all(
+            abs(float(self.weights[children].sum()) - 1.0) <= WEIGHT_TOLERANCE
+            for _, children in self.groups
+        )
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
@@ -313,12 +329,13 @@ def compile_index(
     spec: IndexSpec,
     data: Matrix | pd.DataFrame,
     *,
-    normalisation: str | None = None,
+    normalisation: str | Mapping[str, Any] | None = None,
     aggregation: str | None = None,
     prepared: bool = False,
 ) -> CompiledIndex:
     """Bind a spec to wide data (units x indicators: a :class:`Matrix` or a DataFrame).
 
+    ``normalisation`` is a method name of the catalogue or ``{method: name, **parameters}``.
     With ``prepared=True`` the data are taken as already directed and normalised (the output
     of a build's data steps): no direction is applied and ``normalisation`` must be ``none``.
 
@@ -330,10 +347,8 @@ def compile_index(
         Geometric aggregation of values that are not all >= 0.
     """
     matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
-    method = normalisation or spec.normalise
+    method, params = normalisation_choice(normalisation or spec.normalise)
     agg = aggregation or spec.aggregate
-    if method not in NORMALISATIONS:
-        raise SpecError(f"unknown normalisation {method!r}", fix=f"use one of {NORMALISATIONS}")
     if agg not in AGGREGATIONS:
         raise SpecError(f"unknown aggregation {agg!r}", fix=f"use one of {AGGREGATIONS}")
     paths = [ROOT, *spec.paths()]
@@ -356,7 +371,7 @@ def compile_index(
         normalised = x.copy()
     else:
         directions = np.array([node.direction for _, node in leaves], dtype=float)
-        normalised = normalise(x * directions, method)
+        normalised = normalise(x, method, direction=directions, **params)
     children: dict[int, list[int]] = {i: [] for i in range(len(paths))}
     for path in paths[1:]:
         parent = path.rsplit("/", 1)[0] if "/" in path else ROOT
@@ -381,11 +396,16 @@ def compile_index(
         groups=groups,
         weights=np.array([1.0] + [by_path[p] for p in paths[1:]]),
         aggregate=agg,
-        scale=spec.scale if method in BOUNDED and not prepared else 1.0,
+        scale=spec.scale if _unit_interval(method, params) and not prepared else 1.0,
         methods=methods,
         power=spec.power,
         min_availability=spec.min_availability,
     )
+
+
+def _unit_interval(method: str, params: Mapping[str, Any]) -> bool:
+    """The normalisation maps onto [0, 1] (so the spec's ``scale`` applies)."""
+    return method in UNIT_INTERVAL and not (method == "minmax" and {"lower", "upper"} & set(params))
 
 
 def check_rescale(rescale: Sequence[float | str]) -> tuple[float, float]:
@@ -641,12 +661,6 @@ class IndexResult:
         frame["rank"] = frame["rank"].astype("Int64")
         return frame.set_index("code")[["name", "is_aggregate", "score", "rank"]]
 
-    def wide_table(self, *, exclude_aggregates: bool = False, level: str = ROOT) -> pd.DataFrame:
-        """:meth:`rows` as a DataFrame."""
-        import pandas as pd
-
-        return pd.DataFrame(self.rows(exclude_aggregates=exclude_aggregates, level=level))
-
 
 def _num(value: Any) -> float | None:
     return None if value is None or value != value else round(float(value), 6)
@@ -701,8 +715,8 @@ def compute(
         OECD/JRC handbook's advice; COINr normalises to [1, 100] for it). Scores are then on
         that scale.
     """
-    if weights:
-        spec = spec.with_weights(weights, renormalise=renormalise)
+    # always: the spec's own weights are checked (or rescaled) with the caller's renormalise
+    spec = spec.with_weights(weights or {}, renormalise=renormalise)
     matrix = data if isinstance(data, Matrix) else Matrix.from_frame(data)
     if exclude:
         matrix = matrix.drop_units(exclude)

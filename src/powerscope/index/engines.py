@@ -1,33 +1,100 @@
-"""Execution engines for uncertainty and sensitivity analyses.
+"""Executors of uncertainty and sensitivity analyses, chosen by name.
 
-The local engine is plain numpy in this process (:func:`powerscope.index.uncertainty.run_plan`).
-The Dask engine sends the same chunks of runs to a Dask cluster (``scheduler`` address, or a
-local multi-process cluster) and gathers the root scores; runs are planned before anything is
-sent, so results are identical to the local engine's for the same seed.
+A run plan (:mod:`powerscope.index.uncertainty`) is cut into :class:`Task` chunks of runs that
+share a data variant and an aggregation; an executor evaluates them and returns each task's
+root scores, in task order:
+
+- ``local``: plain numpy in this process (:func:`run_local`);
+- ``dask``: the same chunks on a Dask cluster (``scheduler`` address, or a local multi-process
+  cluster) (:func:`run_dask`).
+
+Runs are planned before anything is evaluated, so every executor gives the same result for the
+same seed. This module depends on the engine only (nothing here imports the uncertainty
+module), so executors can be named without an import circle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from powerscope.errors import PowerscopeError
-
-if TYPE_CHECKING:
-    from powerscope.index.engine import CompiledIndex
-    from powerscope.index.uncertainty import Aggregation, Task
+from powerscope.errors import PowerscopeError, SpecError
+from powerscope.index.engine import CompiledIndex, rescaled
 
 
 class EngineError(PowerscopeError):
     """The execution engine could not be started or reached."""
 
 
-def _evaluate(compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray) -> Any:
-    from powerscope.index.uncertainty import _safe_evaluate
+@dataclass(frozen=True)
+class Aggregation:
+    """An aggregation alternative; ``rescale`` maps leaf values linearly from [0, 1] first."""
 
-    return _safe_evaluate(compiled, aggregation, weights)
+    method: str
+    rescale: tuple[float, float] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.method if self.rescale is None else f"{self.method} on {list(self.rescale)}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """A chunk of runs sharing a variant and an aggregation."""
+
+    variant: int
+    aggregation: int
+    runs: np.ndarray  # run numbers
+
+
+def evaluate_task(
+    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
+) -> np.ndarray:
+    """Root scores (runs x units) of one chunk: the array work of an uncertainty analysis."""
+    if aggregation.rescale is not None:
+        compiled = rescaled(compiled, aggregation.rescale)
+    scores = compiled.evaluate(weights, aggregation=aggregation.method)
+    return scores[:, :, 0]
+
+
+def safe_evaluate(
+    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
+) -> np.ndarray:
+    """:func:`evaluate_task`, with undefined means (of negative values) as missing scores."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        scores = evaluate_task(compiled, aggregation, weights)
+    if aggregation.method in ("geometric", "harmonic", "generalised"):
+        # means of logs/powers of negative values are undefined: those units get no score
+        scores = np.where(np.isfinite(scores), scores, np.nan)
+    return scores
+
+
+#: an executor: ``(tasks, compiled, aggregations, weights, scheduler, progress)`` to each task's
+#: root scores, in task order (the signature of :func:`run_local`)
+Executor = Callable[..., list[np.ndarray]]
+
+
+def run_local(
+    tasks: Sequence[Task],
+    compiled: dict[int, CompiledIndex],
+    aggregations: Sequence[Aggregation],
+    weights: np.ndarray,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[np.ndarray]:
+    """Evaluate tasks with numpy in this process; ``scheduler`` is not used."""
+    out = []
+    for task in tasks:
+        out.append(
+            safe_evaluate(
+                compiled[task.variant], aggregations[task.aggregation], weights[task.runs]
+            )
+        )
+        if progress:
+            progress(len(task.runs))
+    return out
 
 
 def run_dask(
@@ -61,13 +128,13 @@ def run_dask(
         raise EngineError(
             f"cannot reach the Dask scheduler: {exc}",
             where=scheduler or "local cluster",
-            fix="check the --scheduler address (e.g. tcp://127.0.0.1:8786)",
+            fix="check the scheduler address (e.g. tcp://127.0.0.1:8786)",
         ) from exc
     try:
         shared = {v: client.scatter(c, broadcast=True) for v, c in compiled.items()}
         futures = [
             client.submit(
-                _evaluate,
+                safe_evaluate,
                 shared[t.variant],
                 aggregations[t.aggregation],
                 weights[t.runs],
@@ -87,3 +154,19 @@ def run_dask(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+#: the executors by name
+EXECUTORS: dict[str, Executor] = {"local": run_local, "dask": run_dask}
+
+
+def executor(name: str) -> Executor:
+    """The executor called ``name``; :class:`SpecError` naming the known ones if none."""
+    try:
+        return EXECUTORS[name]
+    except KeyError:
+        raise SpecError(
+            f"unknown engine {name!r}",
+            where="engine",
+            fix="use one of: " + ", ".join(EXECUTORS),
+        ) from None

@@ -25,6 +25,8 @@ import yaml
 
 from powerscope.errors import SpecError, WeightsError
 
+#: the normalisations the shells offer by name; a spec may name any method of the catalogue
+#: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
 NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank")
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 WEIGHT_TOLERANCE = 1e-6
@@ -245,7 +247,8 @@ def check_group(
         listing = ", ".join(f"{i}={w:g}" for i, w in zip(ids, weights, strict=True))
         raise WeightsError(
             f"the weights of the children of {label!r} sum to {total:.6g}, not 1 ({listing})",
-            fix="change them to sum to 1, or pass --renormalise (renormalise=True) "
+            where="weights",
+            fix="change them to sum to 1, or set renormalise=True (--renormalise in the CLI) "
             "to rescale each group",
         )
     return [w / total for w in weights]
@@ -304,10 +307,15 @@ def _parse_node(raw: Any, where: str) -> Node:
     )
 
 
-def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
+def parse_spec(
+    raw: Mapping[str, Any], *, where: str = "spec", check_weights: bool = True
+) -> IndexSpec:
     """Build an :class:`IndexSpec` from its YAML mapping and check it.
 
-    Every group's weights must sum to 1 (within 1e-6); a spec is never silently repaired.
+    With ``check_weights`` (the default) every group's weights must sum to 1 (within 1e-6); a
+    spec is never silently repaired. Without it the sums are checked where the spec is
+    computed, against that computation's ``renormalise`` (:func:`load_spec` reads files so,
+    so that ``renormalise=True`` can rescale a spec's own weights).
     """
     if not isinstance(raw, Mapping):
         raise SpecError("an index spec must be a mapping", where=where)
@@ -316,10 +324,12 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
             raise SpecError(f"missing key {key!r}", where=where, fix=f"add '{key}:'")
     normalise = str(raw.get("normalise", "none"))
     aggregate = str(raw.get("aggregate", "arithmetic"))
-    if normalise not in NORMALISATIONS:
-        raise SpecError(
-            f"unknown normalisation {normalise!r}", where=where, fix=f"use {NORMALISATIONS}"
-        )
+    from powerscope.index.steps.normalise import canonical_method
+
+    try:
+        canonical_method(normalise)
+    except SpecError as exc:
+        raise SpecError(exc.what, where=where, fix=exc.fix) from None
     if aggregate not in AGGREGATIONS:
         raise SpecError(
             f"unknown aggregation {aggregate!r}", where=where, fix=f"use {AGGREGATIONS}"
@@ -361,11 +371,16 @@ def parse_spec(raw: Mapping[str, Any], *, where: str = "spec") -> IndexSpec:
         min_availability=min_availability,
         extra={k: v for k, v in raw.items() if k not in known},
     )
-    return spec.with_weights({}, renormalise=False)
+    return spec.with_weights({}, renormalise=False) if check_weights else spec
 
 
 def load_spec(name_or_path: str | Path) -> IndexSpec:
-    """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``)."""
+    """Load a built-in index (``"ceti"``) or a spec file (``path/to/spec.yaml``).
+
+    Groups whose weights do not sum to 1 are not refused here but where the spec is computed
+    (:func:`powerscope.index.engine.compute`, :func:`powerscope.index.build.build`), which
+    rescale them when asked (``renormalise=True``) and refuse them otherwise.
+    """
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.exists():
@@ -385,7 +400,7 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
         raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", where=where) from None
-    spec = parse_spec(raw, where=where)
+    spec = parse_spec(raw, where=where, check_weights=False)
     return replace(spec, path=path.resolve()) if path.is_file() else spec
 
 

@@ -46,8 +46,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import PowerscopeError, SpecError
-from powerscope.index.engine import ROOT, CompiledIndex, rescaled
-from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS, IndexSpec
+from powerscope.index.engine import ROOT, CompiledIndex, normalisation_choice
+from powerscope.index.engines import Aggregation, Task, evaluate_task, executor
+from powerscope.index.spec import AGGREGATIONS, IndexSpec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,18 +69,6 @@ class WeightNoise:
     label: str
     nodes: tuple[int, ...]
     noise: float
-
-
-@dataclass(frozen=True)
-class Aggregation:
-    """An aggregation alternative; ``rescale`` maps leaf values linearly from [0, 1] first."""
-
-    method: str
-    rescale: tuple[float, float] | None = None
-
-    @property
-    def label(self) -> str:
-        return self.method if self.rescale is None else f"{self.method} on {list(self.rescale)}"
 
 
 @dataclass(frozen=True)
@@ -187,13 +176,14 @@ def parse_uncertainty(
         if "normalisation" not in data_options:
             raise SpecError("this index's build cannot vary the normalisation", where=where)
         for item in raw["normalisation"]:
-            method = item if isinstance(item, str) else (item or {}).get("method")
-            if isinstance(item, str) and method not in NORMALISATIONS:
+            try:
+                normalisation_choice(item if isinstance(item, str) else dict(item or {}))
+            except (SpecError, TypeError, ValueError) as exc:
                 raise SpecError(
-                    f"unknown normalisation {method!r}",
+                    f"normalisation {item!r}: {getattr(exc, 'what', exc)}",
                     where=f"{where}: normalisation",
-                    fix=f"use {NORMALISATIONS}",
-                )
+                    fix=getattr(exc, "fix", None) or "give a method name or {method: NAME}",
+                ) from None
         data["normalisation"] = tuple(raw["normalisation"])
     for name, values in (raw.get("steps") or {}).items():
         if name not in data_options:
@@ -314,25 +304,6 @@ def rank_rows(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-@dataclass(frozen=True)
-class Task:
-    """A chunk of runs sharing a variant and an aggregation."""
-
-    variant: int
-    aggregation: int
-    runs: np.ndarray  # run numbers
-
-
-def evaluate_task(
-    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
-) -> np.ndarray:
-    """Root scores (runs x units) of one chunk: the array work of an uncertainty analysis."""
-    if aggregation.rescale is not None:
-        compiled = rescaled(compiled, aggregation.rescale)
-    scores = compiled.evaluate(weights, aggregation=aggregation.method)
-    return scores[:, :, 0]
-
-
 def plan_tasks(plan: Plan, chunk: int) -> Iterator[Task]:
     """Split runs into tasks of at most ``chunk`` runs with one variant and one aggregation."""
     keys = plan.variant * (int(plan.aggregation.max(initial=0)) + 1) + plan.aggregation
@@ -362,6 +333,8 @@ class UncertaintyResult:
     failed: dict[int, str]
     seed: int | None
     spec: UncertaintySpec
+    assumptions: dict[str, Any] = field(default_factory=dict)  # as given, when known
+    engine: str = "local"
 
     @property
     def runs(self) -> int:
@@ -448,7 +421,9 @@ def run_plan(
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, dict[int, str], CompiledIndex]:
-    """Evaluate every run of a plan; return root scores (runs x units) and failed runs."""
+    """Evaluate every run of a plan with the executor named ``engine``
+    (:mod:`powerscope.index.engines`); return root scores (runs x units) and failed runs."""
+    execute = executor(engine)
     runs = plan.weights.shape[0]
     compiled: dict[int, CompiledIndex] = {}
     failed: dict[int, str] = {}
@@ -469,36 +444,13 @@ def run_plan(
     aggregations = list(uspec.aggregations) or [Aggregation(reference.aggregate)]
     tasks = [t for t in plan_tasks(plan, size) if t.variant in compiled]
     scores = np.full((runs, units), np.nan)
-    if engine == "dask":
-        from powerscope.index.engines import run_dask
-
-        results = run_dask(tasks, compiled, aggregations, plan.weights, scheduler, progress)
-        for task, chunk_scores in zip(tasks, results, strict=True):
-            scores[task.runs] = chunk_scores
-    elif engine == "local":
-        for task in tasks:
-            scores[task.runs] = _safe_evaluate(
-                compiled[task.variant], aggregations[task.aggregation], plan.weights[task.runs]
-            )
-            if progress:
-                progress(len(task.runs))
-    else:
-        raise SpecError(f"unknown engine {engine!r}", fix="use 'local' or 'dask'")
+    results = execute(tasks, compiled, aggregations, plan.weights, scheduler, progress)
+    for task, chunk_scores in zip(tasks, results, strict=True):
+        scores[task.runs] = chunk_scores
     empty = np.isnan(scores).all(axis=1)
     for r in np.flatnonzero(empty):
         failed.setdefault(int(r), "no unit has a score (e.g. every weight of a group is 0)")
     return scores, failed, reference
-
-
-def _safe_evaluate(
-    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray
-) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        scores = evaluate_task(compiled, aggregation, weights)
-    if aggregation.method in ("geometric", "harmonic", "generalised"):
-        # means of logs/powers of negative values are undefined: those units get no score
-        scores = np.where(np.isfinite(scores), scores, np.nan)
-    return scores
 
 
 def uncertainty(
@@ -597,6 +549,7 @@ __all__ = [
     "CETI_DEFAULT",
     "Aggregation",
     "Plan",
+    "Task",
     "UncertaintyResult",
     "UncertaintySpec",
     "WeightNoise",
@@ -613,25 +566,17 @@ __all__ = [
 
 def simple_builder(spec: IndexSpec, matrix: Any) -> VariantBuilder:
     """Variants of an index built straight from its data (no data steps): the choices may
-    vary only the normalisation (by method name).
-    """
+    vary only the normalisation (a method name, or ``{method: name, **parameters}``)."""
     from powerscope.index.engine import compile_index
 
     cache: dict[str, CompiledIndex] = {}
 
     def build(choices: Mapping[str, Any]) -> CompiledIndex:
-        method = choices.get("normalisation", spec.normalise)
-        if isinstance(method, Mapping):
-            if set(method) - {"method"}:
-                raise SpecError(
-                    f"normalisation parameters {sorted(set(method) - {'method'})} need a build "
-                    "with data steps",
-                    fix="give the method name only, e.g. 'minmax'",
-                )
-            method = method["method"]
-        key = str(method)
+        choice = choices.get("normalisation", spec.normalise)
+        method, params = normalisation_choice(choice)
+        key = repr((method, sorted(params.items())))
         if key not in cache:
-            cache[key] = compile_index(spec, matrix, normalisation=key)
+            cache[key] = compile_index(spec, matrix, normalisation={"method": method, **params})
         return cache[key]
 
     return build

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.store import Store
+from powerscope.index.derive import deriver
 
 #: indicator -> (domain, source column) ; GFP factor names, or SIPRI milex columns prefixed "milex:"
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,7 @@ def latest_milex(store: Store, column: str = "milex_const2023_usd_m") -> pd.Data
     return latest.rename(columns={column: "value"})[["code", "year", "value"]]
 
 
+@deriver("military_open")
 def open_index_data(store: Store) -> pd.DataFrame:
     """The open index's indicators for the countries GFP ranks: ``code, indicator, value``,
     values ``log(1 + x)`` of the source units (counts, km, tonnes, constant 2023 US$ millions).

@@ -3,8 +3,10 @@
 Every figure is computed by the library (:mod:`powerscope.index.service`,
 :mod:`powerscope.arms.service`, :mod:`powerscope.military.measures`,
 :mod:`powerscope.alignment.service`, :mod:`powerscope.claims`); this module only loads lazily,
-caches and looks up. An index is bound to its data once (:class:`LoadedIndex`); a re-weighting
-then costs one evaluation of the compiled index (well under a millisecond for the CETI).
+caches and looks up. An index is bound to its data once, as a library session
+(:class:`powerscope.index.session.IndexSession`, kept as a :class:`LoadedIndex`); a
+re-weighting then costs one evaluation of the compiled index (well under a millisecond for the
+CETI).
 """
 
 from __future__ import annotations
@@ -12,25 +14,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import numpy as np
 
 from powerscope.countries.identity import resolve
 from powerscope.data.store import Store
 from powerscope.errors import PowerscopeError, UnknownEntityError
-from powerscope.index.engine import (
-    ROOT,
-    CompiledIndex,
-    IndexResult,
-    Matrix,
-    compile_index,
-    rank_descending,
-    rescaled,
-    zero_warnings,
-)
-from powerscope.index.spec import IndexSpec, builtin_indices, load_spec
+from powerscope.index.session import IndexSession, Scores
+from powerscope.index.spec import builtin_indices, load_spec
 from powerscope.web.errors import NotFoundError
 from powerscope.web.uploads import UploadStore
 
@@ -96,28 +87,14 @@ def resolve_country(code: str, where: str) -> str:
 
 
 @dataclass
-class LoadedIndex:
-    """An index bound to its data: compiled once per (normalisation, aggregation, exclusion).
+class LoadedIndex(IndexSession):
+    """An index session (:class:`powerscope.index.session.IndexSession`: the index bound to
+    its data, re-weighted fast) with what the app knows it by: its name, kind and focal
+    country."""
 
-    ``matrix`` is None for an index built through its own data steps (a spec with a
-    ``data_file``, e.g. imported from COINr or uploaded), which is computed by
-    :func:`powerscope.index.service.compute_index` on each request.
-    """
-
-    name: str
-    spec: IndexSpec
-    source: str
-    units: dict[str, tuple[str, bool]]
-    matrix: Matrix | None
-    default: IndexResult
+    name: str = ""
     kind: str = "builtin"
     focal: str | None = None
-    _compiled: dict[tuple[Any, ...], CompiledIndex] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def built(self) -> bool:
-        return self.matrix is None
 
     def describe(self) -> dict[str, Any]:
         """Name, title, source, edition: the entry of ``GET /api/indices``."""
@@ -130,200 +107,13 @@ class LoadedIndex:
             **({"focal": self.focal} if self.focal else {}),
         }
 
-    def compiled(
-        self,
-        normalisation: str | None,
-        aggregation: str | None,
-        exclude_aggregates: bool,
-        rescale: tuple[float, float] | None = None,
-    ) -> CompiledIndex:
-        """The spec compiled on the data (aggregates dropped before normalising if asked;
-        normalised values mapped to ``rescale`` if given)."""
-        key = (normalisation, aggregation, exclude_aggregates, rescale)
-        found = self._compiled.get(key)
-        if found is not None:
-            return found
-        assert self.matrix is not None
-        matrix = self.matrix
-        if exclude_aggregates:
-            matrix = matrix.drop_units(
-                [c for c in matrix.units if self.units.get(c, ("", False))[1]]
-            )
-        compiled = compile_index(
-            self.spec, matrix, normalisation=normalisation, aggregation=aggregation
-        )
-        if rescale is not None:
-            compiled = rescaled(compiled, rescale)
-        with self._lock:
-            self._compiled.setdefault(key, compiled)
-        return compiled
-
-    def evaluate(
-        self,
-        weights: Mapping[str, float] | None = None,
-        *,
-        renormalise: bool = True,
-        normalisation: str | None = None,
-        aggregation: str | None = None,
-        exclude_aggregates: bool = False,
-        rescale: tuple[float, float] | None = None,
-    ) -> Scores:
-        """Scores, ranks and contributions for these weights and methods.
-
-        The same figures as :func:`powerscope.index.service.compute_index` (the web tests check
-        it), from the compiled index instead of a rebuild.
-        """
-        if self.matrix is None:
-            from powerscope.index.service import compute_index
-
-            result = compute_index(
-                self.spec,
-                weights=weights,
-                renormalise=renormalise,
-                normalisation=normalisation,
-                aggregation=aggregation,
-                rescale=rescale,
-            )
-            return Scores.of_result(result)
-        compiled = self.compiled(normalisation, aggregation, exclude_aggregates, rescale)
-        vector = compiled.weight_vector(weights or None, renormalise=renormalise)
-        scores = Scores.of_compiled(compiled, vector, self.units)
-        scores.method.update(
-            normalise=normalisation or self.spec.normalise,
-            aggregate=aggregation or self.spec.aggregate,
-            excluded=[c for c in self.units if c not in set(compiled.units)]
-            if exclude_aggregates
-            else [],
-        )
-        if rescale is not None:
-            scores.method["rescale"] = list(rescale)
-        warnings = zero_warnings(compiled)
-        if warnings:
-            scores.method["warnings"] = warnings
-        return scores
-
-
-@dataclass
-class Scores:
-    """What a computation answers: every unit's score at every node, its overall rank (among
-    all units and among units that are not aggregates), and the points each top-level
-    component contributes to the overall score (arithmetic aggregation; NaN otherwise)."""
-
-    codes: list[str]
-    names: list[str]
-    is_aggregate: list[bool]
-    paths: list[str]
-    values: np.ndarray  # units x nodes
-    rank: np.ndarray  # units
-    rank_excluding_aggregates: np.ndarray  # units (NaN for aggregates)
-    children: list[str]
-    contributions: np.ndarray  # units x children
-    method: dict[str, Any]
-
-    @classmethod
-    def of_result(cls, result: IndexResult) -> Scores:
-        kids = result.children_of(ROOT)
-        pairs = [result.contribution_pairs.index((ROOT, k)) for k in kids]
-        return cls(
-            list(result.codes), list(result.names), [bool(a) for a in result.is_aggregate],
-            list(result.paths), result.values, result.rank_values[:, 0],
-            result.rank_values_excluding_aggregates[:, 0], kids,
-            result.contribution_values[:, pairs], dict(result.method),
-        )  # fmt: skip
-
-    @classmethod
-    def of_compiled(
-        cls, compiled: CompiledIndex, weights: np.ndarray, units: Mapping[str, tuple[str, bool]]
-    ) -> Scores:
-        """The steps of :func:`powerscope.index.engine.compute` after compiling, for one
-        checked node-weight vector: evaluate, rank (overall only), attribute."""
-        from powerscope.index.engine import attribute
-
-        values = compiled.evaluate(weights)
-        info = [units.get(c, (c, False)) for c in compiled.units]
-        is_agg = np.array([bool(a) for _, a in info], dtype=bool)
-        total = values[:, :1]
-        rank = rank_descending(total)[:, 0]
-        rank_ex = np.full(len(info), np.nan)
-        rank_ex[~is_agg] = rank_descending(total[~is_agg])[:, 0]
-        # attribute only the overall score: the root's group (the last, groups go bottom-up)
-        top = replace(
-            compiled, weights=weights, groups=compiled.groups[-1:], methods=compiled.methods[-1:]
-        )
-        pairs, contributions = attribute(top, values)
-        kids = [child for _, child in pairs]
-        method = {
-            "scale": compiled.scale,
-            "weights": dict(zip(compiled.paths[1:], _clean(weights[1:]), strict=True)),
-        }
-        return cls(
-            list(compiled.units), [n or c for c, (n, _) in zip(compiled.units, info, strict=True)],
-            is_agg.tolist(), list(compiled.paths), values, rank, rank_ex, kids,
-            contributions, method,
-        )  # fmt: skip
-
-    def order(self) -> list[int]:
-        """Row numbers by rank (ties by name), unranked last."""
-        ranks = [r if r == r else float("inf") for r in self.rank.tolist()]
-        return sorted(range(len(self.codes)), key=lambda i: (ranks[i], self.names[i]))
-
-
-def _clean(values: np.ndarray) -> list[Any]:
-    """Numbers rounded to 6 decimals (as :mod:`powerscope.index.engine` reports them) as
-    Python lists; NaN as None."""
-    rounded = np.round(np.asarray(values, dtype=float), 6)
-    finite = np.isfinite(rounded)
-    if finite.all():
-        return rounded.tolist()  # type: ignore[no-any-return]
-    out = rounded.astype(object)
-    out[~finite] = None
-    return out.tolist()  # type: ignore[no-any-return]
-
-
-def _ranks(values: np.ndarray) -> list[int | None]:
-    return [None if v is None else int(v) for v in _clean(values)]
-
 
 def compute_payload(loaded: LoadedIndex, scores: Scores) -> dict[str, Any]:
     """The body of ``POST /api/indices/{name}/compute``: ranking, contributions, node scores."""
-    kids = scores.children
-    col = [scores.paths.index(k) for k in kids]
-    total = _clean(scores.values[:, 0])
-    kid_scores = _clean(scores.values[:, col])
-    kid_points = _clean(scores.contributions)
-    rank = _ranks(scores.rank)
-    rank_ex = _ranks(scores.rank_excluding_aggregates)
-    ranking = []
-    node_scores: dict[str, dict[str, float | None]] = {}
-    contributions: dict[str, dict[str, float | None]] = {}
-    for i in scores.order():
-        code = scores.codes[i]
-        ranking.append(
-            {
-                "code": code,
-                "name": scores.names[i],
-                "is_aggregate": scores.is_aggregate[i],
-                "score": total[i],
-                "rank": rank[i],
-                "rank_excluding_aggregates": rank_ex[i],
-            }
-        )
-        node_scores[code] = dict(zip(kids, kid_scores[i], strict=True))
-        contributions[code] = dict(zip(kids, kid_points[i], strict=True))
-    method = {k: v for k, v in scores.method.items() if k != "source"}
+    body = loaded.payload(scores)
     if loaded.focal:
-        method["focal"] = loaded.focal
-    return {
-        "name": loaded.name,
-        "title": loaded.spec.name,
-        "edition": loaded.spec.edition,
-        "source": loaded.source,
-        "method": method,
-        "ranking": ranking,
-        "children": kids,
-        "contributions": contributions,
-        "node_scores": node_scores,
-    }
+        body["method"]["focal"] = loaded.focal
+    return {"name": loaded.name, **body}
 
 
 class AppState:
@@ -402,21 +192,25 @@ class AppState:
             source = f"Source: {spec.citation}"
             default = compute(spec, data.matrix, units=units)
             default.method["source"] = source
-            return LoadedIndex(name, spec, source, units, data.matrix, default, kind, focal)
+            return LoadedIndex(
+                spec, source, units, data.matrix, default, name=name, kind=kind, focal=focal
+            )
         if spec.extra.get("data_file"):
             from powerscope.index.build import load_data, unit_names
 
             units = unit_names(load_data(spec))
             default = compute_index(spec)
             return LoadedIndex(
-                name, spec, str(default.method["source"]), units, None, default, kind
+                spec, str(default.method["source"]), units, None, default, name=name, kind=kind
             )
         from powerscope.index.data import index_data
 
         matrix, info = index_data(spec, self.store)
         units = {c: info.get(c, (c, False)) for c in matrix.units}
         default = compute_index(spec, store=self.store)
-        return LoadedIndex(name, spec, str(default.method["source"]), units, matrix, default, kind)
+        return LoadedIndex(
+            spec, str(default.method["source"]), units, matrix, default, name=name, kind=kind
+        )
 
     def uncertainty(self, name: str, focal: str | None, runs: int, seed: int) -> dict[str, Any]:
         """Rank uncertainty under the index's documented assumptions, cached per
@@ -516,40 +310,7 @@ class AppState:
 
 
 def _uncertainty(loaded: LoadedIndex, runs: int, seed: int) -> dict[str, Any]:
-    from powerscope.index.service import default_assumptions, robustness_inputs
-    from powerscope.index.uncertainty import parse_uncertainty, simple_builder, uncertainty
-
-    spec = loaded.spec
-    assumptions = default_assumptions(spec)
-    if loaded.matrix is None:
-        uspec, builder, units = robustness_inputs(spec, assumptions)
-    else:
-        uspec = parse_uncertainty(assumptions, spec)
-        builder, units = simple_builder(spec, loaded.matrix), loaded.units
-    result = uncertainty(spec, uspec, builder, runs=runs, seed=seed, units=units)
-    countries = [
-        {
-            "code": rec["code"],
-            "name": rec["name"],
-            "nominal": rec["nominal_rank"],
-            "median": rec["median_rank"],
-            "p05": rec["q05_rank"],
-            "p95": rec["q95_rank"],
-            "mean": rec["mean_rank"],
-            "nominal_score": rec["nominal_score"],
-            "mean_score": rec["mean_score"],
-        }
-        for rec in result.to_records()
-    ]
-    return {
-        "name": loaded.name,
-        "title": spec.name,
-        "source": loaded.source,
-        "runs": result.runs,
-        "seed": seed,
-        "assumptions": assumptions,
-        "failed_runs": len(result.failed),
-        "ranks": "1 = best; nominal: the default build; p05/p95: 5th and 95th percentile",
-        **({"focal": loaded.focal} if loaded.focal else {}),
-        "countries": countries,
-    }
+    body = loaded.uncertainty_payload(runs, seed)
+    countries = body.pop("countries")
+    focal = {"focal": loaded.focal} if loaded.focal else {}
+    return {"name": loaded.name, **body, **focal, "countries": countries}

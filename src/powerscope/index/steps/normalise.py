@@ -17,7 +17,10 @@ reference semantics:
 - :func:`goalposts` (``n_goalposts``): ``(x - lower) / (upper - lower)``, truncated to
   ``[0, 1]``, times ``scale``;
 
-all per column, ignoring NaN (which stays NaN). :func:`normalise` dispatches by name.
+all per column, ignoring NaN (which stays NaN). :func:`normalise` dispatches by name. This is
+powerscope's one normalisation catalogue: a build's ``normalise`` step and an index computed
+straight from the store (:func:`powerscope.index.engine.normalise`) both use it, so a method name
+means the same everywhere.
 
 Directions
 ----------
@@ -393,14 +396,21 @@ def dist_to_target(
 
 
 def _rank_min(v: np.ndarray) -> np.ndarray:
-    """Ascending ranks per column, ties ``"min"``, NaN kept (R ``rank(ties.method="min")``)."""
-    out = np.full(v.shape, np.nan)
-    srt = np.sort(v, axis=0)  # NaN sorted last
-    n_obs = (~np.isnan(v)).sum(axis=0)
-    for j in range(v.shape[1]):
-        col = v[:, j]
-        present = ~np.isnan(col)
-        out[present, j] = np.searchsorted(srt[: n_obs[j], j], col[present], side="left") + 1
+    """Ascending ranks per column, ties ``"min"``, NaN kept (R ``rank(ties.method="min")``).
+
+    All columns at once: sort each column (NaN last), mark where a new value starts, carry each
+    run's first position forward, and put the positions back in the original order.
+    """
+    n = v.shape[0]
+    order = np.argsort(v, axis=0, kind="stable")
+    ordered = np.take_along_axis(v, order, axis=0)
+    start = np.ones(v.shape, dtype=bool)
+    start[1:] = ordered[1:] != ordered[:-1]
+    position = np.where(start, np.arange(n)[:, None], 0)
+    position = np.maximum.accumulate(position, axis=0) + 1.0
+    out = np.empty(v.shape)
+    np.put_along_axis(out, order, position, axis=0)
+    out[np.isnan(v)] = np.nan
     return out
 
 
@@ -425,8 +435,6 @@ def percentile_rank(x: ArrayLike, *, direction: ArrayLike | None = None) -> np.n
 
     The lowest value scores 0 and the highest 1; tied values share the lower percentile. A column
     with a single observed value gives NaN (``0 / 0``, as in R).
-
-    Note the engine's ``"rank"`` normalisation averages ties instead; this one is COINr's.
     """
     v, squeeze, _ = _prepare(x, direction)
     n_obs = (~np.isnan(v)).sum(axis=0).astype(float)

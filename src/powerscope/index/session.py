@@ -1,0 +1,284 @@
+"""A re-weighting session: an index bound to its data once, re-weighted and re-aggregated fast.
+
+An interactive shell (the web app's sliders) asks for the same index many times with other
+weights or methods. :class:`IndexSession` compiles the index once per (normalisation,
+aggregation, exclusion, rescale) and answers each request with one evaluation of the compiled
+index (well under a millisecond for the CETI), returning :class:`Scores` and plain,
+JSON-ready data (:meth:`IndexSession.payload`, :meth:`IndexSession.uncertainty_payload`). The
+figures are those of :func:`powerscope.index.service.compute_index`.
+
+An index built through its own data steps (a spec with a ``data_file``) has no matrix; it is
+rebuilt on each request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from powerscope.index.engine import (
+    ROOT,
+    CompiledIndex,
+    IndexResult,
+    Matrix,
+    attribute,
+    compile_index,
+    rank_descending,
+    rescaled,
+    zero_warnings,
+)
+from powerscope.index.spec import IndexSpec
+from powerscope.index.weights import RENORMALISE_DEFAULT
+
+
+@dataclass
+class Scores:
+    """What a computation answers: every unit's score at every node, its overall rank (among
+    all units and among units that are not aggregates), and the points each top-level
+    component contributes to the overall score (arithmetic aggregation; NaN otherwise)."""
+
+    codes: list[str]
+    names: list[str]
+    is_aggregate: list[bool]
+    paths: list[str]
+    values: np.ndarray  # units x nodes
+    rank: np.ndarray  # units
+    rank_excluding_aggregates: np.ndarray  # units (NaN for aggregates)
+    children: list[str]
+    contributions: np.ndarray  # units x children
+    method: dict[str, Any]
+
+    @classmethod
+    def of_result(cls, result: IndexResult) -> Scores:
+        kids = result.children_of(ROOT)
+        pairs = [result.contribution_pairs.index((ROOT, k)) for k in kids]
+        return cls(
+            list(result.codes), list(result.names), [bool(a) for a in result.is_aggregate],
+            list(result.paths), result.values, result.rank_values[:, 0],
+            result.rank_values_excluding_aggregates[:, 0], kids,
+            result.contribution_values[:, pairs], dict(result.method),
+        )  # fmt: skip
+
+    @classmethod
+    def of_compiled(
+        cls, compiled: CompiledIndex, weights: np.ndarray, units: Mapping[str, tuple[str, bool]]
+    ) -> Scores:
+        """The steps of :func:`powerscope.index.engine.compute` after compiling, for one
+        checked node-weight vector: evaluate, rank (overall only), attribute."""
+        values = compiled.evaluate(weights)
+        info = [units.get(c, (c, False)) for c in compiled.units]
+        is_agg = np.array([bool(a) for _, a in info], dtype=bool)
+        total = values[:, :1]
+        rank = rank_descending(total)[:, 0]
+        rank_ex = np.full(len(info), np.nan)
+        rank_ex[~is_agg] = rank_descending(total[~is_agg])[:, 0]
+        # attribute only the overall score: the root's group (the last, groups go bottom-up)
+        top = replace(
+            compiled, weights=weights, groups=compiled.groups[-1:], methods=compiled.methods[-1:]
+        )
+        pairs, contributions = attribute(top, values)
+        kids = [child for _, child in pairs]
+        method = {
+            "scale": compiled.scale,
+            "weights": dict(zip(compiled.paths[1:], clean(weights[1:]), strict=True)),
+        }
+        return cls(
+            list(compiled.units), [n or c for c, (n, _) in zip(compiled.units, info, strict=True)],
+            is_agg.tolist(), list(compiled.paths), values, rank, rank_ex, kids,
+            contributions, method,
+        )  # fmt: skip
+
+    def order(self) -> list[int]:
+        """Row numbers by rank (ties by name), unranked last."""
+        ranks = [r if r == r else float("inf") for r in self.rank.tolist()]
+        return sorted(range(len(self.codes)), key=lambda i: (ranks[i], self.names[i]))
+
+
+def clean(values: np.ndarray) -> list[Any]:
+    """Numbers rounded to 6 decimals (as :mod:`powerscope.index.engine` reports them) as
+    Python lists; NaN as None."""
+    rounded = np.round(np.asarray(values, dtype=float), 6)
+    finite = np.isfinite(rounded)
+    if finite.all():
+        return rounded.tolist()  # type: ignore[no-any-return]
+    out = rounded.astype(object)
+    out[~finite] = None
+    return out.tolist()  # type: ignore[no-any-return]
+
+
+def _ranks(values: np.ndarray) -> list[int | None]:
+    return [None if v is None else int(v) for v in clean(values)]
+
+
+@dataclass
+class IndexSession:
+    """An index bound to its data: compiled once per (normalisation, aggregation, exclusion,
+    rescale), then re-weighted by one evaluation.
+
+    ``matrix`` is None for an index built through its own data steps (a spec with a
+    ``data_file``), which :func:`powerscope.index.service.compute_index` rebuilds on each
+    request. ``default`` is the index with its default weights and methods.
+    """
+
+    spec: IndexSpec
+    source: str
+    units: dict[str, tuple[str, bool]]
+    matrix: Matrix | None
+    default: IndexResult
+    _compiled: dict[tuple[Any, ...], CompiledIndex] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def built(self) -> bool:
+        return self.matrix is None
+
+    def compiled(
+        self,
+        normalisation: str | None,
+        aggregation: str | None,
+        exclude_aggregates: bool,
+        rescale: tuple[float, float] | None = None,
+    ) -> CompiledIndex:
+        """The spec compiled on the data (aggregates dropped before normalising if asked;
+        normalised values mapped to ``rescale`` if given)."""
+        key = (normalisation, aggregation, exclude_aggregates, rescale)
+        found = self._compiled.get(key)
+        if found is not None:
+            return found
+        assert self.matrix is not None
+        matrix = self.matrix
+        if exclude_aggregates:
+            matrix = matrix.drop_units(
+                [c for c in matrix.units if self.units.get(c, ("", False))[1]]
+            )
+        compiled = compile_index(
+            self.spec, matrix, normalisation=normalisation, aggregation=aggregation
+        )
+        if rescale is not None:
+            compiled = rescaled(compiled, rescale)
+        with self._lock:
+            self._compiled.setdefault(key, compiled)
+        return compiled
+
+    def evaluate(
+        self,
+        weights: Mapping[str, float] | None = None,
+        *,
+        renormalise: bool = RENORMALISE_DEFAULT,
+        normalisation: str | None = None,
+        aggregation: str | None = None,
+        exclude_aggregates: bool = False,
+        rescale: tuple[float, float] | None = None,
+    ) -> Scores:
+        """Scores, ranks and contributions for these weights and methods.
+
+        The same figures as :func:`powerscope.index.service.compute_index`, from the compiled
+        index instead of a rebuild.
+        """
+        if self.matrix is None:
+            from powerscope.index.service import compute_index
+
+            result = compute_index(
+                self.spec,
+                weights=weights,
+                renormalise=renormalise,
+                normalisation=normalisation,
+                aggregation=aggregation,
+                rescale=rescale,
+            )
+            return Scores.of_result(result)
+        compiled = self.compiled(normalisation, aggregation, exclude_aggregates, rescale)
+        vector = compiled.weight_vector(weights or None, renormalise=renormalise)
+        scores = Scores.of_compiled(compiled, vector, self.units)
+        scores.method.update(
+            normalise=normalisation or self.spec.normalise,
+            aggregate=aggregation or self.spec.aggregate,
+            excluded=[c for c in self.units if c not in set(compiled.units)]
+            if exclude_aggregates
+            else [],
+        )
+        if rescale is not None:
+            scores.method["rescale"] = list(rescale)
+        warnings = zero_warnings(compiled)
+        if warnings:
+            scores.method["warnings"] = warnings
+        return scores
+
+    def payload(self, scores: Scores) -> dict[str, Any]:
+        """Plain data of a computation: title, source, method, ranking, each unit's component
+        scores and contributions (numbers rounded to 6 decimals, missing as None)."""
+        kids = scores.children
+        col = [scores.paths.index(k) for k in kids]
+        total = clean(scores.values[:, 0])
+        kid_scores = clean(scores.values[:, col])
+        kid_points = clean(scores.contributions)
+        rank = _ranks(scores.rank)
+        rank_ex = _ranks(scores.rank_excluding_aggregates)
+        ranking = []
+        node_scores: dict[str, dict[str, float | None]] = {}
+        contributions: dict[str, dict[str, float | None]] = {}
+        for i in scores.order():
+            code = scores.codes[i]
+            ranking.append(
+                {
+                    "code": code,
+                    "name": scores.names[i],
+                    "is_aggregate": scores.is_aggregate[i],
+                    "score": total[i],
+                    "rank": rank[i],
+                    "rank_excluding_aggregates": rank_ex[i],
+                }
+            )
+            node_scores[code] = dict(zip(kids, kid_scores[i], strict=True))
+            contributions[code] = dict(zip(kids, kid_points[i], strict=True))
+        return {
+            "title": self.spec.name,
+            "edition": self.spec.edition,
+            "source": self.source,
+            "method": {k: v for k, v in scores.method.items() if k != "source"},
+            "ranking": ranking,
+            "children": kids,
+            "contributions": contributions,
+            "node_scores": node_scores,
+        }
+
+    def uncertainty_payload(self, runs: int, seed: int, *, engine: str = "local") -> dict[str, Any]:
+        """Rank uncertainty under the index's documented assumptions
+        (:func:`powerscope.index.robustness.uncertainty`), as plain data."""
+        from powerscope.index.robustness import uncertainty
+
+        data = {} if self.matrix is None else {"data": self.matrix, "units": self.units}
+        result = uncertainty(self.spec, runs=runs, seed=seed, engine=engine, **data)  # type: ignore[arg-type]
+        countries = [
+            {
+                "code": rec["code"],
+                "name": rec["name"],
+                "nominal": rec["nominal_rank"],
+                "median": rec["median_rank"],
+                "p05": rec["q05_rank"],
+                "p95": rec["q95_rank"],
+                "mean": rec["mean_rank"],
+                "nominal_score": rec["nominal_score"],
+                "mean_score": rec["mean_score"],
+            }
+            for rec in result.to_records()
+        ]
+        return {
+            "title": self.spec.name,
+            "source": self.source,
+            "runs": result.runs,
+            "seed": seed,
+            "assumptions": result.assumptions,
+            "failed_runs": len(result.failed),
+            "ranks": "1 = best; nominal: the default build; p05/p95: 5th and 95th percentile",
+            "countries": countries,
+        }
+
+
+__all__ = ["IndexSession", "Scores", "clean"]
