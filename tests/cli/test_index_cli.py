@@ -96,7 +96,7 @@ def test_renormalise_flag() -> None:
         ("Semiconductors=0.5", "sum to 1.15, not 1"),
         ("Semiconductors=-0.35,AI=0.95", ">= 0"),
         ("Chips=0.35", "unknown node 'Chips'"),
-        ("AI:0.3", "NODE=WEIGHT"),
+        ("AI 0.3", "NODE=WEIGHT"),
         ("AI=lots", "not a number"),
         ("Human Capital=0.3", "ambiguous"),
     ],

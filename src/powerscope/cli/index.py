@@ -13,45 +13,9 @@ from powerscope.cli.common import Format, emit, parse_weights, print_table
 from powerscope.cli.common import cell as _cell
 from powerscope.cli.common import console as _console
 from powerscope.cli.common import write_output as _write_output
-from powerscope.errors import WeightsError
+from powerscope.index.weights import read_weights_file
 
 app = typer.Typer(help="Composite indices (the CETI and others): compute, re-weight, rank.")
-
-
-def read_weights_file(path: Path) -> dict[str, float]:
-    """Read weights from YAML/JSON (``{node: weight}``) or CSV (``node,weight``)."""
-    if not path.exists():
-        raise WeightsError("weights file not found", where=str(path), fix="check the path")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".csv":
-        import csv
-
-        rows = list(csv.DictReader(text.splitlines()))
-        if not rows or not {"node", "weight"} <= set(rows[0]):
-            raise WeightsError("weights CSV needs the columns 'node' and 'weight'", where=str(path))
-        raw: Any = {r["node"]: r["weight"] for r in rows}
-    else:
-        import yaml
-
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise WeightsError(f"not valid YAML/JSON: {exc}", where=str(path)) from None
-        if isinstance(raw, dict) and isinstance(raw.get("weights"), dict):
-            raw = raw["weights"]
-    if not isinstance(raw, dict):
-        raise WeightsError(
-            "a weights file must map node names to weights", where=str(path), fix="e.g. 'AI: 0.3'"
-        )
-    out: dict[str, float] = {}
-    for key, value in raw.items():
-        try:
-            out[str(key)] = float(value)
-        except (TypeError, ValueError):
-            raise WeightsError(
-                f"weight of {key!r} is not a number: {value!r}", where=str(path)
-            ) from None
-    return out
 
 
 @app.command("list")
