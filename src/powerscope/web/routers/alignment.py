@@ -78,8 +78,9 @@ def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]
     first, last = int(data.calls["year"].min()), int(data.calls["year"].max())
     year = last if year is None else year
     if year > last or year < first:
-        raise PeriodError(f"no UN votes in {year}", where="year", parameter="year",
-                          fix=f"use a year from {first} to {last}")  # fmt: skip
+        raise PeriodError(
+            f"no UN votes in {year}", parameter="year", fix=f"use a year from {first} to {last}"
+        )
 
     def make() -> dict[str, Any]:
         frame = agreement_with(code, data.votes, data.calls, data.issues, year=year)

@@ -80,12 +80,12 @@ def arms_trend(
     from powerscope.countries import name_of
 
     if end < start:
-        raise SpecError(f"end {end} is before start {start}", where="end", parameter="end",
-                        fix="e.g. start=1990&end=2024")  # fmt: skip
+        raise SpecError(
+            f"end {end} is before start {start}", parameter="end", fix="e.g. start=1990&end=2024"
+        )
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
     if not wanted or len(wanted) > 30:
-        raise SpecError("give 1 to 30 country codes", where="codes", parameter="codes",
-                        fix="e.g. codes=KOR,CHN")  # fmt: skip
+        raise SpecError("give 1 to 30 country codes", parameter="codes", fix="e.g. codes=KOR,CHN")
     resolved = [country_code(c, field="codes", where="codes") for c in wanted]
     data = state.arms()
     annual = state.annual_exports()

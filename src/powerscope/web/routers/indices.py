@@ -108,7 +108,6 @@ def evaluate_loaded(loaded: LoadedIndex, request: models.ComputeRequest) -> dict
     if request.aggregation == "copeland" and len(loaded.units) > COPELAND_MAX_UNITS:
         raise SpecError(
             f"Copeland aggregation of {len(loaded.units)} units is refused here",
-            where="aggregation",
             parameter="aggregation",
             fix=f"use another aggregation (Copeland compares every pair; at most {COPELAND_MAX_UNITS} units)",
         )
