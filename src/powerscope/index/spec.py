@@ -246,8 +246,8 @@ def check_group(
         raise WeightsError(
             f"the weights of the children of {label!r} sum to {total:.6g}, not 1 ({listing})",
             parameter="weights",
-            fix="change them to sum to 1, or renormalise them (renormalise=True) to rescale "
-            "each group",
+            fix="change them to sum to 1, or pass --renormalise (renormalise=True) "
+            "to rescale each group",
         )
     return [w / total for w in weights]
 
