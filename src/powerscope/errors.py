@@ -1,8 +1,14 @@
 """The exceptions powerscope raises for bad input.
 
-Every error says *what* is wrong, *where* (file, row, column, node) and *how to fix it*. The CLI
-turns a :class:`PowerscopeError` into one clear line on stderr and a non-zero exit, never a
-traceback.
+Every error says *what* is wrong, *where* (file, row, column, node), *which parameter* of the
+call it concerns, and *how to fix it*. Each class is one kind of failure, so that a shell can
+answer by type: the CLI turns any :class:`PowerscopeError` into one clear line on stderr and a
+non-zero exit (naming the parameter's ``--flag``); the web API answers each class with its HTTP
+status (404 for :class:`NotFoundError`, 422 for invalid input, ...) and names the parameter in
+its JSON body.
+
+Parameters are named as the library's functions name them (``years``, ``weights``, ``period``),
+never as a command-line flag or an HTTP field: each shell maps the name to its own spelling.
 """
 
 from __future__ import annotations
@@ -21,29 +27,67 @@ class PowerscopeError(Exception):
         Where it is: a file path, optionally with row/column, or a node of an index tree.
     fix:
         How to fix it.
+    parameter:
+        The library parameter the error concerns (e.g. ``"years"``, ``"weights"``), if any.
     """
 
     exit_code = 2
 
-    def __init__(self, what: str, *, where: str | None = None, fix: str | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        *,
+        where: str | None = None,
+        fix: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
         self.what = what
         self.where = where
         self.fix = fix
+        self.parameter = parameter
         super().__init__(self.message)
 
-    @property
-    def message(self) -> str:
-        parts = [self.what]
-        if self.where:
-            parts.append(f"(in {self.where})")
-        text = " ".join(parts)
+    def render(self, parameter: str | None = None) -> str:
+        """The message, naming the parameter as ``parameter`` (a shell's spelling of it).
+
+        ``where`` and the parameter are shown when given.
+        """
+        places = [self.where, (parameter or self.parameter) if self.parameter else None]
+        shown = ", ".join(p for p in places if p)
+        text = f"{self.what} (in {shown})" if shown else self.what
         if self.fix:
             text += f". Fix: {self.fix}"
         return text
 
+    @property
+    def message(self) -> str:
+        return self.render()
+
 
 class DataFormatError(PowerscopeError):
     """A source file is not what its reader expects: a missing column, a non-numeric value, ..."""
+
+
+class SpecError(PowerscopeError):
+    """Invalid input: an index specification (tree, weights, directions), a scenario, or an
+    argument out of its allowed values."""
+
+
+class WeightsError(SpecError):
+    """Weights that are negative, name an unknown node, or do not sum to 1 within a group."""
+
+
+class NotFoundError(SpecError):
+    """A name that designates nothing known: an unknown index or scenario, a country that is
+    not in the data asked for."""
+
+
+class PeriodError(SpecError):
+    """A year or period outside the years the data (or the model) cover, or not a period."""
+
+
+#: another name of :class:`PeriodError`
+OutOfRangeError = PeriodError
 
 
 class UnknownEntityError(PowerscopeError):
@@ -61,6 +105,7 @@ class UnknownEntityError(PowerscopeError):
         *,
         where: str | None = None,
         fix: str | None = None,
+        parameter: str | None = None,
     ) -> None:
         self.unresolved = dict(unresolved)
         listed = "; ".join(
@@ -73,15 +118,8 @@ class UnknownEntityError(PowerscopeError):
             fix=fix
             or "correct the spelling, or add an alias in a user aliases file "
             "(POWERSCOPE_ALIASES=path.csv with columns alias,code)",
+            parameter=parameter,
         )
-
-
-class SpecError(PowerscopeError):
-    """An index specification (tree, weights, directions) is invalid."""
-
-
-class WeightsError(SpecError):
-    """Weights that are negative, name an unknown node, or do not sum to 1 within a group."""
 
 
 class WarehouseError(PowerscopeError):

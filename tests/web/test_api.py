@@ -253,7 +253,7 @@ def test_impossible_weights_are_422_with_what_where_fix(
     response = client.post("/api/indices/ceti/compute", json=body)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert set(error) == {"what", "where", "fix"}
+    assert set(error) == {"what", "where", "fix", "parameter", "field"}
     assert words in error["what"]
     assert error["fix"]
 

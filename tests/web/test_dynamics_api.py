@@ -47,7 +47,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
 def error_of(response: object, status: int) -> dict[str, str]:
     assert response.status_code == status, response.text  # type: ignore[attr-defined]
     body = response.json()  # type: ignore[attr-defined]
-    assert set(body["error"]) == {"what", "where", "fix"}
+    assert set(body["error"]) == {"what", "where", "fix", "parameter", "field"}
     return dict(body["error"])
 
 

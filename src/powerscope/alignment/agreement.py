@@ -94,7 +94,13 @@ from typing import TYPE_CHECKING, Final, Literal
 import numpy as np
 import pandas as pd
 
-from powerscope.errors import DataFormatError, PowerscopeError, SpecError
+from powerscope.errors import (
+    DataFormatError,
+    NotFoundError,
+    PeriodError,
+    PowerscopeError,
+    SpecError,
+)
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store
@@ -513,9 +519,10 @@ def select_roll_calls(
         _require(calls, (column,), _CALLS_WHERE)
         present = calls[column].to_numpy()
         if not (present == int(value)).any():
-            raise SpecError(
+            raise PeriodError(
                 f"no roll calls in {column} {value}",
                 where=_CALLS_WHERE,
+                parameter=column,
                 fix=f"{column}s with roll calls: {_ranges(np.unique(present))}",
             )
         mask &= present == int(value)
@@ -524,15 +531,18 @@ def select_roll_calls(
         _require(calls, ("year",), _CALLS_WHERE)
         first, last = (int(v) for v in years)
         if last < first:
-            raise SpecError(
-                f"period {first}-{last} ends before it starts", fix="give years=(first, last)"
+            raise PeriodError(
+                f"period {first}-{last} ends before it starts",
+                parameter="years",
+                fix="give years=(first, last)",
             )
         present = calls["year"].to_numpy()
         inside = (present >= first) & (present <= last)
         if not inside.any():
-            raise SpecError(
+            raise PeriodError(
                 f"no roll calls in {first}-{last}",
                 where=_CALLS_WHERE,
+                parameter="years",
                 fix=f"years with roll calls: {_ranges(np.unique(present))}",
             )
         mask &= inside
@@ -571,9 +581,10 @@ def _issue_code(issues: pd.DataFrame | None, issue: str) -> str:
     if wanted.lower() in by_label:
         return by_label[wanted.lower()]
     listed = ", ".join(f"{code} ({label})" for code, label in sorted(known.items()))
-    raise SpecError(
+    raise NotFoundError(
         f"unknown issue {issue!r}",
         where=_ISSUES_WHERE,
+        parameter="issue",
         fix=f"use one of: {listed}",
     )
 

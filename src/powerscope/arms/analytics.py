@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from powerscope.errors import SpecError
+from powerscope.errors import PeriodError, SpecError
 
 Period = tuple[int, int]
 
@@ -28,12 +28,18 @@ def parse_period(text: str) -> Period:
     """``"2017-2021"`` (also ``"2017-21"`` and SIPRI's en-dash form) to ``(2017, 2021)``."""
     match = re.fullmatch(r"\s*(\d{4})\s*[-\u2013:]\s*(\d{2}|\d{4})\s*", str(text))
     if not match:
-        raise SpecError(f"cannot read period {text!r}", fix="write it as START-END, e.g. 2017-2021")
+        raise PeriodError(
+            f"cannot read period {text!r}",
+            parameter="period",
+            fix="write it as START-END, e.g. 2017-2021",
+        )
     start = int(match.group(1))
     end_text = match.group(2)
     end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
     if end < start:
-        raise SpecError(f"period {text!r} ends before it starts", fix="e.g. 2017-2021")
+        raise PeriodError(
+            f"period {text!r} ends before it starts", parameter="period", fix="e.g. 2017-2021"
+        )
     return start, end
 
 

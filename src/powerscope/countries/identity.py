@@ -304,7 +304,13 @@ def reset_registry() -> None:
     _registry.cache_clear()
 
 
-def resolve(value: object, *, where: str | None = None, scheme: Scheme = "auto") -> str:
+def resolve(
+    value: object,
+    *,
+    where: str | None = None,
+    scheme: Scheme = "auto",
+    parameter: str | None = None,
+) -> str:
     """Resolve one name or code to a powerscope code.
 
     Parameters
@@ -313,6 +319,8 @@ def resolve(value: object, *, where: str | None = None, scheme: Scheme = "auto")
         A name in any common spelling, ISO2, ISO3, or a COW code (int or digit string).
     where:
         Where the value came from, for the error message.
+    parameter:
+        The parameter that gave the value (e.g. ``"country"``), for the error.
     scheme:
         ``auto`` guesses (2 upper-case letters: ISO2; 3: ISO3/entity code; digits: COW);
         ``name``, ``iso2``, ``iso3`` or ``cow`` force one reading.
@@ -325,7 +333,9 @@ def resolve(value: object, *, where: str | None = None, scheme: Scheme = "auto")
     reg = _registry()
     code = reg.resolve_one(value, scheme)
     if code is None:
-        raise UnknownEntityError({str(value): reg.closest(value)}, where=where)
+        raise UnknownEntityError(
+            {str(value): reg.closest(value)}, where=where, parameter=parameter
+        )
     return code
 
 

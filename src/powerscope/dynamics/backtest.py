@@ -23,7 +23,7 @@ from powerscope.dynamics.calibrate import TREND_YEARS, calibrate_history
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
 from powerscope.dynamics.history import SERIES_UNITS, load_history
-from powerscope.errors import SpecError
+from powerscope.errors import PeriodError
 
 SERIES = (
     "gdp",
@@ -77,10 +77,11 @@ def backtest(
 ) -> dict[str, Any]:
     """Errors of the model and of the naive baseline for every series, fit then test window."""
     if test[0] != fit[1] + 1 or test[1] < test[0]:
-        raise SpecError(
+        raise PeriodError(
             f"test window {test[0]}-{test[1]} must start the year after the fit window ({fit[1]})",
-            where="--test",
-            fix=f"use e.g. --fit {fit[0]}-{fit[1]} --test {fit[1] + 1}-{fit[1] + 9}",
+            parameter="test",
+            fix=f"use e.g. the fit window {fit[0]}-{fit[1]} with the test window "
+            f"{fit[1] + 1}-{fit[1] + 9}",
         )
     store = store or open_store()
     history = load_history(code, store)

@@ -312,7 +312,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
     if end - start + 1 < MIN_FIT_YEARS:
         raise DataFormatError(
             f"fit window {start}-{end} is too short",
-            where="--fit",
+            parameter="fit",
             fix=f"use at least {MIN_FIT_YEARS} years, e.g. 1996-2014",
         )
     obs = history.frame.copy()
@@ -320,7 +320,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
     if end > last_year:
         raise DataFormatError(
             f"fit window ends in {end}, after the last year of data ({last_year})",
-            where="--fit",
+            parameter="fit",
             fix=f"end the window in {last_year} or earlier",
         )
     for name in ("gdp", "population", "labour", "researchers", "articles", "patents"):

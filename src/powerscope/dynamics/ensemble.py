@@ -19,7 +19,7 @@ import numpy as np
 from powerscope.dynamics.calibrate import Calibration, draw_parameters
 from powerscope.dynamics.model import OUTPUTS, Trajectory, simulate
 from powerscope.dynamics.scenario import BASELINE, Scenario, apply_scenario
-from powerscope.errors import SpecError
+from powerscope.errors import PeriodError, SpecError
 
 QUANTILES = (0.05, 0.5, 0.95)
 MAX_RUNS = 200_000
@@ -61,15 +61,15 @@ def check_years(calibration: Calibration, first: int, last: int) -> np.ndarray:
     """Simulation years from the calibration's last year through ``last``."""
     start = calibration.start
     if last <= start or first > last:
-        raise SpecError(
+        raise PeriodError(
             f"years {first}-{last} do not follow the calibration (which ends in {start})",
-            where="--years",
+            parameter="years",
             fix=f"give years after {start}, e.g. {start + 2}-{start + 27}",
         )
     if last - start > 200:
-        raise SpecError(
+        raise PeriodError(
             f"{last - start} years is too long a projection",
-            where="--years",
+            parameter="years",
             fix="use <= 200 years",
         )
     return np.arange(start, last + 1)
@@ -88,7 +88,7 @@ def run_ensemble(
     (with year-by-year shocks too if ``noise``; the same shocks for both)."""
     if not 1 <= runs <= MAX_RUNS:
         raise SpecError(
-            f"runs={runs} is out of range", where="--runs", fix=f"use 1 to {MAX_RUNS} runs"
+            f"runs={runs} is out of range", parameter="runs", fix=f"use 1 to {MAX_RUNS} runs"
         )
     years = check_years(calibration, calibration.start + 1, last)
     rng = np.random.default_rng(seed)

@@ -31,7 +31,7 @@ import numpy as np
 import yaml
 
 from powerscope.dynamics.parameters import PARAMETERS, closest
-from powerscope.errors import SpecError
+from powerscope.errors import NotFoundError, SpecError
 
 KEYS = {"name", "title", "description", "set", "add", "scale", "uncertain", "references"}
 OPERATIONS = ("set", "add", "scale")
@@ -90,8 +90,9 @@ def load_scenario(source: str | Path | None) -> Scenario:
         if str(source) in known:
             path = known[str(source)]
         else:
-            raise SpecError(
+            raise NotFoundError(
                 f"scenario {source!r} not found",
+                parameter="scenario",
                 where=str(source),
                 fix=f"give a YAML file or one of the shipped scenarios: {', '.join(sorted(known))}",
             )

@@ -17,7 +17,7 @@ from powerscope.dynamics.loops import loop_analysis
 from powerscope.dynamics.model import OUTPUT_UNITS
 from powerscope.dynamics.parameters import PARAMETERS
 from powerscope.dynamics.scenario import Scenario, load_scenario, shipped
-from powerscope.errors import SpecError
+from powerscope.errors import PeriodError, SpecError
 
 # Outputs reported by default, in reading order.
 REPORTED = (
@@ -38,16 +38,21 @@ DEFAULT_FIT = (1996, 2023)
 DEFAULT_YEARS = (2025, 2050)
 
 
-def parse_years(text: str, what: str = "--years") -> tuple[int, int]:
-    """'2025-2050' -> (2025, 2050), with a clear error for anything else."""
+def parse_years(text: str, parameter: str = "years") -> tuple[int, int]:
+    """'2025-2050' -> (2025, 2050), with a clear error (naming ``parameter``) for anything else."""
+    parameter = parameter.lstrip("-")  # a flag ('--fit') names the parameter 'fit'
     try:
         first, last = (int(part) for part in str(text).split("-"))
     except ValueError:
-        raise SpecError(
-            f"{text!r} is not a year range", where=what, fix="write FIRST-LAST, e.g. 2025-2050"
+        raise PeriodError(
+            f"{text!r} is not a year range",
+            parameter=parameter,
+            fix="write FIRST-LAST, e.g. 2025-2050",
         ) from None
     if last < first:
-        raise SpecError(f"{text}: the range ends before it starts", where=what, fix="swap them")
+        raise PeriodError(
+            f"{text}: the range ends before it starts", parameter=parameter, fix="swap them"
+        )
     return first, last
 
 
@@ -115,10 +120,10 @@ def scenario_report(
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     cal = calibration or calibrate(code, fit, store=store)
     if years[0] <= cal.start:
-        raise SpecError(
+        raise PeriodError(
             f"projection years start in {years[0]}, not after the calibration's last year "
             f"({cal.start})",
-            where="--years",
+            parameter="years",
             fix=f"start in {cal.start + 1} or later",
         )
     ensemble = run_ensemble(cal, chosen, last=years[1], runs=runs, seed=seed, noise=noise)
@@ -201,7 +206,7 @@ def compare_report(
     """
     if len(codes) < 2:
         raise SpecError(
-            "compare needs at least two countries", where="countries", fix="e.g. KOR CHN"
+            "compare needs at least two countries", parameter="codes", fix="e.g. KOR CHN"
         )
     store = store or open_store()
     chosen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)

@@ -128,7 +128,8 @@ def run_dask(
         raise EngineError(
             f"cannot reach the Dask scheduler: {exc}",
             where=scheduler or "local cluster",
-            fix="check the scheduler address (e.g. tcp://127.0.0.1:8786)",
+            parameter="scheduler",
+            fix="check the scheduler's address (e.g. tcp://127.0.0.1:8786)",
         ) from exc
     try:
         shared = {v: client.scatter(c, broadcast=True) for v, c in compiled.items()}

@@ -81,7 +81,7 @@ def sensitivity(
             fix="vary e.g. the weights and the aggregation",
         )
     if n < 2:
-        raise SpecError(f"n must be >= 2, not {n}", fix="e.g. --n 256")
+        raise SpecError(f"n must be >= 2, not {n}", parameter="n", fix="e.g. n=256")
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from powerscope.errors import SpecError, WeightsError
+from powerscope.errors import NotFoundError, SpecError, WeightsError
 
 #: the normalisations the shells offer by name; a spec may name any method of the catalogue
 #: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
@@ -247,7 +247,7 @@ def check_group(
         listing = ", ".join(f"{i}={w:g}" for i, w in zip(ids, weights, strict=True))
         raise WeightsError(
             f"the weights of the children of {label!r} sum to {total:.6g}, not 1 ({listing})",
-            where="weights",
+            parameter="weights",
             fix="change them to sum to 1, or set renormalise=True (--renormalise in the CLI) "
             "to rescale each group",
         )
@@ -390,7 +390,7 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
     else:
         resource = resources.files("powerscope.indices").joinpath(f"{name_or_path}.yaml")
         if not resource.is_file():
-            raise SpecError(
+            raise NotFoundError(
                 f"unknown index {str(name_or_path)!r}",
                 fix=f"use one of {', '.join(builtin_indices())}, or a path to a spec .yaml",
             )

@@ -486,7 +486,7 @@ def uncertainty(
         local multi-process cluster when it is None); same results for the same seed.
     """
     if runs < 1:
-        raise SpecError(f"runs must be >= 1, not {runs}", fix="e.g. --runs 1000")
+        raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
     nominal = build_variant({})
     rng = np.random.default_rng(seed)
     dims = len(uspec.assumptions())

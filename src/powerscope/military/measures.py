@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.store import Store, open_store
-from powerscope.errors import SpecError
+from powerscope.errors import NotFoundError, PeriodError
 
 MEASURES = ("gfp", "milex", "cinc", "open")
 SOURCES = {
@@ -63,8 +63,10 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
     store = store or open_store()
     if measure == "gfp":
         if year not in (None, 2026):
-            raise SpecError(
-                f"Global Firepower data are the 2026 edition, not {year}", fix="omit --year"
+            raise PeriodError(
+                f"Global Firepower data are the 2026 edition, not {year}",
+                parameter="year",
+                fix="omit the year (or give 2026)",
             )
         index = store.table("gfp_index", columns=["code", "pwr_index"])
         table = _finish(index.rename(columns={"pwr_index": "value"}), store, ascending=True)
@@ -91,13 +93,14 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
         frame = pd.DataFrame({"code": result.codes, "value": result.values[:, 0]})
         table = _finish(frame, store, ascending=False)
         return Ranking("open", 2026, table, SOURCES["open"], "index score, 0-100")
-    raise SpecError(f"unknown measure {measure!r}", fix=f"use one of {', '.join(MEASURES)}")
+    raise NotFoundError(f"unknown measure {measure!r}", parameter="measure", fix=f"use one of {', '.join(MEASURES)}")
 
 
 def _check_year(year: int, years: pd.Series, what: str) -> None:
     if year not in set(years.astype(int)):
-        raise SpecError(
+        raise PeriodError(
             f"{what} has no data for {year}",
+            parameter="year",
             fix=f"use a year from {int(years.min())} to {int(years.max())}",
         )
 

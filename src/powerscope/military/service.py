@@ -41,7 +41,7 @@ def explain_gfp(
         "citations": [citation.to_dict()],
     }
     if country:
-        code = resolve(country, where="--country")
+        code = resolve(country, parameter="country")
         frame = fitted.explain(code).head(top)
         report["country"] = code
         report["explanation"] = frame.to_dict(orient="records")

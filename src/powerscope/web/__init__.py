@@ -1,6 +1,7 @@
 """powerscope's HTTP API and dashboard: a thin shell over the library (FastAPI).
 
-:func:`powerscope.web.api.create_app` builds the application; ``powerscope serve`` runs it with
+:func:`powerscope.web.api.create_app` builds the application from one router per domain
+(:mod:`powerscope.web.routers`); ``powerscope serve`` runs it with
 uvicorn. See ``docs/api.md``.
 """
 

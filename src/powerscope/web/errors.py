@@ -1,76 +1,175 @@
-"""The web shell's own errors and the one error body every failure answers with.
+"""The web shell's own errors, the HTTP status of every error class, and the one error body
+every failure answers with.
 
-Every 4xx body is ``{"error": {"what": ..., "where": ..., "fix": ...}}``: the fields of
-:class:`powerscope.errors.PowerscopeError`.
+Every 4xx (and 503) body is ``{"error": {"what", "where", "fix", "parameter", "field"}}``: the
+fields of :class:`powerscope.errors.PowerscopeError`, with ``parameter`` the library's name of
+the parameter the error concerns and ``field`` the API's name of it (the query, path or body
+field to change; the same as ``parameter`` but where the API names it otherwise). The status is
+chosen by the error's class (:data:`STATUS`), never by its text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
 from powerscope.errors import (
+    DataFormatError,
+    NotFoundError,
+    PeriodError,
     PowerscopeError,
     SpecError,
     UnknownEntityError,
     WarehouseError,
+    WeightsError,
 )
+from powerscope.web.tables import json_response
+
+__all__ = [
+    "STATUS",
+    "ConflictError",
+    "NotFoundError",
+    "TooLargeError",
+    "UnauthorizedError",
+    "UnsupportedTypeError",
+    "WebError",
+    "WritesDisabledError",
+    "add_error_handlers",
+    "error_body",
+    "field_of",
+    "status_of",
+]
 
 
 class WebError(PowerscopeError):
-    """An error of the HTTP shell that carries its status code."""
-
-    status_code = 400
-
-
-class NotFoundError(WebError):
-    """An index, country or upload that does not exist."""
-
-    status_code = 404
+    """An error of the HTTP shell itself (tokens, upload limits)."""
 
 
 class WritesDisabledError(WebError):
     """Uploads are disabled: the operator configured no token."""
 
-    status_code = 403
-
 
 class UnauthorizedError(WebError):
     """A missing or wrong bearer token."""
-
-    status_code = 401
 
 
 class TooLargeError(WebError):
     """An upload over the size limit."""
 
-    status_code = 413
-
 
 class UnsupportedTypeError(WebError):
     """An upload of a type that is not accepted (a CSV for datasets, a YAML for specs)."""
-
-    status_code = 415
 
 
 class ConflictError(WebError):
     """An upload that would shadow something that exists (a built-in index)."""
 
-    status_code = 409
+
+#: the HTTP status of each error class; a class not listed takes its nearest listed base's
+STATUS: dict[type[PowerscopeError], int] = {
+    NotFoundError: 404,
+    UnknownEntityError: 404,
+    PeriodError: 422,
+    WeightsError: 422,
+    SpecError: 422,
+    DataFormatError: 422,
+    WarehouseError: 503,
+    UnauthorizedError: 401,
+    WritesDisabledError: 403,
+    ConflictError: 409,
+    TooLargeError: 413,
+    UnsupportedTypeError: 415,
+    WebError: 400,
+    PowerscopeError: 422,
+}
+
+#: the API's name of a library parameter, where the API names it otherwise
+API_FIELDS: dict[str, str] = {"country": "code"}
 
 
 def status_of(exc: PowerscopeError) -> int:
-    """The HTTP status for a powerscope error: 404 for unknown entities, 422 for bad input."""
-    if isinstance(exc, WebError):
-        return exc.status_code
-    if isinstance(exc, UnknownEntityError):
-        return 404
-    if isinstance(exc, SpecError) and exc.what.startswith("unknown index"):
-        return 404
-    if isinstance(exc, WarehouseError):
-        return 503
+    """The HTTP status of a powerscope error, by its class (the nearest class in
+    :data:`STATUS` along its method resolution order)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
     return 422
 
 
-def error_body(what: str, where: str | None = None, fix: str | None = None) -> dict[str, Any]:
+def field_of(exc: PowerscopeError) -> str | None:
+    """The API field an error's parameter is given in (None when it names no parameter)."""
+    if exc.parameter is None:
+        return None
+    return API_FIELDS.get(exc.parameter, exc.parameter)
+
+
+def error_body(
+    what: str,
+    where: str | None = None,
+    fix: str | None = None,
+    parameter: str | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
     """The JSON body of an error response."""
-    return {"error": {"what": what, "where": where, "fix": fix}}
+    return {
+        "error": {"what": what, "where": where, "fix": fix, "parameter": parameter, "field": field}
+    }
+
+
+def body_of(exc: PowerscopeError) -> dict[str, Any]:
+    """The JSON body answering a powerscope error (``where`` falls back to the field)."""
+    field = field_of(exc)
+    return error_body(exc.what, exc.where or field, exc.fix, exc.parameter, field)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Answer powerscope errors, invalid requests and HTTP errors with :func:`error_body`."""
+    app.add_exception_handler(PowerscopeError, _powerscope_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+
+
+async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
+    status = status_of(exc)
+    response = json_response(body_of(exc), status_code=status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    problems = list(exc.errors())[:5]
+    places = [".".join(str(p) for p in e.get("loc", ())) for e in problems]
+    what = "; ".join(
+        f"{p}: {e.get('msg', 'invalid')}" for p, e in zip(places, problems, strict=True)
+    )
+    # ('query', 'runs'), ('body', 'weights', 'AI'): the request field is the second part
+    fields = {str(e["loc"][1]) for e in problems if len(e.get("loc", ())) >= 2}
+    field = fields.pop() if len(fields) == 1 else None
+    return json_response(
+        error_body(
+            what or "invalid request",
+            where=", ".join(places) or request.url.path,
+            fix="see the parameter's description in GET /openapi.json",
+            parameter=field,
+            field=field,
+        ),
+        status_code=422,
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    status, fix = exc.status_code, None
+    if status in (404, 405):
+        fix = "GET /openapi.json lists the endpoints"
+    elif status == 400:  # a body that cannot be parsed: invalid input like any other
+        status, fix = 422, "send JSON (or multipart/form-data for uploads) as documented"
+    return json_response(
+        error_body(str(exc.detail), where=request.url.path, fix=fix),
+        status_code=status,
+        headers=exc.headers,
+    )

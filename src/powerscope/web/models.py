@@ -82,6 +82,15 @@ class ErrorDetail(BaseModel):
     what: str = Field(description="What is wrong.")
     where: str | None = Field(default=None, description="Where: a parameter, file, row or node.")
     fix: str | None = Field(default=None, description="How to fix it.")
+    parameter: str | None = Field(
+        default=None,
+        description="The parameter at fault, as the library names it (e.g. years, weights).",
+    )
+    field: str | None = Field(
+        default=None,
+        description="The request's query, path or body field that gives it (usually the same "
+        "name as parameter).",
+    )
 
 
 class ErrorOut(BaseModel):

@@ -1,0 +1,150 @@
+"""What the web routers share: the app's state, request parameters, documented error responses,
+the token check, and country and weight parsing.
+
+Every router (:mod:`powerscope.web.routers`) imports this module; it imports no router and not
+:mod:`powerscope.web.api`, so the web shell has no import circle.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, File, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from powerscope.errors import PowerscopeError, UnknownEntityError, WeightsError
+from powerscope.web import models
+from powerscope.web.errors import UnauthorizedError, WritesDisabledError
+from powerscope.web.state import AppState, resolve_country
+
+#: aggregation by Copeland outranking compares every pair of units; beyond this many it is refused
+COPELAND_MAX_UNITS = 1000
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": models.ErrorOut, "description": "Unknown index, country or resource."},
+    422: {"model": models.ErrorOut, "description": "Invalid input: what, where and how to fix."},
+}
+CSV_TOO: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    200: {
+        "description": "JSON, or with format=csv a CSV attachment.",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    },
+}
+
+
+def write_errors(disabled: str, conflict: str, too_large: str, kinds: str) -> dict[int | str, Any]:
+    """The documented error responses of a write (an upload): ``ERRORS``, 401 and the texts
+    given for 403, 409, 413 and 415."""
+    texts = {401: "Missing or wrong token.", 403: disabled, 409: conflict, 413: too_large,
+             415: kinds}  # fmt: skip
+    return {**ERRORS, **{s: {"model": models.ErrorOut, "description": t} for s, t in texts.items()}}
+
+
+async def app_state(request: Request) -> AppState:
+    """The application's :class:`~powerscope.web.state.AppState` (data and caches); async, so
+    that resolving it costs no thread hop."""
+    state: AppState = request.app.state.powerscope
+    return state
+
+
+State = Annotated[AppState, Depends(app_state)]
+Fmt = Annotated[
+    Literal["json", "csv"],
+    Query(alias="format", description="json (default) or csv (a text/csv attachment)."),
+]
+CountryCode = Annotated[
+    str,
+    PathParam(
+        description="Country ISO3 code or name, e.g. KOR or South Korea.",
+        min_length=1,
+        max_length=64,
+    ),
+]
+WeightsQuery = Annotated[
+    str | None,
+    Query(
+        max_length=2000,
+        description="Weights as NODE:W pairs separated by commas, e.g. 'Semiconductors:2,AI:1' "
+        "(NODE=W works too); groups are rescaled to sum to 1.",
+    ),
+]
+Top = Annotated[int, Query(ge=0, le=1000, description="How many rows (0 = all).")]
+Upload = Annotated[UploadFile, File(description="The file (multipart/form-data field 'file').")]
+
+
+def country_code(code: str, field: str = "code", where: str = "country code") -> str:
+    """A country code from any name or code given in the request field ``field``; 404 naming
+    it (and the field) when it resolves to nothing."""
+    try:
+        return resolve_country(code, where=where)
+    except UnknownEntityError as exc:
+        raise UnknownEntityError(
+            exc.unresolved, where=exc.where, fix=exc.fix, parameter=field
+        ) from None
+
+
+@contextmanager
+def about(parameter: str, *kinds: type[PowerscopeError]) -> Iterator[None]:
+    """Errors of ``kinds`` raised inside that name no parameter are about ``parameter`` (for
+    the app state's look-ups, which do not name one)."""
+    try:
+        yield
+    except kinds as exc:
+        if exc.parameter is None:
+            exc.parameter = parameter
+        raise
+
+
+def parse_weights(text: str | None, parameter: str = "weights") -> dict[str, float]:
+    """``'Semiconductors:2,AI:1'`` (or with '=') to ``{node: weight}``."""
+    out: dict[str, float] = {}
+    for piece in (text or "").split(","):
+        if not piece.strip():
+            continue
+        match = re.fullmatch(r"\s*([^:=]*?)\s*[:=]\s*(.*?)\s*", piece)
+        if match is None or not match.group(1):
+            raise WeightsError(
+                f"cannot read weight {piece.strip()!r}",
+                parameter=parameter,
+                fix="write NODE:WEIGHT pairs separated by commas, e.g. 'Semiconductors:2,AI:1'",
+            )
+        key, value = match.groups()
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise WeightsError(
+                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
+                parameter=parameter,
+                fix="give a number >= 0",
+            ) from None
+    return out
+
+
+_bearer = HTTPBearer(auto_error=False, description="The operator's API token (uploads only).")
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Allow a write only with the operator's token (compared in constant time)."""
+    token: str | None = request.app.state.token
+    if not token:
+        raise WritesDisabledError(
+            "uploads are disabled: this server has no API token",
+            where="server configuration",
+            fix="the operator sets POWERSCOPE_API_TOKEN or runs 'powerscope serve --token-file FILE'",
+        )
+    given = credentials.credentials if credentials else ""
+    if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+        raise UnauthorizedError(
+            "missing or wrong API token",
+            where="Authorization header",
+            fix="send 'Authorization: Bearer <token>' with the operator's token",
+        )

@@ -1,0 +1,506 @@
+"""The dynamic model in the HTTP API (``/api/dynamics/...``): a thin shell over
+:mod:`powerscope.dynamics.service`.
+
+Calibrations (about a second each) are computed once per (country, fit window) and kept; runs,
+loop readings, backtests and comparisons are cached per request. Scenarios are named (shipped
+with powerscope, or saved by the operator's token holders with ``POST /api/dynamics/scenarios``)
+or written inline in a run's body; every one is validated by
+:func:`powerscope.dynamics.scenario.parse_scenario` before anything runs or is stored. Costs are
+bounded: at most 20,000 runs, projections to 2100 at the latest, six countries in a comparison.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from powerscope.dynamics.cite import citations
+from powerscope.dynamics.service import (
+    DEFAULT_FIT,
+    backtest_report,
+    calibration_report,
+    compare_report,
+    loops_report,
+    parameter_table,
+    parse_years,
+    scenario_list,
+    scenario_report,
+)
+from powerscope.errors import PeriodError, SpecError
+from powerscope.web import models
+from powerscope.web.common import (
+    CSV_TOO,
+    ERRORS,
+    CountryCode,
+    Fmt,
+    State,
+    about,
+    country_code,
+    require_token,
+    write_errors,
+)
+from powerscope.web.state import AppState
+from powerscope.web.tables import csv_filename, json_response, table
+from powerscope.web.uploads import MAX_SCENARIO_BYTES, check_scenario, public, sanitise_filename
+
+#: the most ensemble runs one request may ask for
+MAX_RUNS = 20_000
+#: the most runs per country in a comparison (each country is calibrated and run)
+MAX_COMPARE_RUNS = 5_000
+#: the most countries in one comparison
+MAX_COMPARE = 6
+#: the last year a projection may reach
+LAST_YEAR = 2100
+#: the first year a fit window may start (the model's series start in 1990)
+FIRST_FIT_YEAR = 1960
+
+router = APIRouter()
+
+SCENARIO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+YEARS_PATTERN = r"^\d{4}-\d{4}$"
+
+BACKTEST_COLUMNS = ["name", "metric", "model_error", "baseline_error", "last_value_error",
+                    "coverage_90", "test_years"]  # fmt: skip
+RUN_COLUMNS = ["output", "unit", "year", "p05", "median", "p95", "effect_p05", "effect_median",
+               "effect_p95"]  # fmt: skip
+LOOP_COLUMNS = ["year", "mode", "dominant_loop", "knowledge_growth", "gdp_growth",
+                "reinforcing_impact", "balancing_impact", "R1_knowledge", "R2_knowledge",
+                "R3_knowledge", "R4_knowledge", "B1_knowledge", "B2_knowledge"]  # fmt: skip
+CALIBRATION_COLUMNS = ["parameter", "value", "sd", "unit", "kind", "equation", "r2", "n",
+                       "years", "prior_mean", "prior_sd", "meaning", "reference"]  # fmt: skip
+PARAMETER_COLUMNS = ["name", "kind", "unit", "low", "high", "default", "plausible", "prior",
+                     "meaning", "reference"]  # fmt: skip
+
+ScenarioQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=64,
+        pattern=SCENARIO_PATTERN,
+        description="A shipped or saved scenario's name (GET /api/dynamics/scenarios), e.g. "
+        "baseline, thousand-talents, rd-boost.",
+    ),
+]
+YearsQuery = Annotated[
+    str,
+    Query(
+        max_length=9,
+        pattern=YEARS_PATTERN,
+        description=f"Projection years FIRST-LAST, after the calibration's last year and at "
+        f"most {LAST_YEAR}, e.g. 2025-2050.",
+    ),
+]
+FitQuery = Annotated[
+    str,
+    Query(
+        max_length=9,
+        pattern=YEARS_PATTERN,
+        description="Calibration (fit) window FIRST-LAST, inclusive, e.g. 1996-2023.",
+    ),
+]
+Seed = Annotated[
+    int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
+]
+
+SCENARIO_UPLOAD_ERRORS = write_errors(
+    disabled="Writes are disabled (no token configured).",
+    conflict="The name is a shipped scenario's.",
+    too_large="Larger than 64 KB.",
+    kinds="A file that is not .yaml, .yml or .json.",
+)
+_SCENARIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The scenario: YAML or JSON as the body (Content-Type application/yaml, "
+        "text/yaml, text/plain or application/json), or a file in a multipart form (field "
+        "'file', *.yaml, *.yml or *.json).",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": True},
+                "example": {
+                    "name": "my-programme",
+                    "title": "500 recruits a year",
+                    "set": {"recruits": {"value": 500, "from": 2026, "to": 2035}},
+                },
+            },
+            "application/yaml": {"schema": {"type": "string"}},
+            "text/plain": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+def cited(report: dict[str, Any]) -> dict[str, Any]:
+    """The report with ``source``: its ``sources`` as one citation string."""
+    return {**report, "source": "; ".join(report.get("sources", {}).values())}
+
+
+def projection_years(text: str, parameter: str = "years") -> tuple[int, int]:
+    """A projection window FIRST-LAST, refused beyond :data:`LAST_YEAR`."""
+    first, last = parse_years(text, parameter)
+    if last > LAST_YEAR:
+        raise PeriodError(
+            f"projection to {last} is refused here",
+            parameter=parameter,
+            fix=f"end the projection in {LAST_YEAR} or earlier, e.g. 2025-2050",
+        )
+    return first, last
+
+
+def fit_years(text: str, parameter: str = "fit") -> tuple[int, int]:
+    """A calibration window FIRST-LAST within the years the model's data can cover."""
+    first, last = parse_years(text, parameter)
+    if first < FIRST_FIT_YEAR or last > LAST_YEAR:
+        raise PeriodError(
+            f"window {first}-{last} is outside the years of data",
+            parameter=parameter,
+            fix="use years with World Bank data, e.g. 1996-2023",
+        )
+    return first, last
+
+
+def run_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """A run's bands as a long table: one row per output and year."""
+    return [
+        {"output": s["name"], "unit": s["unit"], "year": year,
+         **{k: s[k][i] for k in RUN_COLUMNS[3:]}}
+        for s in report["series"]
+        for i, year in enumerate(report["years"])
+    ]  # fmt: skip
+
+
+def scenario_of(state: AppState, choice: str | dict[str, Any]) -> tuple[Any, Any]:
+    """A named or inline scenario and its cache key; errors name the field 'scenario'."""
+    with about("scenario", SpecError):
+        return state.scenario(choice, where="scenario")
+
+
+def run_of(
+    state: AppState,
+    code: str,
+    choice: str | dict[str, Any],
+    years: tuple[int, int],
+    runs: int,
+    seed: int,
+    noise: bool = False,
+) -> dict[str, Any]:
+    """A scenario run for ``code`` (cached per request)."""
+    key, scenario = scenario_of(state, choice)
+    calibration = state.calibration(code, DEFAULT_FIT)
+
+    def make() -> dict[str, Any]:
+        report = scenario_report(code, scenario, years=years, runs=runs, seed=seed,
+                                 calibration=calibration, noise=noise, store=state.store)  # fmt: skip
+        return cited(report)
+
+    return state.dynamics_cached(("run", code, key, years, runs, seed, noise), make)
+
+
+def loops_of(state: AppState, code: str, choice: str, last: int) -> dict[str, Any]:
+    """The feedback loops' readings for ``code`` to ``last`` (cached)."""
+    key, scenario = scenario_of(state, choice)
+    calibration = state.calibration(code, DEFAULT_FIT)
+    if last <= calibration.start + 1:
+        raise PeriodError(
+            f"last year {last} is not after the calibration's last year ({calibration.start})",
+            parameter="last",
+            fix=f"use {calibration.start + 2} or later, e.g. 2050",
+        )
+
+    def make() -> dict[str, Any]:
+        report = loops_report(code, scenario, last=last, calibration=calibration,
+                              store=state.store)  # fmt: skip
+        return cited({**report, "sources": citations(calibration, state.store)})
+
+    return state.dynamics_cached(("loops", code, key, last), make)
+
+
+def scenario_rows(state: AppState) -> list[dict[str, Any]]:
+    """The shipped scenarios, then the saved ones (a saved name a shipped one took is hidden)."""
+    rows = [{**row, "kind": "shipped"} for row in scenario_list()]
+    shipped = {row["name"] for row in rows}
+    for name, record in sorted(state.saved_scenarios().items()):
+        if name in shipped:  # saved before a shipped scenario of that name existed
+            continue
+        rows.append({"name": name, "title": str(record.get("title") or ""),
+                     "description": str(record.get("description") or ""), "kind": "saved",
+                     "id": record["id"], "created": record.get("created")})  # fmt: skip
+    return rows
+
+
+def compare_codes(codes: str) -> list[str]:
+    """2 to :data:`MAX_COMPARE` distinct countries from a comma-separated list."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes.split(",") if c.strip()))
+    if not 2 <= len(wanted) <= MAX_COMPARE:
+        raise SpecError(
+            f"{len(wanted)} countries given",
+            parameter="codes",
+            fix=f"give 2 to {MAX_COMPARE} country codes, e.g. codes=KOR,CHN",
+        )
+    resolved = list(dict.fromkeys(country_code(c, field="codes", where="codes") for c in wanted))
+    if len(resolved) < 2:
+        raise SpecError("the codes name one country", parameter="codes", fix="e.g. KOR,CHN")
+    return resolved
+
+
+@router.get(
+    "/api/dynamics/scenarios",
+    summary="Scenarios of the dynamic model",
+    response_model=models.DynScenariosOut,
+    responses=CSV_TOO,
+)
+def dynamics_scenarios(state: State, fmt: Fmt = "json") -> Response:
+    """The scenarios shipped with powerscope (baseline, rd-boost, thousand-talents, ...)
+    and those saved with POST /api/dynamics/scenarios: name, title, description, kind."""
+    rows = scenario_rows(state)
+    return table(rows, {"scenarios": rows}, fmt, csv_filename("dynamics-scenarios"),
+                 ["name", "kind", "title", "description", "id", "created"])  # fmt: skip
+
+
+@router.get(
+    "/api/dynamics/parameters",
+    summary="Parameters of the dynamic model",
+    response_model=models.DynParametersOut,
+    responses=CSV_TOO,
+)
+def dynamics_parameters(fmt: Fmt = "json") -> Response:
+    """Every parameter a scenario can change or the calibration estimates: kind (lever,
+    calibrated, literature), unit, meaningful range (low-high), default, plausible range,
+    prior, meaning and reference."""
+    rows = parameter_table()
+    return table(rows, {"parameters": rows}, fmt, csv_filename("dynamics-parameters"),
+                 PARAMETER_COLUMNS)  # fmt: skip
+
+
+@router.get(
+    "/api/dynamics/compare",
+    summary="Countries side by side under one scenario",
+    response_model=models.DynCompareOut,
+    responses=CSV_TOO,
+)
+def dynamics_compare(
+    state: State,
+    codes: Annotated[
+        str,
+        Query(
+            max_length=300,
+            description=f"2 to {MAX_COMPARE} country codes or names, comma-separated.",
+        ),
+    ] = "KOR,CHN",
+    scenario: ScenarioQuery = "baseline",
+    years: YearsQuery = "2025-2050",
+    runs: Annotated[
+        int,
+        Query(ge=1, le=MAX_COMPARE_RUNS, description="Ensemble runs per country, 1-5000."),
+    ] = 500,
+    seed: Seed = 1,
+    fmt: Fmt = "json",
+) -> Response:
+    """Each country's projection in the last year (median and 5th-95th percentiles of GDP,
+    R&D intensity, researchers, articles, military spending, arms exports), its dominant
+    loop and mode (virtuous, vicious, balancing)."""
+    resolved = compare_codes(codes)
+    span = projection_years(years)
+    key, chosen = scenario_of(state, scenario)
+    sources: dict[str, str] = {}
+    calibrations = {}
+    for code in resolved:  # calibrates (and checks) every country first, each once
+        calibrations[code] = state.calibration(code, DEFAULT_FIT)
+        sources.update(citations(calibrations[code], state.store))
+
+    def make() -> dict[str, Any]:
+        report = compare_report(resolved, chosen, years=span, runs=runs, seed=seed,
+                                calibrations=calibrations, store=state.store)  # fmt: skip
+        return cited({**report, "sources": sources})
+
+    report = state.dynamics_cached(("compare", tuple(resolved), key, span, runs, seed), make)
+    rows = report["countries"]
+    return table(rows, report, fmt, csv_filename("dynamics-compare", report["scenario"]),
+                 list(rows[0]) if rows else ["code"])  # fmt: skip
+
+
+@router.get(
+    "/api/dynamics/{code}/calibration",
+    summary="The dynamic model calibrated for a country",
+    response_model=models.DynCalibrationOut,
+    responses=CSV_TOO,
+)
+def dynamics_calibration(
+    state: State, code: CountryCode, fit: FitQuery = "1996-2023", fmt: Fmt = "json"
+) -> Response:
+    """Every parameter (value and standard deviation, unit, equation, fit R², prior,
+    meaning, reference), the equations' fits, the initial state and the sources. With
+    format=csv: the parameters."""
+    resolved = country_code(code)
+    span = fit_years(fit)
+    report = state.dynamics_cached(
+        ("calibration-report", resolved, span),
+        lambda: cited(calibration_report(resolved, span, store=state.store)),
+    )
+    name = csv_filename(resolved, "dynamics-calibration", fit)
+    return table(report["parameters"], report, fmt, name, CALIBRATION_COLUMNS)
+
+
+@router.get(
+    "/api/dynamics/{code}/backtest",
+    summary="Backtest of the dynamic model for a country",
+    response_model=models.DynBacktestOut,
+    responses=CSV_TOO,
+)
+def dynamics_backtest(
+    state: State,
+    code: CountryCode,
+    fit: FitQuery = "1996-2014",
+    test: Annotated[
+        str,
+        Query(
+            max_length=9,
+            pattern=YEARS_PATTERN,
+            description="Test window FIRST-LAST, starting the year after the fit window.",
+        ),
+    ] = "2015-2023",
+    runs: Annotated[int, Query(ge=1, le=MAX_RUNS, description="Ensemble runs, 1-20000.")] = 1000,
+    seed: Seed = 1,
+    fmt: Fmt = "json",
+) -> Response:
+    """Calibrated on the fit window, projected over the test window, scored against the
+    data: for each of 8 series the model's error, the naive trend's and the last value's
+    (mean absolute percentage errors) and the share of test values inside the model's 90%
+    band."""
+    resolved = country_code(code)
+    fit_span, test_span = fit_years(fit), fit_years(test, "test")
+    report = state.dynamics_cached(
+        ("backtest", resolved, fit_span, test_span, runs, seed),
+        lambda: cited(backtest_report(resolved, fit_span, test_span, runs=runs, seed=seed,
+                                      store=state.store)),
+    )  # fmt: skip
+    name = csv_filename(resolved, "dynamics-backtest", fit, test)
+    return table(report["series"], report, fmt, name, BACKTEST_COLUMNS)
+
+
+@router.post(
+    "/api/dynamics/{code}/run",
+    summary="Run a scenario for a country",
+    response_model=models.DynRunOut,
+    responses=ERRORS,
+)
+def dynamics_run_post(
+    state: State, code: CountryCode, request: Annotated[models.RunRequest | None, Body()] = None
+) -> Response:
+    """The scenario's projection of every output (GDP, R&D intensity, researchers,
+    recruits, articles, patents, high-tech exports, knowledge, military spending and
+    capital, defence industry, arms exports) with 5th, 50th and 95th percentiles over the
+    runs, its effect against the baseline in % (run by run) and the last year's headline
+    figures. The scenario is a name or written inline; invalid ones are refused with 422."""
+    request = request or models.RunRequest()
+    resolved = country_code(code)
+    span = projection_years(request.years)
+    report = run_of(state, resolved, request.scenario, span, request.runs, request.seed,
+                    noise=request.noise)  # fmt: skip
+    return json_response(report, clean=False)
+
+
+@router.get(
+    "/api/dynamics/{code}/run",
+    summary="Run a named scenario for a country",
+    response_model=models.DynRunOut,
+    responses=CSV_TOO,
+)
+def dynamics_run_get(
+    state: State,
+    code: CountryCode,
+    scenario: ScenarioQuery = "baseline",
+    years: YearsQuery = "2025-2050",
+    runs: Annotated[int, Query(ge=1, le=MAX_RUNS, description="Ensemble runs, 1-20000.")] = 2000,
+    seed: Seed = 1,
+    noise: Annotated[
+        bool, Query(description="Add year-by-year shocks (bands for levels).")
+    ] = False,
+    fmt: Fmt = "json",
+) -> Response:
+    """As POST .../run for a shipped or saved scenario. With format=csv a long table: one
+    row per output and year (output, unit, year, p05, median, p95, effect_p05,
+    effect_median, effect_p95; effects in % against the baseline)."""
+    resolved = country_code(code)
+    span = projection_years(years)
+    report = run_of(state, resolved, scenario, span, runs, seed, noise=noise)
+    if fmt == "csv":
+        name = csv_filename(resolved, "dynamics", scenario, years)
+        return table(run_rows(report), report, fmt, name, RUN_COLUMNS)
+    return json_response(report, clean=False)
+
+
+@router.get(
+    "/api/dynamics/{code}/loops",
+    summary="Which feedback loop dominates, year by year",
+    response_model=models.DynLoopsOut,
+    responses=CSV_TOO,
+)
+def dynamics_loops(
+    state: State,
+    code: CountryCode,
+    scenario: ScenarioQuery = "baseline",
+    last: Annotated[int, Query(ge=2000, le=LAST_YEAR, description="Last projection year.")] = 2050,
+    fmt: Fmt = "json",
+) -> Response:
+    """Each loop's impact on knowledge and GDP growth (percentage points a year; the loop
+    switched off in turn), the dominant loop and the mode of each year (virtuous, vicious,
+    balancing), a summary of the modes, and the observed history read the same way."""
+    resolved = country_code(code)
+    report = loops_of(state, resolved, scenario, last)
+    name = csv_filename(resolved, "dynamics-loops", scenario)
+    return table(report["years"], report, fmt, name, LOOP_COLUMNS)
+
+
+@router.post(
+    "/api/dynamics/scenarios",
+    summary="Save a scenario",
+    status_code=201,
+    response_model=models.DynSavedOut,
+    responses=SCENARIO_UPLOAD_ERRORS,
+    dependencies=[Depends(require_token)],
+    openapi_extra=_SCENARIO_BODY,
+)
+async def save_scenario(state: State, request: Request) -> Response:
+    """A scenario in the YAML shape of docs/dynamics.md (name, title, description, set,
+    add, scale, uncertain), as YAML or JSON. It is validated (known parameters, values in
+    their meaningful ranges, a safe name that is not a shipped scenario's) before it is
+    stored; it can then be run by name. Saving a name again replaces it (the newest
+    wins)."""
+    content, label, json_body = await scenario_body(request)
+    reserved = [row["name"] for row in scenario_list()]
+    scenario, stored = check_scenario(content, label, reserved, json_body=json_body)
+    fields = {"name": scenario.name, "title": scenario.title,
+              "description": scenario.description.strip(), "file": label}  # fmt: skip
+    record = await run_in_threadpool(state.uploads.save, "scenarios", label, stored, fields)
+    return json_response(public(record), status_code=201)
+
+
+async def scenario_body(request: Request) -> tuple[bytes, str, bool]:
+    """The scenario's bytes, a label for messages, and whether it is JSON."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=4)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise SpecError(
+                "no file in the form",
+                where="multipart field 'file'",
+                parameter="file",
+                fix="send the scenario as the form field 'file' (a .yaml or .json file)",
+            )
+        label = sanitise_filename(upload.filename, "scenarios")
+        content = await upload.read(MAX_SCENARIO_BYTES + 1)
+        return content, label, label.endswith(".json")
+    content = await request.body()
+    return content, "request body", kind == "application/json" or kind.endswith("+json")

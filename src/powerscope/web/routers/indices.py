@@ -1,0 +1,242 @@
+"""``/api/indices/...``: the composite indices (the CETI and others, uploaded specs too), their
+trees, re-weighted computations, rankings and rank uncertainty."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi import Path as PathParam
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from powerscope.errors import NotFoundError, PowerscopeError, SpecError, UnknownEntityError
+from powerscope.index.engine import ROOT
+from powerscope.web import models
+from powerscope.web.common import (
+    COPELAND_MAX_UNITS,
+    CSV_TOO,
+    ERRORS,
+    Fmt,
+    State,
+    WeightsQuery,
+    about,
+    parse_weights,
+)
+from powerscope.web.state import AppState, LoadedIndex, compute_payload
+from powerscope.web.tables import csv_filename, json_response, table
+
+router = APIRouter()
+
+IndexName = Annotated[
+    str,
+    PathParam(
+        description="Index name: ceti, military, partners or an uploaded spec's id "
+        "(GET /api/indices).",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+    ),
+]
+Focal = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="The focal country of the 'partners' index (default KOR); ignored by the "
+        "other indices.",
+    ),
+]
+RANKING_COLUMNS = ["rank", "code", "name", "is_aggregate", "score", "rank_excluding_aggregates"]
+UNCERTAINTY_COLUMNS = ["code", "name", "nominal", "median", "p05", "p95", "mean",
+                       "nominal_score", "mean_score"]  # fmt: skip
+
+
+def load_index(state: AppState, name: str, focal: str | None = None) -> LoadedIndex:
+    """The index ``name`` bound to its data; errors name the request field at fault."""
+    with about("name", NotFoundError), about("focal", UnknownEntityError):
+        return state.index(name, focal)
+
+
+def tree_of(loaded: LoadedIndex) -> dict[str, Any]:
+    """An index's nodes (path, label, parent, level, weight, ...) and its units, best first."""
+    spec = loaded.spec
+    nodes = [
+        {
+            "path": path,
+            "id": node.id,
+            "label": node.name or node.id,
+            "parent": path.rsplit("/", 1)[0] if "/" in path else ROOT,
+            "level": path.count("/") + 1,
+            "weight": node.weight,
+            "direction": node.direction,
+            "indicator": node.indicator,
+            "is_leaf": node.is_leaf,
+        }
+        for path, node in spec.walk()
+    ]
+    order = {c: i for i, c in enumerate(loaded.default.codes[i] for i in loaded.default.order())}
+    units = sorted(loaded.units.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[1][0]))
+    return {
+        **loaded.describe(),
+        "normalise": spec.normalise,
+        "aggregate": spec.aggregate,
+        "scale": spec.scale,
+        "nodes": nodes,
+        "units": [{"code": c, "name": n, "is_aggregate": a} for c, (n, a) in units],
+    }
+
+
+def ranking_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A computation's ranking with each top-level component's score and contribution."""
+    rows = []
+    for entry in payload["ranking"]:
+        row = dict(entry)
+        for kid in payload["children"]:
+            row[f"{kid} score"] = payload["node_scores"][entry["code"]][kid]
+            row[f"{kid} contribution"] = payload["contributions"][entry["code"]][kid]
+        rows.append(row)
+    return rows
+
+
+def evaluate(state: AppState, name: str, request: models.ComputeRequest) -> dict[str, Any]:
+    """The index ``name`` computed for a request (loading it first if needed)."""
+    return evaluate_loaded(load_index(state, name, request.focal), request)
+
+
+def evaluate_loaded(loaded: LoadedIndex, request: models.ComputeRequest) -> dict[str, Any]:
+    """A loaded index computed for a request's weights and methods."""
+    if request.aggregation == "copeland" and len(loaded.units) > COPELAND_MAX_UNITS:
+        raise SpecError(
+            f"Copeland aggregation of {len(loaded.units)} units is refused here",
+            parameter="aggregation",
+            fix=f"use another aggregation (Copeland compares every pair; at most {COPELAND_MAX_UNITS} units)",
+        )
+    try:
+        result = loaded.evaluate(
+            request.weights,
+            renormalise=request.renormalise,
+            normalisation=request.normalisation,
+            aggregation=request.aggregation,
+            exclude_aggregates=request.exclude_aggregates,
+            rescale=request.rescale,
+        )
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        if not loaded.built:
+            raise
+        # an uploaded index's own data steps refused their parameters
+        raise SpecError(
+            f"index {loaded.name!r} cannot be built with these choices: {exc}",
+            where=f"index {loaded.name}",
+            fix="check the spec's steps and the data",
+        ) from None
+    return compute_payload(loaded, result)
+
+
+@router.get("/api/indices", summary="The indices", response_model=models.IndicesOut)
+def indices(state: State) -> Response:
+    """The built-in indices (ceti, military, partners) and uploaded specs."""
+    out = []
+    for name in state.index_names():
+        try:
+            out.append(state.index(name).describe())
+        except PowerscopeError as exc:  # an uploaded spec whose data went away
+            out.append({"name": name, "title": name, "source": "", "error": exc.message})
+    return json_response({"indices": out})
+
+
+@router.get(
+    "/api/indices/{name}",
+    summary="An index's tree, default weights and units",
+    response_model=models.IndexTreeOut,
+    responses=ERRORS,
+)
+def index_tree(state: State, name: IndexName, focal: Focal = None) -> Response:
+    """Every node of the index (path, label, parent, level, default weight) and every unit
+    it ranks (code, name, aggregate or not)."""
+    return json_response(tree_of(load_index(state, name, focal)))
+
+
+@router.post(
+    "/api/indices/{name}/compute",
+    summary="Compute an index with your weights",
+    response_model=models.ComputeOut,
+    responses=ERRORS,
+)
+async def index_compute(
+    state: State,
+    name: IndexName,
+    request: Annotated[models.ComputeRequest | None, Body()] = None,
+) -> Response:
+    """Scores and ranks of every unit, each top-level component's score and its contribution
+    (points of the total) for the weights and methods given; weights not named keep their
+    defaults. Impossible weights (negative, non-finite, unknown node, a group summing to 0)
+    are refused with 422."""
+    request = request or models.ComputeRequest()
+    loaded = state.peek_index(name, request.focal)
+    if loaded is not None and not loaded.built:  # in memory: sub-millisecond, no thread hop
+        return json_response(evaluate_loaded(loaded, request), clean=False)
+    return json_response(await run_in_threadpool(evaluate, state, name, request))
+
+
+@router.get(
+    "/api/indices/{name}/ranking",
+    summary="An index's ranking as a table",
+    response_model=models.RankingOut,
+    responses=CSV_TOO,
+)
+def index_ranking(
+    state: State,
+    name: IndexName,
+    fmt: Fmt = "json",
+    weights: WeightsQuery = None,
+    aggregation: Annotated[
+        models.Aggregation | None, Query(description="Override the spec's aggregation.")
+    ] = None,
+    normalisation: Annotated[
+        models.Normalisation | None, Query(description="Override the spec's normalisation.")
+    ] = None,
+    exclude_aggregates: Annotated[
+        bool, Query(description="Drop aggregates (e.g. Europe) before ranking.")
+    ] = False,
+    focal: Focal = None,
+) -> Response:
+    """The ranking of POST .../compute as rows: rank, code, name, score, rank excluding
+    aggregates, and each top-level component's score and contribution."""
+    request = models.ComputeRequest(
+        weights=parse_weights(weights) or None,
+        aggregation=aggregation,
+        normalisation=normalisation,
+        exclude_aggregates=exclude_aggregates,
+        focal=focal,
+    )
+    payload = evaluate(state, name, request)
+    rows = ranking_rows(payload)
+    body = {k: payload[k] for k in ("name", "title", "edition", "source", "method")}
+    columns = RANKING_COLUMNS + [
+        c for kid in payload["children"] for c in (f"{kid} score", f"{kid} contribution")
+    ]
+    return table(rows, {**body, "ranking": rows}, fmt, csv_filename(name, "ranking"), columns)
+
+
+@router.get(
+    "/api/indices/{name}/uncertainty",
+    summary="Rank uncertainty of an index",
+    response_model=models.UncertaintyOut,
+    responses=CSV_TOO,
+)
+def index_uncertainty(
+    state: State,
+    name: IndexName,
+    runs: Annotated[int, Query(ge=100, le=20000, description="Monte Carlo runs.")] = 1000,
+    seed: Annotated[
+        int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
+    ] = 1,
+    fmt: Fmt = "json",
+    focal: Focal = None,
+) -> Response:
+    """Nominal, median and 5th-95th percentile ranks (1 = best) of every unit over many
+    builds varying the index's documented assumptions (docs/robustness.md)."""
+    with about("name", NotFoundError), about("focal", UnknownEntityError):
+        payload = state.uncertainty(name, focal, runs, seed)
+    filename = csv_filename(name, "uncertainty")
+    return table(payload["countries"], payload, fmt, filename, UNCERTAINTY_COLUMNS)
