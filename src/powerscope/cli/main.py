@@ -54,7 +54,9 @@ def handle_error(exc: Exception) -> int:
     error (an unknown option, a missing argument) is click's message (exit code 2).
     """
     if isinstance(exc, PowerscopeError):
-        sys.stderr.write(f"error: {exc.message}\n")
+        from powerscope.cli.errors import format_error
+
+        sys.stderr.write(f"error: {format_error(exc)}\n")
         return exc.exit_code
     if isinstance(exc, typer.Exit):
         return exc.exit_code
