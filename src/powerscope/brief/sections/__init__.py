@@ -142,7 +142,7 @@ def build_brief(
     start = time.perf_counter()
     code = country_code(country)
     if runs < 1:
-        raise SpecError(f"runs must be >= 1, not {runs}", where="--runs", fix="e.g. --runs 2000")
+        raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 2000")
     store = store or open_store()
     ctx = BriefContext(code, runs=runs, seed=seed, store=store)
     built = [builder(ctx) for builder in (SECTIONS if sections is None else sections)]
