@@ -76,3 +76,19 @@ def test_export_xmile(tmp_path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith('<?xml version="1.0"') and '<stock name="knowledge">' in text
     assert "IF TIME &gt;= 2026 THEN" in text  # rd-boost adds 1 pp from 2026 (XML-escaped)
+
+
+def test_calibrate_table_lists_every_equation_fit() -> None:
+    # an intercept-only equation has no R² (None): the caption says so instead of crashing
+    result = runner.invoke(app, ["dynamics", "calibrate", "KOR"])
+    assert result.exit_code == 0, result.output
+    assert "Equation fits:" in result.output
+    assert "n/a (intercept only)" in result.output
+
+
+def test_calibrate_json_keeps_a_missing_r2_as_null() -> None:
+    result = runner.invoke(app, ["dynamics", "calibrate", "KOR", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    r2s = [e["r2"] for e in payload["equations"]]
+    assert None in r2s and any(isinstance(r, float) for r in r2s)
