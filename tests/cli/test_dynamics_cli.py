@@ -9,6 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
+from powerscope.errors import PowerscopeError
 
 runner = CliRunner()
 
@@ -92,3 +93,11 @@ def test_calibrate_json_keeps_a_missing_r2_as_null() -> None:
     payload = json.loads(result.output)
     r2s = [e["r2"] for e in payload["equations"]]
     assert None in r2s and any(isinstance(r, float) for r in r2s)
+
+
+def test_windows_outside_the_data_are_errors_naming_its_years() -> None:
+    for args in (["calibrate", "KOR", "--fit", "1900-2023"],
+                 ["backtest", "KOR", "--test", "2015-2030", "--runs", "20"]):  # fmt: skip
+        result = runner.invoke(app, ["dynamics", *args])
+        assert isinstance(result.exception, PowerscopeError), result.output
+        assert "outside KOR's data, which cover 1990-" in str(result.exception)

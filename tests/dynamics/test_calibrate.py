@@ -61,8 +61,11 @@ def test_korea_calibration_is_plausible(korea) -> None:
 def test_short_or_late_windows_are_refused(synthetic) -> None:
     with pytest.raises(DataFormatError, match="too short"):
         calibrate_history(synthetic, (2010, 2014))
-    with pytest.raises(DataFormatError, match="after the last year"):
+    with pytest.raises(DataFormatError, match="fit window 1996-2030 is outside") as info:
         calibrate_history(synthetic, (1996, 2030))
+    assert info.value.where == "fit" and "which cover" in str(info.value)
+    with pytest.raises(DataFormatError, match="fit window 1900-2014 is outside"):
+        calibrate_history(synthetic, (1900, 2014))
 
 
 def test_country_without_rd_data_is_refused() -> None:

@@ -291,6 +291,16 @@ def _prepare(
     hi = np.inf if end is None else end
     if start is not None and end is not None and end < start:
         raise SpecError(f"year range {start}-{end} ends before it starts", fix="e.g. 2000-2019")
+    if len(rc):
+        first, last = int(rc["year"].min()), int(rc["year"].max())
+        for name, value in (("start", start), ("end", end)):
+            if value is not None and not first <= value <= last:
+                raise SpecError(
+                    f"year {value} is outside the UN votes, which cover sessions opening in "
+                    f"{first}-{last}",
+                    where=name,
+                    fix=f"choose years from {first} to {last}",
+                )
     rc = rc[(rc["year"] >= lo) & (rc["year"] <= hi)]
 
     v = pd.DataFrame(

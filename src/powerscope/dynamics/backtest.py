@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.store import Store, open_store
-from powerscope.dynamics.calibrate import TREND_YEARS, calibrate_history
+from powerscope.dynamics.calibrate import TREND_YEARS, calibrate_history, check_window
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
 from powerscope.dynamics.history import SERIES_UNITS, load_history
@@ -79,11 +79,12 @@ def backtest(
     if test[0] != fit[1] + 1 or test[1] < test[0]:
         raise SpecError(
             f"test window {test[0]}-{test[1]} must start the year after the fit window ({fit[1]})",
-            where="--test",
+            where="test",
             fix=f"use e.g. --fit {fit[0]}-{fit[1]} --test {fit[1] + 1}-{fit[1] + 9}",
         )
     store = store or open_store()
     history = load_history(code, store)
+    check_window(history, test, "test")
     calibration = calibrate_history(history, fit)
     ensemble = run_ensemble(calibration, last=test[1], runs=runs, seed=seed)
     noisy = run_ensemble(calibration, last=test[1], runs=runs, seed=seed, noise=True)

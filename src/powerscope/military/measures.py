@@ -64,7 +64,9 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
     if measure == "gfp":
         if year not in (None, 2026):
             raise SpecError(
-                f"Global Firepower data are the 2026 edition, not {year}", fix="omit --year"
+                f"Global Firepower data are the 2026 edition, not {year}",
+                where="year",
+                fix="use 2026, or no year",
             )
         index = store.table("gfp_index", columns=["code", "pwr_index"])
         table = _finish(index.rename(columns={"pwr_index": "value"}), store, ascending=True)
@@ -98,6 +100,7 @@ def _check_year(year: int, years: pd.Series, what: str) -> None:
     if year not in set(years.astype(int)):
         raise SpecError(
             f"{what} has no data for {year}",
+            where="year",
             fix=f"use a year from {int(years.min())} to {int(years.max())}",
         )
 
