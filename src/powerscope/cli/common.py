@@ -121,16 +121,26 @@ def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _places(value: float) -> int:
+    """The decimals ``value`` needs to be shown exactly (at most six)."""
+    for places in range(6):
+        if abs(round(value, places) - value) <= 1e-9 * max(1.0, abs(value)):
+            return places
+    return 6
+
+
 def _decimals(numbers: list[float], rank: bool) -> int:
     """One number of decimals for a column: none for whole numbers (ranks, counts), one for
-    non-whole ranks (a mean rank), else four significant digits of the largest value (at most
-    six decimals)."""
-    if all(float(v).is_integer() for v in numbers):
+    non-whole ranks (a mean rank), else four significant digits of the column's typical (median)
+    value, never more decimals than the values have (at most six)."""
+    needed = max(_places(v) for v in numbers)
+    if needed == 0:
         return 0
     if rank:
         return 1
-    largest = max(abs(v) for v in numbers)
-    return min(6, max(0, 3 - math.floor(math.log10(largest))))
+    sizes = sorted(abs(v) for v in numbers if v != 0)
+    typical = sizes[len(sizes) // 2] if sizes else 1.0
+    return min(needed, 6, max(0, 3 - math.floor(math.log10(typical))))
 
 
 def column_cells(name: Any, values: list[Any]) -> list[str]:
