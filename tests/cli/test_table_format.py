@@ -18,6 +18,7 @@ from powerscope.cli.common import Format, column_cells, emit, header
         ("q05_rank", "rank 5th pct"),
         ("q95_rank", "rank 95th pct"),
         ("effect_p05", "effect 5th pct"),
+        ("p95", "95th pct"),
         ("median_rank", "median rank"),
         ("open_minus_gfp", "open minus GFP"),
         ("r2", "R²"),
@@ -40,12 +41,16 @@ def test_ranks_are_integers_and_a_non_whole_rank_has_one_decimal() -> None:
 
 
 def test_one_number_of_decimals_per_column_and_noise_is_zero() -> None:
-    # 0.7484 beside 2.8: the same decimals for both, four significant digits of the largest
+    # 0.7484 beside 2.8: the same decimals for both, three significant digits of the smallest
     assert column_cells("value", [0.7484, 2.8]) == ["0.748", "2.800"]
     assert column_cells("score", [84.33, 5.0]) == ["84.33", "5.00"]
-    assert column_cells("kappa", [0.80919, -2.22e-14]) == ["0.8092", "0.0000"]
-    assert column_cells("tiv", [50985.3, 12.5]) == ["50985", "12"]
+    assert column_cells("kappa", [0.80919, -2.22e-14]) == ["0.809", "0.000"]
+    assert column_cells("tiv", [50985.3, 12.5]) == ["50985.3", "12.5"]
+    # never more decimals than the values have, at most four
+    assert column_cells("high", [200000.0, 0.05]) == ["200000.00", "0.05"]
+    assert column_cells("share", [43.14325, 0.000012]) == ["43.1433", "0.0000"]
     assert column_cells("name", ["Korea", None]) == ["Korea", ""]
+    assert column_cells("stated", [[9, 12], 5, None]) == ["[9, 12]", "5", ""]
 
 
 def test_json_and_csv_keep_the_values(capsys: pytest.CaptureFixture[str]) -> None:

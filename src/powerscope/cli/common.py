@@ -81,7 +81,7 @@ def records(frame: Any) -> list[dict[str, Any]]:
 #: below this, a float is rounding noise (e.g. -2.22e-14 for a difference of equal sums): 0
 NOISE = 1e-9
 _QUANTILE = re.compile(
-    r"^(?:(?P<pre>[qp])(?P<q1>\d{2})_(?P<what>\w+)|(?P<base>\w+)_[qp](?P<q2>\d{2}))$"
+    r"^(?:(?P<pre>[qp])(?P<q1>\d{2})_(?P<what>\w+)|(?P<base>\w+)_[qp](?P<q2>\d{2})|[qp](?P<q3>\d{2}))$"
 )
 _WORDS = {"r2": "R²", "sd": "sd", "tiv": "TIV", "gfp": "GFP", "cinc": "CINC", "milex": "milex"}
 
@@ -98,8 +98,8 @@ def header(name: Any) -> str:
     match = _QUANTILE.match(text)
     if match:
         what = match.group("what") or match.group("base")
-        q = int(match.group("q1") or match.group("q2"))
-        return f"{header(what)} {_ordinal(q)} pct"
+        q = int(match.group("q1") or match.group("q2") or match.group("q3"))
+        return f"{header(what)} {_ordinal(q)} pct" if what else f"{_ordinal(q)} pct"
     return " ".join(_WORDS.get(word, word) for word in re.split(r"[_ ]", text))
 
 
@@ -131,21 +131,21 @@ def _places(value: float) -> int:
 
 def _decimals(numbers: list[float], rank: bool) -> int:
     """One number of decimals for a column: none for whole numbers (ranks, counts), one for
-    non-whole ranks (a mean rank), else four significant digits of the column's typical (median)
-    value, never more decimals than the values have (at most six)."""
+    non-whole ranks (a mean rank), else enough for three significant digits of the column's
+    smallest value (at most four decimals), never more than the values have."""
     needed = max(_places(v) for v in numbers)
     if needed == 0:
         return 0
     if rank:
         return 1
-    sizes = sorted(abs(v) for v in numbers if v != 0)
-    typical = sizes[len(sizes) // 2] if sizes else 1.0
-    return min(needed, 6, max(0, 3 - math.floor(math.log10(typical))))
+    smallest = min((abs(v) for v in numbers if v != 0), default=1.0)
+    return min(needed, 4, max(0, 2 - math.floor(math.log10(smallest))))
 
 
-def column_cells(name: Any, values: list[Any]) -> list[str]:
+def column_cells(name: Any, values: list[Any], decimals: int | None = None) -> list[str]:
     """A column's table cells, formatted alike: ranks and counts as integers, other numbers with
-    one number of decimals for the whole column, rounding noise as 0, missing values empty."""
+    one number of decimals for the whole column (``decimals`` when given: for a table whose rows
+    are in different units), rounding noise as 0, missing values empty."""
     cleaned: list[Any] = [
         None
         if _missing(v)
@@ -155,9 +155,12 @@ def column_cells(name: Any, values: list[Any]) -> list[str]:
         for v in values
     ]
     numbers = [float(v) for v in cleaned if _finite(v)]
-    if not numbers:
+    if not numbers or len(numbers) < sum(v is not None for v in cleaned):
+        # text, or numbers mixed with text or ranges (a claim's stated value): cell by cell
         return [cell(v) for v in cleaned]
     places = _decimals(numbers, _is_rank(name))
+    if decimals is not None and places > 0 and not _is_rank(name):
+        places = decimals
     out = []
     for v in cleaned:
         if _finite(v):
@@ -176,8 +179,10 @@ def emit(
     *,
     title: str = "",
     caption: str = "",
+    decimals: int | None = None,
 ) -> None:
-    """Write a result as JSON (the payload), CSV (the frame) or a table (the frame)."""
+    """Write a result as JSON (the payload), CSV (the frame) or a table (the frame; ``decimals``
+    fixes the decimals of every non-whole number column, see :func:`column_cells`)."""
     import json
 
     if fmt is Format.json:
@@ -189,7 +194,7 @@ def emit(
     from rich.table import Table
 
     table = Table(title=title, caption=caption, caption_justify="left")
-    columns = [column_cells(col, frame[col].tolist()) for col in frame.columns]
+    columns = [column_cells(col, frame[col].tolist(), decimals) for col in frame.columns]
     for col in frame.columns:
         text = col in LEFT_ALIGNED or not any(_finite(v) for v in frame[col].tolist())
         table.add_column(header(col), justify="left" if text else "right")

@@ -115,7 +115,7 @@ def run_cmd(
                        ["output", "unit", "year", "median", "p05", "p95", "effect_median",
                         "effect_p05", "effect_p95"])  # fmt: skip
     title = f"{report['name']}: {report['scenario']['title'] or report['scenario']['name']}"
-    emit(frame, report, fmt, output, title=title,
+    emit(frame, report, fmt, output, title=title, decimals=2,
          caption=f"{runs} runs, seed {seed}. Bands: 5th-95th percentiles. Effect: % vs baseline, "
          "run by run. Sources: " + "; ".join(report["sources"].values()))  # fmt: skip
 
