@@ -39,7 +39,7 @@ def explain_gfp(
         "published ranking, not GFP's formula",
     }
     if country:
-        code = resolve(country, where="--country")
+        code = resolve(country, where="country")
         frame = fitted.explain(code).head(top)
         report["country"] = code
         report["explanation"] = frame.to_dict(orient="records")
