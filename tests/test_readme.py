@@ -11,7 +11,8 @@ that is none of these. Commands that need more than the snapshot are handled exp
   ``curl`` runs against such a server (skipped without ``curl``);
 - ``data build --from ../shared/data`` runs, in its own home, when the real data are there
   (``support.require_shared``; CI fails instead of skipping);
-- ``brief ... --pdf`` needs Debian's ``chromium``: skipped with the reason when it is absent.
+- ``brief ... --pdf`` needs Debian's ``chromium``: skipped with the reason when it is absent
+  (failed instead under ``POWERSCOPE_REQUIRE_BROWSER=1``, as the other browser tests).
 """
 
 from __future__ import annotations
@@ -266,7 +267,10 @@ def test_readme_command(command: str, workdir: Path, home: Path) -> None:
         run(command, workdir, workdir / "build-home")  # its own home: the others keep the snapshot
         return
     if kind == "pdf" and shutil.which("chromium") is None:
-        pytest.skip("--pdf needs Debian's chromium (apt-get install chromium), not installed")
+        message = "--pdf needs Debian's chromium (apt-get install chromium), not installed"
+        if os.environ.get("POWERSCOPE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; POWERSCOPE_REQUIRE_BROWSER=1 forbids skipping")
+        pytest.skip(message)
     _requires(command, workdir, home)
     run(command, workdir, home)
 
