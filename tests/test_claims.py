@@ -67,6 +67,66 @@ def test_bad_claims_files(tmp_path: Path, text: str, message: str) -> None:
         load_claims(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "- {id: a, statement: s, check: {measure: gfp_rank, country: KOR}, stated: 5, tolerence: 1}",
+            r"claim 'a' has unknown key\(s\) tolerence.*a claim's keys are id, statement, check, "
+            "stated, tolerance, note",
+        ),
+        (
+            "- {id: b, statement: s, check: {measure: arms_share, country: KOR, periode: 2017-2021}, stated: 2.8}",
+            r"claim 'b': the check of measure arms_share has unknown key\(s\) periode.*"
+            "its keys are measure, country, period, edition",
+        ),
+    ],
+)
+def test_unknown_keys_are_errors_naming_key_claim_and_allowed_keys(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(text)
+    with pytest.raises(DataFormatError, match=message):
+        load_claims(path)
+
+
+def test_a_ceti_rank_says_whether_europe_was_counted_and_a_claim_may_choose(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "- {id: counted, statement: s, check: {measure: ceti_rank, country: KOR, level: AI}, stated: 9}\n"
+        "- {id: left-out, statement: s, check: {measure: ceti_rank, country: KOR, level: AI,"
+        " exclude_aggregates: true}, stated: 8}\n"
+    )
+    counted, left_out = check_claims(load_claims(path))
+    assert (counted.verdict, counted.computed) == ("confirmed", 9.0)
+    assert "Europe aggregate counted" in counted.note
+    assert (left_out.verdict, left_out.computed) == ("confirmed", 8.0)
+    assert "without CETI's Europe aggregate" in left_out.note
+
+
+def test_military_spending_and_cinc_claims(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "- {id: m, statement: s, check: {measure: milex_rank, country: KOR}, stated: 11}\n"
+        "- {id: u, statement: s, check: {measure: milex_usd, country: KOR, year: 2024}, stated: 48500,"
+        " tolerance: 100}\n"
+        "- {id: c, statement: s, check: {measure: cinc_rank, country: South Korea}, stated: 8}\n"
+        "- {id: y, statement: s, check: {measure: cinc, country: KOR, year: 2030}, stated: 0.02}\n"
+    )
+    m, u, c, y = check_claims(load_claims(path))
+    assert (m.verdict, m.computed) == ("confirmed", 11.0) and "data year 2024" in m.note
+    assert m.citations[0].dataset == "sipri_milex"
+    assert u.verdict == "confirmed" and u.computed == pytest.approx(48473.5)
+    assert (c.verdict, c.computed, c.edition) == (
+        "confirmed",
+        8.0,
+        "COW National Material Capabilities 7.0",
+    )
+    assert "data year 2022" in c.note
+    assert y.verdict == "cannot check" and "1816 to 2022" in y.note
+
+
 def test_cli_json_fields() -> None:
     result = CliRunner().invoke(app, ["claims", "check", "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -20,7 +20,18 @@ carries the :class:`~powerscope.data.catalog.Citation` of the data it was comput
   2022 (SIPRI's TIV tables, to 2021);
 - ``arms_change``: change in exports between ``periods`` (first, last), %;
 - ``ceti_rank``: Belfer CETI rank at ``level`` (``index`` or a sector), Europe counted;
-- ``ceti_below``: 1 when ``country`` scores below ``other`` in every sector, else 0.
+- ``ceti_below``: 1 when ``country`` scores below ``other`` in every sector, else 0;
+- ``milex_usd`` / ``milex_rank``: SIPRI military expenditure (constant 2023 US$ millions) / rank,
+  for ``year`` (default: the latest);
+- ``cinc`` / ``cinc_rank``: the COW Composite Index of National Capability (share of the world)
+  / rank, for ``year`` (default: the latest).
+
+A ``ceti_rank`` claim may set ``exclude_aggregates: true`` to rank without CETI's "Europe"
+aggregate (the published ranking counts it); the verdict's note says which ranking was used.
+
+A claim's keys are ``id, statement, check, stated`` and optionally ``tolerance, note``; a check's
+keys are ``measure`` and the ones its measure lists above. Any other key is an error (a misspelt
+``tolerence`` or ``periode`` would otherwise be silently ignored).
 """
 
 from __future__ import annotations
@@ -73,6 +84,7 @@ class _Context:
         self.store = store
         self._arms: Any = None
         self._ceti: Any = None
+        self.notes: list[str] = []  # what the current claim's measure says about its choices
 
     def citation(self, dataset_id: str) -> Citation:
         from powerscope.data.store import open_store
@@ -162,7 +174,19 @@ def _ceti_rank(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     result = ctx.ceti()
     level = str(check.get("level", "index"))
     path = level if level == "index" else result.spec.find(level)
-    value = result.rank(str(check["country"]), path)
+    exclude = check.get("exclude_aggregates", False)
+    if not isinstance(exclude, bool):
+        raise SpecError(
+            f"exclude_aggregates must be true or false, not {exclude!r}",
+            parameter="exclude_aggregates",
+        )
+    value = result.rank(str(check["country"]), path, exclude_aggregates=exclude)
+    ctx.notes.append(
+        "ranked without CETI's Europe aggregate"
+        if exclude
+        else "ranked with CETI's Europe aggregate counted, as published "
+        "(exclude_aggregates: true leaves it out)"
+    )
     return float(value), result.citations[0]
 
 
@@ -173,6 +197,31 @@ def _ceti_below(ctx: _Context, check: Mapping[str, Any]) -> Computed:
     return (1.0 if below else 0.0), result.citations[0]
 
 
+#: the dataset each military measure of a claim reads
+_MILITARY_DATASETS = {"milex": "sipri_milex", "cinc": "cow_nmc"}
+
+
+def _military(
+    measure: str, column: str, digits: int = 0
+) -> Callable[[_Context, Mapping[str, Any]], Computed]:
+    """A claim on one of powerscope's military measures (:mod:`powerscope.military.measures`):
+    the country's ``value`` (rounded to ``digits``) or ``rank`` in ``year`` (default: latest)."""
+
+    def compute(ctx: _Context, check: Mapping[str, Any]) -> Computed:
+        from powerscope.military.measures import rank
+
+        year = check.get("year")
+        ranking = rank(measure, None if year is None else int(year), store=ctx.store)
+        row = ranking.table[ranking.table["code"] == check["country"]]
+        if row.empty:
+            raise SpecError(f"no {measure} value for {check['country']} in {ranking.year}")
+        value = round(float(row[column].iloc[0]), digits)
+        ctx.notes.append(f"{measure} data year {ranking.year}.")
+        return value, ctx.citation(_MILITARY_DATASETS[measure])
+
+    return compute
+
+
 MEASURES: dict[str, Callable[[_Context, Mapping[str, Any]], Computed]] = {
     "gfp_rank": _gfp_rank,
     "arms_share": _arms_share,
@@ -180,7 +229,53 @@ MEASURES: dict[str, Callable[[_Context, Mapping[str, Any]], Computed]] = {
     "arms_change": _arms_change,
     "ceti_rank": _ceti_rank,
     "ceti_below": _ceti_below,
+    "milex_usd": _military("milex", "value", 1),
+    "milex_rank": _military("milex", "rank"),
+    "cinc": _military("cinc", "value", 5),
+    "cinc_rank": _military("cinc", "rank"),
 }
+
+#: the keys each measure's ``check`` accepts besides ``measure``
+CHECK_KEYS: dict[str, tuple[str, ...]] = {
+    "gfp_rank": ("country",),
+    "arms_share": ("country", "period", "edition"),
+    "arms_rank": ("country", "period", "edition"),
+    "arms_change": ("country", "periods", "edition"),
+    "ceti_rank": ("country", "level", "exclude_aggregates"),
+    "ceti_below": ("country", "other"),
+    "milex_usd": ("country", "year"),
+    "milex_rank": ("country", "year"),
+    "cinc": ("country", "year"),
+    "cinc_rank": ("country", "year"),
+}
+CLAIM_KEYS = ("id", "statement", "check", "stated", "tolerance", "note")
+
+
+def _unknown_keys(claim: Mapping[str, Any], where: str) -> None:
+    """Refuse keys a claim or its check does not know, naming the key, the claim and the
+    allowed keys (an unknown measure is left to the check, which reports it)."""
+    cid = claim["id"]
+    extra = [str(k) for k in claim if k not in CLAIM_KEYS]
+    if extra:
+        raise DataFormatError(
+            f"claim {cid!r} has unknown key(s) {', '.join(extra)}",
+            where=where,
+            fix=f"a claim's keys are {', '.join(CLAIM_KEYS)}",
+        )
+    check = claim["check"]
+    if not isinstance(check, Mapping):
+        raise DataFormatError(f"claim {cid!r}: check must be a mapping", where=where)
+    allowed = CHECK_KEYS.get(str(check.get("measure", "")))
+    if allowed is None:
+        return
+    extra = [str(k) for k in check if k != "measure" and k not in allowed]
+    if extra:
+        raise DataFormatError(
+            f"claim {cid!r}: the check of measure {check['measure']} has unknown key(s) "
+            f"{', '.join(extra)}",
+            where=where,
+            fix=f"its keys are measure, {', '.join(allowed)}",
+        )
 
 
 def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
@@ -210,6 +305,7 @@ def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
             )
         if claim["id"] in seen:
             raise DataFormatError(f"duplicate claim id {claim['id']!r}", where=here)
+        _unknown_keys(claim, here)
         seen.add(str(claim["id"]))
     return [dict(c) for c in raw]
 
@@ -239,6 +335,7 @@ def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> li
                 Verdict(**base, verdict="cannot check", computed=None, edition=None, note=note)
             )
             continue
+        ctx.notes = []
         try:
             if "country" in check:
                 from powerscope.countries import resolve
@@ -258,7 +355,7 @@ def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> li
                 verdict="confirmed" if ok else "differs",
                 computed=computed,
                 edition=cited.short,
-                note=str(claim.get("note", "")),
+                note=" ".join(part for part in (str(claim.get("note", "")), *ctx.notes) if part),
                 citations=(cited,),
             )
         )

@@ -384,6 +384,18 @@ def test_year_with_roll_calls_but_no_votes() -> None:
         agreement(votes, pd.concat([calls, later]), year=2005)
 
 
+def test_year_with_too_few_roll_calls_names_the_years(un) -> None:  # type: ignore[no-untyped-def]
+    # 2020 holds one roll call (session 74's last): no partner reaches min_votes=10, so the
+    # table would be empty; the error names the years with enough roll calls
+    votes, calls, _ = un
+    with pytest.raises(SpecError, match="KOR shares at least 10 roll calls with no other") as info:
+        agreement_with("KOR", votes, calls, year=2020)
+    assert info.value.parameter == "year" and "1965-2019" in str(info.value)
+    with pytest.raises(SpecError, match="no roll calls in year 2021") as info:
+        agreement_with("KOR", votes, calls, year=2021)
+    assert info.value.parameter == "year" and "1965-2020" in str(info.value)
+
+
 def test_unknown_country_and_country_without_votes(un) -> None:  # type: ignore[no-untyped-def]
     votes, calls, _ = un
     with pytest.raises(SpecError, match="unknown country 'Narnia'") as info:

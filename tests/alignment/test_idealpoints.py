@@ -299,8 +299,12 @@ def test_one_session_and_no_anchor(simulated) -> None:  # type: ignore[no-untype
 
 def test_year_range_without_votes_is_a_spec_error(simulated) -> None:  # type: ignore[no-untyped-def]
     votes, calls, _ = simulated
-    with pytest.raises(SpecError, match="no votes in the year range 2030"):
+    with pytest.raises(SpecError, match="year 2030 is outside the UN votes") as info:
         fit_idealpoints(votes, calls, start=2030)
+    assert info.value.parameter == "start"
+    years = (calls["session"] + 1945).astype(int)
+    with pytest.raises(SpecError, match=f"cover sessions opening in {years.min()}-{years.max()}"):
+        fit_idealpoints(votes, calls, end=int(years.max()) + 1)
     with pytest.raises(SpecError, match="ends before it starts"):
         fit_idealpoints(votes, calls, start=1950, end=1949)
 

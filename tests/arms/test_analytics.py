@@ -121,3 +121,12 @@ def test_exports_by_country_group(arms) -> None:  # type: ignore[no-untyped-def]
     assert table.loc["NATO", "share"] >= poland  # Poland is a NATO member
     assert table.loc["ASEAN", "share"] > 10  # the Philippines, Indonesia, Thailand...
     assert set(table.index) == {"G7", "NATO", "EU", "OECD", "ASEAN", "QUAD", "LMC"}
+
+
+def test_a_period_outside_the_data_is_an_error_naming_its_years(arms) -> None:  # type: ignore[no-untyped-def]
+    deliveries, _, tiv_table = arms
+    with pytest.raises(SpecError, match="period 2021-2026 is outside the data") as info:
+        shares(deliveries, (2021, 2026))
+    assert info.value.parameter == "period" and "1950-2024" in str(info.value)
+    with pytest.raises(SpecError, match="which cover 1950-2021"):
+        shares(tiv_table_deliveries(tiv_table), (2018, 2022))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
+from powerscope.errors import PowerscopeError
 
 runner = CliRunner()
 
@@ -83,3 +84,9 @@ def test_bad_input_exit_2() -> None:
             check=False,
         )
         assert proc.returncode == 2 and message in proc.stderr, (args, proc.stderr)
+
+
+def test_agreement_in_a_year_without_enough_roll_calls_is_an_error() -> None:
+    result = runner.invoke(app, ["align", "agreement", "KOR", "--year", "2020"])
+    assert isinstance(result.exception, PowerscopeError), result.output
+    assert "choose a year with at least 10 roll calls" in str(result.exception)

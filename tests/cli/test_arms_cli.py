@@ -9,6 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
+from powerscope.errors import PowerscopeError
 
 runner = CliRunner()
 
@@ -61,3 +62,9 @@ def test_bad_period_and_country_exit_2() -> None:
     proc = subprocess.run([sys.executable, "-m", "powerscope.cli.main", "arms", "profile", "Atlantis"],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert proc.returncode == 2 and "Atlantis" in proc.stderr
+
+
+def test_a_period_beyond_the_data_is_an_error_not_a_misleading_title() -> None:
+    result = runner.invoke(app, ["arms", "shares", "--period", "2021-2026"])
+    assert isinstance(result.exception, PowerscopeError), result.output
+    assert "2021-2026 is outside the data, which cover 1950-2024" in str(result.exception)

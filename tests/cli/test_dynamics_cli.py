@@ -9,6 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
+from powerscope.errors import PowerscopeError
 
 runner = CliRunner()
 
@@ -76,3 +77,27 @@ def test_export_xmile(tmp_path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith('<?xml version="1.0"') and '<stock name="knowledge">' in text
     assert "IF TIME &gt;= 2026 THEN" in text  # rd-boost adds 1 pp from 2026 (XML-escaped)
+
+
+def test_calibrate_table_lists_every_equation_fit() -> None:
+    # an intercept-only equation has no R² (None): the caption says so instead of crashing
+    result = runner.invoke(app, ["dynamics", "calibrate", "KOR"])
+    assert result.exit_code == 0, result.output
+    assert "Equation fits:" in result.output
+    assert "n/a (intercept only)" in result.output
+
+
+def test_calibrate_json_keeps_a_missing_r2_as_null() -> None:
+    result = runner.invoke(app, ["dynamics", "calibrate", "KOR", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    r2s = [e["r2"] for e in payload["equations"]]
+    assert None in r2s and any(isinstance(r, float) for r in r2s)
+
+
+def test_windows_outside_the_data_are_errors_naming_its_years() -> None:
+    for args in (["calibrate", "KOR", "--fit", "1900-2023"],
+                 ["backtest", "KOR", "--test", "2015-2030", "--runs", "20"]):  # fmt: skip
+        result = runner.invoke(app, ["dynamics", *args])
+        assert isinstance(result.exception, PowerscopeError), result.output
+        assert "outside KOR's data, which cover 1990-" in str(result.exception)

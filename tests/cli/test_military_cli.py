@@ -9,6 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
+from powerscope.errors import PowerscopeError
 
 runner = CliRunner()
 
@@ -74,3 +75,17 @@ def test_explain_gfp_for_korea_with_imputation_flagged() -> None:
     payload = json.loads(result.output)
     assert payload["imputed_cells"] == 94 and payload["country"] == "KOR"
     assert payload["explanation"][0]["factor"] == "submarines"
+
+
+def test_a_year_outside_the_data_is_an_error_naming_its_years() -> None:
+    result = runner.invoke(app, ["military", "rank", "--measure", "milex", "--year", "2030"])
+    assert isinstance(result.exception, PowerscopeError), result.output
+    assert "use a year from 1949 to 2024" in str(result.exception)
+
+
+def test_profile_of_a_country_a_measure_does_not_cover() -> None:
+    # SIPRI has no 2024 spending for Venezuela: its milex cells are empty, not a crash
+    result = runner.invoke(app, ["military", "profile", "VEN"])
+    assert result.exit_code == 0, result.output
+    milex = next(line for line in result.output.splitlines() if "│ milex" in line)
+    assert "None" not in milex

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from powerscope.dynamics.calibrate import bayes_regression, calibrate_history, draw_parameters
-from powerscope.errors import DataFormatError
+from powerscope.errors import DataFormatError, PeriodError
 
 
 def test_bayes_regression_recovers_and_shrinks() -> None:
@@ -61,8 +61,11 @@ def test_korea_calibration_is_plausible(korea) -> None:
 def test_short_or_late_windows_are_refused(synthetic) -> None:
     with pytest.raises(DataFormatError, match="too short"):
         calibrate_history(synthetic, (2010, 2014))
-    with pytest.raises(DataFormatError, match="after the last year"):
+    with pytest.raises(PeriodError, match="fit window 1996-2030 is outside") as info:
         calibrate_history(synthetic, (1996, 2030))
+    assert info.value.parameter == "fit" and "which cover" in str(info.value)
+    with pytest.raises(PeriodError, match="fit window 1900-2014 is outside"):
+        calibrate_history(synthetic, (1900, 2014))
 
 
 def test_country_without_rd_data_is_refused() -> None:

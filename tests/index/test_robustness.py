@@ -65,7 +65,7 @@ def test_local_and_dask_engines_give_identical_results() -> None:
 def test_an_unknown_engine_names_the_known_ones() -> None:
     with pytest.raises(SpecError) as info:
         uncertainty(SPEC, runs=5, seed=1, data=DATA, engine="spark")
-    assert "unknown engine 'spark'" in info.value.what and info.value.where == "engine"
+    assert "unknown engine 'spark'" in info.value.what and info.value.parameter == "engine"
     assert "local, dask" in str(info.value.fix)
 
 

@@ -41,14 +41,14 @@ def test_errors_name_the_parameter_and_the_pair(text: str, words: str) -> None:
     with pytest.raises(WeightsError) as info:
         parse_weights(text, parameter="--weights")
     assert words in info.value.what
-    assert info.value.where == "--weights"
+    assert info.value.parameter == "--weights"
     assert info.value.fix
 
 
 def test_the_error_of_a_bad_pair_explains_the_grammar() -> None:
     with pytest.raises(WeightsError) as info:
         parse_weights("AI 0.3")
-    assert info.value.where == "weights" and "NODE=WEIGHT" in str(info.value.fix)
+    assert info.value.parameter == "weights" and "NODE=WEIGHT" in str(info.value.fix)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_a_specs_own_weights_are_still_refused_without_renormalise(tmp_path: Pat
     path.write_text(SPEC, encoding="utf-8")
     with pytest.raises(WeightsError) as info:
         compute(load_spec(path), DATA)
-    assert "sum to 1.2, not 1" in info.value.what and info.value.where == "weights"
+    assert "sum to 1.2, not 1" in info.value.what and info.value.parameter == "weights"
     assert "renormalise=True" in str(info.value.fix)
 
 

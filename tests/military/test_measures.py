@@ -82,10 +82,20 @@ def test_open_index_rank_interval_for_korea() -> None:
 def test_side_by_side_and_movers() -> None:
     table = side_by_side(SnapshotStore())
     kor = table.set_index("code").loc["KOR"]
-    assert kor["gfp_rank"] == 5 and kor["open_minus_gfp"] == kor["gfp_rank"] - kor["open_rank"]
+    assert kor["gfp_rank"] == 5 and kor["open_minus_gfp"] == kor["open_rank"] - kor["gfp_rank"]
     moved = movers(SnapshotStore(), n=5)
     assert len(moved) == 5 and moved["open_minus_gfp"].abs().is_monotonic_decreasing
     assert all(":" in why for why in moved["why"])
+
+
+def test_movers_gap_is_open_rank_minus_gfp_rank() -> None:
+    # Albania: GFP 77th, open index 122nd -> +45 (the open index places it lower), and the
+    # reason is the domain that pulls it down; the UAE: GFP 54th, open 24th -> -30, pulled up
+    moved = movers(SnapshotStore(), n=10).set_index("code")
+    alb, are = moved.loc["ALB"], moved.loc["ARE"]
+    assert (alb["gfp_rank"], alb["open_rank"], alb["open_minus_gfp"]) == (77, 122, 45)
+    assert (are["gfp_rank"], are["open_rank"], are["open_minus_gfp"]) == (54, 24, -30)
+    assert alb["why"].startswith("Personnel: rank 137") and are["why"].startswith("Air: rank 16")
 
 
 def test_profile() -> None:

@@ -960,12 +960,37 @@ def agreement_with(
     frame = frame.drop(columns="code1").rename(columns={"code2": "partner"})
     frame = frame.sort_values([sort_by, "partner"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
+    if frame.empty:
+        _too_few_roll_calls(calls, selection, str(arrays.codes[focal]), min_votes, year, years)
     frame.attrs.update(
         code=str(arrays.codes[focal]),
         selection=selection.description,
         roll_calls=len(selection.rcids),
     )
     return frame
+
+
+def _too_few_roll_calls(
+    calls: pd.DataFrame,
+    selection: Selection,
+    code: str,
+    min_votes: int,
+    year: int | None,
+    years: tuple[int, int] | None,
+) -> None:
+    """Refuse a selection on which no partner shares ``min_votes`` roll calls with ``code`` (an
+    empty table would read as "no agreement"); the error names the years that have enough."""
+    counts = calls.groupby("year")["rcid"].nunique() if "year" in calls.columns else None
+    enough = [] if counts is None else counts.index[counts >= min_votes].astype(int).tolist()
+    parameter = "year" if year is not None else "years" if years is not None else "min_votes"
+    raise PeriodError(
+        f"{code} shares at least {min_votes} roll calls with no other country in "
+        f"{selection.description} ({len(selection.rcids)} roll call(s))",
+        parameter=parameter,
+        fix=f"choose a year with at least {min_votes} roll calls: {_ranges(enough)}"
+        if enough
+        else "widen the selection or lower min_votes",
+    )
 
 
 def all_sessions(

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import linalg
 from scipy.special import erfcx, ndtr, ndtri
 
-from powerscope.errors import DataFormatError, PowerscopeError, SpecError
+from powerscope.errors import DataFormatError, PeriodError, PowerscopeError, SpecError
 
 __all__ = ["IdealPoints", "agreement_with", "fit_idealpoints"]
 
@@ -291,6 +291,16 @@ def _prepare(
     hi = np.inf if end is None else end
     if start is not None and end is not None and end < start:
         raise SpecError(f"year range {start}-{end} ends before it starts", fix="e.g. 2000-2019")
+    if len(rc):
+        first, last = int(rc["year"].min()), int(rc["year"].max())
+        for name, value in (("start", start), ("end", end)):
+            if value is not None and not first <= value <= last:
+                raise PeriodError(
+                    f"year {value} is outside the UN votes, which cover sessions opening in "
+                    f"{first}-{last}",
+                    parameter=name,
+                    fix=f"choose years from {first} to {last}",
+                )
     rc = rc[(rc["year"] >= lo) & (rc["year"] <= hi)]
 
     v = pd.DataFrame(

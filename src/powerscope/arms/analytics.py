@@ -49,7 +49,22 @@ def _column(by: str) -> str:
     return f"{by}_code"
 
 
+def check_period(deliveries: pd.DataFrame, period: Period) -> None:
+    """Refuse a period with a year outside the data's years (a table titled 2021-2026 on data
+    that end in 2024 would misstate what it covers): the error names the available years."""
+    if deliveries.empty:
+        return
+    first, last = int(deliveries["year"].min()), int(deliveries["year"].max())
+    if period[0] < first or period[1] > last:
+        raise SpecError(
+            f"period {period[0]}-{period[1]} is outside the data, which cover {first}-{last}",
+            parameter="period",
+            fix=f"choose years from {first} to {last}, e.g. {max(first, last - 4)}-{last}",
+        )
+
+
 def _within(deliveries: pd.DataFrame, period: Period) -> pd.DataFrame:
+    check_period(deliveries, period)
     return deliveries[(deliveries["year"] >= period[0]) & (deliveries["year"] <= period[1])]
 
 

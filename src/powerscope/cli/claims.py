@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from powerscope.cli.common import Format, emit, number, print_table
+from powerscope.cli.common import Format, column_cells, emit, print_table
 
 app = typer.Typer(help="Check quantitative claims against the data.")
 
@@ -65,9 +65,10 @@ def claims_check(
         table.add_column(
             col, justify="right" if col in ("stated", "computed") else "left", overflow="fold"
         )
-    for rec in verdicts:
-        stated = rec["stated"]
-        if isinstance(stated, list):
-            stated = "-".join(str(s) for s in stated)
-        table.add_row(*[number(stated if col == "stated" else rec[col]) for col in COLUMNS])
+    stated = ["-".join(map(str, s)) if isinstance(s, list) else s for s in frame["stated"]]
+    cells = [
+        column_cells(col, stated if col == "stated" else frame[col].tolist()) for col in COLUMNS
+    ]
+    for row in zip(*cells, strict=True):
+        table.add_row(*row)
     print_table(table, output)

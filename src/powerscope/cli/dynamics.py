@@ -33,6 +33,12 @@ def _frame(rows: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
     return frame[columns] if columns else frame
 
 
+def _r2(value: float | None) -> str:
+    """An equation's R² for a caption; None for an intercept-only equation, which explains no
+    variance by construction."""
+    return "n/a (intercept only)" if value is None else f"{value:.2f}"
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
@@ -47,7 +53,7 @@ def calibrate_cmd(
     frame = _frame(
         report["parameters"], ["parameter", "value", "sd", "unit", "kind", "equation", "r2"]
     )
-    fits = ", ".join(f"{e['equation']} R²={e['r2']:.2f}" for e in report["equations"])
+    fits = ", ".join(f"{e['equation']} R²={_r2(e['r2'])}" for e in report["equations"])
     emit(frame, report, fmt, output, title=f"{report['name']}: calibration {fit}",
          caption=f"Equation fits: {fits}. Sources: " + "; ".join(report["sources"].values()))  # fmt: skip
 
@@ -109,7 +115,7 @@ def run_cmd(
                        ["output", "unit", "year", "median", "p05", "p95", "effect_median",
                         "effect_p05", "effect_p95"])  # fmt: skip
     title = f"{report['name']}: {report['scenario']['title'] or report['scenario']['name']}"
-    emit(frame, report, fmt, output, title=title,
+    emit(frame, report, fmt, output, title=title, decimals=2,
          caption=f"{runs} runs, seed {seed}. Bands: 5th-95th percentiles. Effect: % vs baseline, "
          "run by run. Sources: " + "; ".join(report["sources"].values()))  # fmt: skip
 

@@ -102,8 +102,11 @@ def military_profile(
     for col in ("measure", "value", "rank", "of", "year", "source"):
         table.add_column(col)
     for name, m in report["measures"].items():
-        table.add_row(name, cell(m["value"]) if (m["value"] or 0) >= 1 else f"{m['value']:.4g}",
-                      str(m["rank"]), str(m["of"]), str(m["year"]), m["source"])  # fmt: skip
+        value = m["value"]
+        # a measure that does not cover the country (SIPRI has no recent Venezuela): empty cells
+        shown = "" if value is None else cell(value) if value >= 1 else f"{value:.4g}"
+        rank = "" if m["rank"] is None else str(m["rank"])
+        table.add_row(name, shown, rank, str(m["of"]), str(m["year"]), m["source"])
     out.print(table)
     trend = Table(title="SIPRI military expenditure")
     for col in ("year", "constant 2023 US$ m", "% of GDP", "per capita US$"):

@@ -333,9 +333,7 @@ def resolve(
     reg = _registry()
     code = reg.resolve_one(value, scheme)
     if code is None:
-        raise UnknownEntityError(
-            {str(value): reg.closest(value)}, where=where, parameter=parameter
-        )
+        raise UnknownEntityError({str(value): reg.closest(value)}, where=where, parameter=parameter)
     return code
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.store import Store, open_store
-from powerscope.dynamics.calibrate import TREND_YEARS, calibrate_history
+from powerscope.dynamics.calibrate import TREND_YEARS, calibrate_history, check_window
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
 from powerscope.dynamics.history import SERIES_UNITS, load_history
@@ -85,6 +85,7 @@ def backtest(
         )
     store = store or open_store()
     history = load_history(code, store)
+    check_window(history, test, "test")
     calibration = calibrate_history(history, fit)
     ensemble = run_ensemble(calibration, last=test[1], runs=runs, seed=seed)
     noisy = run_ensemble(calibration, last=test[1], runs=runs, seed=seed, noise=True)

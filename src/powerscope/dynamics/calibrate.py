@@ -27,7 +27,7 @@ from powerscope.data.store import Store
 from powerscope.dynamics.history import History, fill_log, load_history
 from powerscope.dynamics.model import RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
-from powerscope.errors import DataFormatError
+from powerscope.errors import DataFormatError, PeriodError
 
 MIN_FIT_YEARS = 8
 ANCHOR_YEARS = 3
@@ -306,6 +306,20 @@ def calibrate(
     return calibrate_history(history, fit)
 
 
+def check_window(history: History, window: tuple[int, int], name: str) -> None:
+    """Refuse a window (``fit``, ``test``) with a year outside the country's data: the error
+    names the years the data cover (a title "2015-2030" on data that end in 2025 would misstate
+    what was tested)."""
+    first, last = int(history.frame.index.min()), int(history.frame.index.max())
+    if window[0] < first or window[1] > last:
+        raise PeriodError(
+            f"{name} window {window[0]}-{window[1]} is outside {history.code}'s data, which "
+            f"cover {first}-{last}",
+            parameter=name,
+            fix=f"choose years from {first} to {last}",
+        )
+
+
 def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
     """Calibrate on an already loaded :class:`History` (tests pass synthetic ones)."""
     start, end = fit
@@ -315,14 +329,8 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
             parameter="fit",
             fix=f"use at least {MIN_FIT_YEARS} years, e.g. 1996-2014",
         )
+    check_window(history, fit, "fit")
     obs = history.frame.copy()
-    last_year = int(obs.index.max())
-    if end > last_year:
-        raise DataFormatError(
-            f"fit window ends in {end}, after the last year of data ({last_year})",
-            parameter="fit",
-            fix=f"end the window in {last_year} or earlier",
-        )
     for name in ("gdp", "population", "labour", "researchers", "articles", "patents"):
         obs[name] = fill_log(obs[name])
     for name in ("rd_intensity", "milex_share", "relative_income"):

@@ -168,6 +168,6 @@ def executor(name: str) -> Executor:
     except KeyError:
         raise SpecError(
             f"unknown engine {name!r}",
-            where="engine",
+            parameter="engine",
             fix="use one of: " + ", ".join(EXECUTORS),
         ) from None

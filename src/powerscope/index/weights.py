@@ -52,24 +52,27 @@ def parse_weights(text: str | None, *, parameter: str = "weights") -> dict[str, 
         match = _PAIR.fullmatch(piece)
         if match is None or not match.group(1):
             raise WeightsError(
-                f"cannot read weight {piece.strip()!r}", where=parameter, fix=GRAMMAR
+                f"cannot read weight {piece.strip()!r}", parameter=parameter, fix=GRAMMAR
             )
         key, value = match.groups()
         if key in out:
             raise WeightsError(
-                f"node {key!r} is given two weights", where=parameter, fix="give each node once"
+                f"node {key!r} is given two weights", parameter=parameter, fix="give each node once"
             )
-        out[key] = _number(key, value, parameter)
+        out[key] = _number(key, value, parameter=parameter)
     return out
 
 
-def _number(key: Any, value: Any, where: str) -> float:
+def _number(
+    key: Any, value: Any, *, where: str | None = None, parameter: str | None = None
+) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
         raise WeightsError(
             f"weight of {str(key)!r} is not a number: {str(value).strip()!r}",
             where=where,
+            parameter=parameter,
             fix="give a number >= 0, e.g. 0.3",
         ) from None
 
@@ -106,4 +109,4 @@ def read_weights_file(path: Path) -> dict[str, float]:
         raise WeightsError(
             "a weights file must map node names to weights", where=str(path), fix="e.g. 'AI: 0.3'"
         )
-    return {str(key): _number(key, value, str(path)) for key, value in raw.items()}
+    return {str(key): _number(key, value, where=str(path)) for key, value in raw.items()}

@@ -93,7 +93,9 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
         frame = pd.DataFrame({"code": result.codes, "value": result.values[:, 0]})
         table = _finish(frame, store, ascending=False)
         return Ranking("open", 2026, table, SOURCES["open"], "index score, 0-100")
-    raise NotFoundError(f"unknown measure {measure!r}", parameter="measure", fix=f"use one of {', '.join(MEASURES)}")
+    raise NotFoundError(
+        f"unknown measure {measure!r}", parameter="measure", fix=f"use one of {', '.join(MEASURES)}"
+    )
 
 
 def _check_year(year: int, years: pd.Series, what: str) -> None:
@@ -106,8 +108,9 @@ def _check_year(year: int, years: pd.Series, what: str) -> None:
 
 
 def side_by_side(store: Store | None = None) -> pd.DataFrame:
-    """Each country's rank on GFP, SIPRI spending, CINC and the open index, with the gap
-    between its open-index and GFP ranks (positive: the open index ranks it higher)."""
+    """Each country's rank on GFP, SIPRI spending, CINC and the open index, with
+    ``open_minus_gfp``, its open-index rank minus its GFP rank (positive: the open index places
+    it lower, i.e. weaker, than GFP does; negative: higher)."""
     store = store or open_store()
     merged: pd.DataFrame | None = None
     for measure in MEASURES:
@@ -116,8 +119,8 @@ def side_by_side(store: Store | None = None) -> pd.DataFrame:
         merged = part if merged is None else merged.merge(part, on=["code", "name"], how="outer")
     assert merged is not None
     merged = merged[merged["gfp_rank"].notna()].copy()
-    merged["open_minus_gfp"] = merged["gfp_rank"] - merged["open_rank"]
-    for col in [c for c in merged.columns if c.endswith("_rank")]:
+    merged["open_minus_gfp"] = merged["open_rank"] - merged["gfp_rank"]
+    for col in [c for c in merged.columns if c.endswith("_rank") or c == "open_minus_gfp"]:
         merged[col] = merged[col].astype("Int64")
     return merged.sort_values("gfp_rank").reset_index(drop=True)
 
@@ -136,7 +139,9 @@ def movers(store: Store | None = None, n: int = 10) -> pd.DataFrame:
     reasons = []
     for row in table.itertuples():
         gaps = {d: int(row.gfp_rank) - (result.rank(row.code, d) or 0) for d in domains}
-        sign = np.sign(row.open_minus_gfp) or 1
+        # the domain that moves the country the way its open-index rank moved: for a country
+        # the open index places higher (negative gap), the domain it ranks best in vs GFP
+        sign = -np.sign(row.open_minus_gfp) or 1
         domain = max(gaps, key=lambda d: sign * gaps[d])
         reasons.append(f"{domain}: rank {result.rank(row.code, domain)} vs GFP {row.gfp_rank}")
     table["why"] = reasons
