@@ -433,7 +433,8 @@ def zero_warnings(compiled: CompiledIndex) -> list[str]:
         return []
     return [
         f"{zeros} units have a 0 on some indicator: a geometric or harmonic mean makes the score "
-        "of every group containing it 0; rescale the values (e.g. to 1-100) to avoid this"
+        "of every group containing it 0 (tied at the bottom); rescale the values to avoid this: "
+        "rescale=(1, 100) (--rescale 1,100 in the CLI; 'geometric on 1-100' in the dashboard)"
     ]
 
 
