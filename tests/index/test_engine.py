@@ -275,3 +275,13 @@ def test_one_reweighting_on_complete_data_matches_the_group_by_group_path() -> N
     assert compiled._evaluate_linear(w) is None
     np.testing.assert_allclose(compiled.evaluate(w), compiled.evaluate(w[None, :])[0])
     assert np.isnan(compiled.evaluate(w)[:, parent]).all()
+
+
+def test_zeros_in_a_geometric_mean_warn_and_name_the_rescale_remedy() -> None:
+    from powerscope.index.engine import rescaled, zero_warnings
+
+    compiled = compile_index(toy(), DATA, normalisation="minmax", aggregation="geometric")
+    (warning,) = zero_warnings(compiled)
+    assert "have a 0 on some indicator" in warning
+    assert "rescale=(1, 100)" in warning and "--rescale 1,100" in warning
+    assert zero_warnings(rescaled(compiled, (1, 100))) == []
