@@ -325,9 +325,12 @@ def military_part(code: str, store: Store, *, years: int = 10) -> MilitaryPart:
 
 
 def last_periods(data: ArmsData) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The last two non-overlapping five-year periods of the SIPRI data."""
-    last = int(data.deliveries["year"].max())
-    return (last - 9, last - 5), (last - 4, last)
+    """The last two non-overlapping five-year periods of the SIPRI data
+    (:func:`powerscope.arms.service.latest_period` and the five years before it)."""
+    from powerscope.arms.service import latest_period
+
+    first, last = latest_period(data)
+    return (first - 5, last - 5), (first, last)
 
 
 def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> ArmsPart:
