@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from powerscope.data.store import Store
 
 SHARED_DATA = Path(
     os.environ.get(
@@ -41,3 +45,26 @@ def write_file(path: Path, text: str) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+#: A later edition of two datasets, as a rebuilt warehouse would describe them.
+NEXT_EDITIONS: dict[str, dict[str, Any]] = {
+    "gfp": {"edition": "2027", "short": "Global Firepower 2027", "years": [2027, 2027]},
+    "belfer_ceti": {"edition": "2026 (released June 2026)", "short": "Belfer CETI 2026",
+                    "years": [2026, 2026]},
+}  # fmt: skip
+
+
+def next_edition_store() -> Store:
+    """The embedded snapshot whose catalog describes the editions of :data:`NEXT_EDITIONS`
+    (same tables): what a library result, the CLI or a brief cites must follow it."""
+    from powerscope.data.store import SnapshotStore
+
+    class NextEdition(SnapshotStore):
+        def dataset(self, dataset_id: str) -> dict[str, Any] | None:
+            record = super().dataset(dataset_id)
+            if record is None or dataset_id not in NEXT_EDITIONS:
+                return record
+            return {**record, **NEXT_EDITIONS[dataset_id]}
+
+    return NextEdition()

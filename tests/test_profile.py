@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from powerscope.data.catalog import Citation
 from powerscope.data.store import SnapshotStore
 from powerscope.errors import UnknownEntityError
 from powerscope.profile import (
@@ -15,9 +16,10 @@ from powerscope.profile import (
     MilitaryPart,
     TechnologyPart,
     Unavailable,
+    citations_of,
     country_profile,
-    year_span,
 )
+from support import next_edition_store
 
 
 @pytest.fixture(scope="module")
@@ -37,23 +39,39 @@ def test_korea_has_its_ceti_rank_and_strengths(kor: CountryProfile) -> None:
     )
 
 
-def test_every_part_carries_its_datasets_editions_and_years(kor: CountryProfile) -> None:
+def test_every_part_carries_the_citations_of_its_datasets(kor: CountryProfile) -> None:
+    store = SnapshotStore()
     expected = {
         "technology": {"belfer_ceti"},
         "military": {"gfp", "sipri_milex", "cow_nmc"},
         "arms": {"sipri_arms"},
-        "alignment": {"unvotes", "atop", "democracy", "cow_igo", "cow_trade"},
-    }
+        "alignment": {"unvotes", "atop", "democracy", "cow_igo", "cow_trade",
+                      "powerscope_institutions"},
+    }  # fmt: skip
     for name, part in kor.parts().items():
         assert part.available, name
-        cited = {s.dataset: s for s in part.sources}
-        assert expected[name] <= set(cited), name
+        assert all(isinstance(c, Citation) for c in part.citations), name
+        cited = {c.dataset: c for c in part.citations}
+        assert set(cited) == expected[name], name
         for dataset in expected[name]:
-            source = cited[dataset]
-            assert source.edition and source.title, dataset
-            assert source.years is not None and 1900 < source.years[0] <= source.years[1] < 2100
-    assert kor.technology.sources[0].years == (2025, 2025)
-    assert {s.dataset: s.years for s in kor.arms.sources}["sipri_arms"] == (1950, 2024)
+            assert cited[dataset] == store.citation(dataset), dataset  # the store's, not a copy
+    assert kor.technology.citations[0].years == (2025, 2025)
+    assert kor.arms.citations[0].years == (1950, 2024)
+    assert {k: [c.dataset for c in m.citations] for k, m in kor.military.measures.items()} == {
+        "gfp": ["gfp"], "milex": ["sipri_milex"], "cinc": ["cow_nmc"],
+        "open": ["gfp", "sipri_milex"],
+    }  # fmt: skip
+    assert [c.dataset for c in citations_of(kor)][:2] == ["belfer_ceti", "gfp"]
+
+
+def test_a_new_edition_in_the_store_is_what_the_profile_cites() -> None:
+    profile = country_profile("KOR", store=next_edition_store(), partners=1)
+    assert isinstance(profile.military, MilitaryPart)
+    gfp = profile.military.measures["gfp"]
+    assert gfp.year == 2027 and gfp.citations[0].edition == "2027"
+    assert "edition 2027" in gfp.source and "2026" not in gfp.source
+    payload = profile.to_dict()["military"]
+    assert payload["citations"][0]["short"] == "Global Firepower 2027"
 
 
 def test_military_arms_and_alignment_figures(kor: CountryProfile) -> None:
@@ -78,13 +96,9 @@ def test_to_dict_is_json_with_the_web_api_shape(kor: CountryProfile) -> None:
     assert list(payload) == ["code", "name", "technology", "military", "arms", "alignment"]
     tech = payload["technology"]
     assert tech["available"] is True and tech["index"]["rank"] == 5
-    assert tech["sources"][0] == {
-        "dataset": "belfer_ceti",
-        "title": "Critical and Emerging Technologies Index",
-        "publisher": kor.technology.sources[0].publisher,
-        "edition": kor.technology.sources[0].edition,
-        "years": [2025, 2025],
-    }
+    assert tech["citations"] == [kor.technology.citations[0].to_dict()]
+    assert tech["citations"][0]["years"] == [2025, 2025]
+    assert "Critical and Emerging Technologies Index" in tech["citations"][0]["text"]
     assert payload["military"]["measures"]["gfp"]["rank"] == 5
     assert {"period", "current", "previous", "clients", "pending_tiv", "edition", "source"} <= set(
         payload["arms"]
@@ -117,12 +131,3 @@ def test_rank_intervals_with_runs() -> None:
     first = profile.alignment.partners[0]
     assert len(profile.alignment.partners) == 3
     assert first.q05_rank is not None and first.q05_rank <= first.rank <= (first.q95_rank or 0)
-
-
-@pytest.mark.parametrize(
-    ("text", "span"),
-    [(2018, (2018, 2018)), ("2015-2019", (2015, 2019)), ("latest (to 2020)", (2020, 2020)),
-     ("as shipped", None)],
-)  # fmt: skip
-def test_year_span(text: object, span: tuple[int, int] | None) -> None:
-    assert year_span(text) == span

@@ -113,15 +113,16 @@ def _arms_deliveries(ctx: _Context, check: Mapping[str, Any]) -> tuple[Any, Cita
     from dataclasses import replace
 
     from powerscope.arms.analytics import tiv_table_deliveries
+    from powerscope.data.sources.sipri import TIV_EDITION
 
     data = ctx.arms()
     cited = data.citations[0]
     edition = str(check.get("edition", "2025"))
-    if edition == "2022":
+    if edition == TIV_EDITION:
         tiv = tiv_table_deliveries(data.tiv_table)
         years = (int(tiv["year"].min()), int(tiv["year"].max()))
         table = replace(cited, edition=data.tiv_edition, years=years,
-                        short="SIPRI TIV tables, 2022 edition")  # fmt: skip
+                        short=f"SIPRI TIV tables, {TIV_EDITION} edition")  # fmt: skip
         return tiv, table
     if edition == "2025":
         return data.deliveries, replace(

@@ -6,23 +6,25 @@ about a country::
     from powerscope.profile import country_profile
 
     profile = country_profile("KOR")
-    profile.technology.rank            # 5 (the CETI 2025, of 26 entities)
-    profile.military.measures["gfp"]   # Global Firepower rank, value, year, unit, source
+    profile.technology.rank            # 5 (of the 26 entities the CETI covers)
+    profile.military.measures["gfp"]   # Global Firepower rank, value, year, unit, citations
+    profile.technology.citations[0]    # Citation: Belfer Center, CETI, its edition and years
     profile.to_dict()                  # plain JSON-ready data
 
-Every part carries where its figures come from (:attr:`sources`: each dataset's catalog id,
-title, publisher, edition and the years of data used). A part the data cannot give (a country
+Every part carries where its figures come from as :class:`~powerscope.data.catalog.Citation`
+values (:attr:`citations`: publisher, title, edition, data years, licence, URL), taken from the
+library's results and the store, never written out here. A part the data cannot give (a country
 the CETI does not cover, a country without UN votes) is :class:`Unavailable`, with the reason,
 instead of failing the whole profile. Only the library's service functions compute figures here.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
 from powerscope.errors import PowerscopeError, SpecError
 
@@ -32,18 +34,6 @@ if TYPE_CHECKING:
 
 #: The powers whose UN vote agreement with the country a profile reports.
 MAJOR_POWERS = ("USA", "CHN", "JPN", "RUS")
-
-#: The datasets behind each like-mindedness component (keys of ``like_minded(...)["years"]``).
-PARTNER_DATASETS = {
-    "un_votes": "unvotes",
-    "alliance": "atop",
-    "democracy": "democracy",
-    "shared_igos": "cow_igo",
-    "trade": "cow_trade",
-}
-
-#: The curated institutional ties the like-mindedness index also reads (not a store dataset).
-INSTITUTIONS = "powerscope_institutions"
 
 
 def _plain(value: Any) -> Any:
@@ -64,24 +54,8 @@ class _Plain:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class Provenance(_Plain):
-    """Where a part's figures come from: one dataset, its edition and the years of data used.
-
-    ``dataset`` is the catalog id (``belfer_ceti``, ``sipri_arms``, ...; see
-    :mod:`powerscope.data.catalog`); ``years`` is the first and last year of the data the
-    figures draw on (``None`` for a curated list without years).
-    """
-
-    dataset: str
-    title: str
-    publisher: str
-    edition: str
-    years: tuple[int, int] | None
-
-
 class _Part(_Plain):
-    """A part of a profile the data gives; its ``sources`` say where the figures come from."""
+    """A part of a profile the data gives; its ``citations`` say where the figures come from."""
 
     available: ClassVar[bool] = True
 
@@ -129,10 +103,10 @@ class TechnologyPart(_Part):
     strongest: str
     weakest: str
     source: str
-    sources: tuple[Provenance, ...]
+    citations: tuple[Citation, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """As :func:`powerscope.index.service.country_profile` gives it, with the sources."""
+        """As :func:`powerscope.index.service.country_profile` gives it, with the citations."""
         return {
             "index": {
                 "id": self.index,
@@ -148,13 +122,14 @@ class TechnologyPart(_Part):
             "strongest": self.strongest,
             "weakest": self.weakest,
             "source": self.source,
-            "sources": _plain(self.sources),
+            "citations": _plain(self.citations),
         }
 
 
 @dataclass(frozen=True)
 class Measure(_Plain):
-    """The country on one measure of military strength (rank 1 = strongest)."""
+    """The country on one measure of military strength (rank 1 = strongest), and the datasets
+    the measure is read from."""
 
     value: float | None
     rank: int | None
@@ -162,6 +137,7 @@ class Measure(_Plain):
     year: int
     unit: str
     source: str
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,7 +147,7 @@ class MilitaryPart(_Part):
     measures: Mapping[str, Measure]
     milex_trend: tuple[Mapping[str, Any], ...]
     cinc_trend: tuple[Mapping[str, Any], ...]
-    sources: tuple[Provenance, ...]
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -210,7 +186,7 @@ class ArmsPart(_Part):
     trend: tuple[Window, ...]
     edition: str
     source: str
-    sources: tuple[Provenance, ...]
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -252,7 +228,7 @@ class AlignmentPart(_Part):
     agreement_year: int | None
     agreement: tuple[Agreement, ...]
     source: str
-    sources: tuple[Provenance, ...]
+    citations: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -290,28 +266,15 @@ class CountryProfile:
 # ---------------------------------------------------------------------------------------------
 
 
-def provenance(store: Store, dataset: str, years: tuple[int, int] | None) -> Provenance:
-    """A dataset's provenance record from the store, with the years of data used."""
-    if dataset == INSTITUTIONS:
-        from powerscope import __version__
-
-        return Provenance(dataset, "Curated institutional ties (alignment/institutions.yaml)",
-                          "powerscope", f"as shipped with powerscope {__version__}", years)  # fmt: skip
-    record = store.dataset(dataset) or {}
-    return Provenance(
-        dataset=dataset,
-        title=str(record.get("title", dataset)),
-        publisher=str(record.get("publisher", "")),
-        edition=str(record.get("edition", "unknown edition")),
-        years=years,
-    )
-
-
-def year_span(text: Any) -> tuple[int, int] | None:
-    """The years a description names: ``2018`` -> (2018, 2018), ``"2015-2019"`` ->
-    (2015, 2019), ``"latest (to 2020)"`` -> (2020, 2020); None when it names no year."""
-    found = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", str(text))]
-    return (min(found), max(found)) if found else None
+def cited(store: Store, citations: Iterable[Mapping[str, Any] | Citation]) -> tuple[Citation, ...]:
+    """Citation values for the citations a service function returns as plain data
+    (``citation.to_dict()``), looked up again in the store; each dataset once, in order."""
+    out: dict[str, Citation] = {}
+    for item in citations:
+        dataset = item.dataset if isinstance(item, Citation) else str(item["dataset"])
+        if dataset not in out:
+            out[dataset] = item if isinstance(item, Citation) else store.citation(dataset)
+    return tuple(out.values())
 
 
 def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyPart:
@@ -326,8 +289,6 @@ def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyP
                         fix=f"the {label} covers: " + ", ".join(sorted(result.codes)))  # fmt: skip
     made = index_profile(result, code)
     head = made["index"]
-    years = year_span(spec.edition)
-    datasets = [spec.source] if spec.source else []  # the dataset the spec is read from
     return TechnologyPart(
         index=spec.id,
         index_name=spec.name,
@@ -341,13 +302,8 @@ def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyP
         strongest=str(made["strongest"]),
         weakest=str(made["weakest"]),
         source=str(made["source"]),
-        sources=tuple(provenance(store, d, years) for d in datasets),
+        citations=tuple(result.citations),
     )
-
-
-#: The dataset of each military measure read from one dataset (the open index combines the GFP
-#: factors and SIPRI spending, cited through those two).
-MEASURE_DATASETS = {"gfp": "gfp", "milex": "sipri_milex", "cinc": "cow_nmc"}
 
 
 def military_part(code: str, store: Store, *, years: int = 10) -> MilitaryPart:
@@ -356,22 +312,25 @@ def military_part(code: str, store: Store, *, years: int = 10) -> MilitaryPart:
     from powerscope.military.measures import profile
 
     report = profile(code, store=store, years=years)
-    measures = {k: Measure(**m) for k, m in report["measures"].items()}
-    spans = {dataset: [measures[key].year] for key, dataset in MEASURE_DATASETS.items()}
-    spans.setdefault("sipri_milex", []).extend(t["year"] for t in report["milex_trend"])
-    spans.setdefault("cow_nmc", []).extend(t["year"] for t in report["cinc_trend"])
+    measures = {
+        k: Measure(**{**m, "citations": cited(store, m["citations"])})
+        for k, m in report["measures"].items()
+    }
     return MilitaryPart(
         measures=measures,
         milex_trend=tuple(report["milex_trend"]),
         cinc_trend=tuple(report["cinc_trend"]),
-        sources=tuple(provenance(store, d, (min(y), max(y))) for d, y in spans.items()),
+        citations=cited(store, (c for m in measures.values() for c in m.citations)),
     )
 
 
 def last_periods(data: ArmsData) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The last two non-overlapping five-year periods of the SIPRI data."""
-    last = int(data.deliveries["year"].max())
-    return (last - 9, last - 5), (last - 4, last)
+    """The last two non-overlapping five-year periods of the SIPRI data
+    (:func:`powerscope.arms.service.latest_period` and the five years before it)."""
+    from powerscope.arms.service import latest_period
+
+    first, last = latest_period(data)
+    return (first - 5, last - 5), (first, last)
 
 
 def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> ArmsPart:
@@ -383,7 +342,6 @@ def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> A
     report = profile(data, code, current)
     trend = tuple(Window(**w) for w in report["trend"])
     by_period = {w.period: w for w in trend}
-    first = int(data.deliveries["year"].min())
     return ArmsPart(
         period=current,
         previous_period=previous,
@@ -396,7 +354,7 @@ def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> A
         trend=trend,
         edition=str(report["edition"]),
         source=str(report["source"]),
-        sources=(provenance(store, "sipri_arms", (first, int(current[-4:]))),),
+        citations=tuple(data.citations),
     )
 
 
@@ -412,31 +370,20 @@ def alignment_part(
     top = tuple(
         Partner(**{k: v for k, v in p.items() if k in keep}) for p in report["partners"][:partners]
     )
-    year, agreement, vote_years = _agreement(code, store)
-    sources = []
-    for key, dataset in PARTNER_DATASETS.items():
-        span = year_span(report["years"].get(key))
-        if dataset == "unvotes" and vote_years is not None:  # the agreement's year too
-            span = (
-                vote_years
-                if span is None
-                else (min(span[0], vote_years[0]), max(span[1], vote_years[1]))
-            )
-        sources.append(provenance(store, dataset, span))
-    sources.append(provenance(store, INSTITUTIONS, None))
+    from powerscope.alignment.service import votes_citation
+
+    year, agreement = _agreement(code, store)
     return AlignmentPart(
         partners=top,
         years=dict(report["years"]),
         agreement_year=year,
         agreement=agreement,
         source=str(report["source"]),
-        sources=tuple(sources),
+        citations=cited(store, [*report["citations"], votes_citation(store)]),
     )
 
 
-def _agreement(
-    code: str, store: Store
-) -> tuple[int | None, tuple[Agreement, ...], tuple[int, int] | None]:
+def _agreement(code: str, store: Store) -> tuple[int | None, tuple[Agreement, ...]]:
     """UN vote agreement with the major powers in the last year of votes."""
     from powerscope.alignment.agreement import agreement_with
     from powerscope.alignment.agreement import load as load_votes
@@ -453,7 +400,7 @@ def _agreement(
         if any(other in rows.index for other in MAJOR_POWERS if other != code):
             break
     else:
-        return None, (), None
+        return None, ()
     out = tuple(
         Agreement(
             code=other,
@@ -465,7 +412,7 @@ def _agreement(
         for other in MAJOR_POWERS
         if other != code and other in rows.index
     )
-    return year, out, (year, year)
+    return year, out
 
 
 def _number(value: Any) -> float | None:
@@ -554,12 +501,12 @@ def country_profile(
     )
 
 
-def sources_of(profile: CountryProfile) -> list[Provenance]:
+def citations_of(profile: CountryProfile) -> list[Citation]:
     """Every dataset the profile cites, each once, in the order of the parts."""
-    seen: dict[str, Provenance] = {}
+    seen: dict[str, Citation] = {}
     for part in profile.parts().values():
-        for source in getattr(part, "sources", ()):
-            seen.setdefault(source.dataset, source)
+        for citation in getattr(part, "citations", ()):
+            seen.setdefault(citation.dataset, citation)
     return list(seen.values())
 
 
@@ -568,8 +515,8 @@ __all__ = [
     "ArmsPart",
     "CountryProfile",
     "MilitaryPart",
-    "Provenance",
     "TechnologyPart",
     "Unavailable",
+    "citations_of",
     "country_profile",
 ]

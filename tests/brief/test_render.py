@@ -18,6 +18,7 @@ from powerscope.brief.sections import (
     SourceEntry,
     Table,
 )
+from powerscope.data.catalog import Citation
 from powerscope.files import write_atomic
 
 
@@ -82,7 +83,9 @@ def _tiny(text: str = "plain") -> Brief:
         commands=["powerscope demo"],
     )
     sources = [
-        SourceEntry(i, sid, "Pub", f"Title {sid}", "1", "CC0", "https://example.org", "", "")
+        SourceEntry(
+            i, Citation(sid, "Pub", f"Title {sid}", "1", None, "CC0", "https://example.org")
+        )
         for i, sid in enumerate(("a", "b", "c"), start=1)
     ]
     return Brief("KOR", "South Korea", [section], sources, 10, 1, "snapshot: x", "2026-01-01", 0.1)
@@ -102,7 +105,7 @@ def test_every_marker_resolves_to_a_source_entry(kor: tuple[Brief, str]) -> None
     numbers = {int(c.removeprefix("src-")) for c in cited if c.startswith("src-")}
     assert numbers >= {1, len(brief.sources)}
     for entry in brief.sources:
-        assert entry.title in html and entry.edition.split(";")[0] in html
+        assert entry.citation.title in html and entry.citation.edition.split(";")[0] in html
 
 
 def test_html_is_self_contained_with_plotly_inline(kor: tuple[Brief, str]) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
@@ -90,3 +91,27 @@ def test_agreement_in_a_year_without_enough_roll_calls_is_an_error() -> None:
     result = runner.invoke(app, ["align", "agreement", "KOR", "--year", "2020"])
     assert isinstance(result.exception, PowerscopeError), result.output
     assert "choose a year with at least 10 roll calls" in str(result.exception)
+
+
+def test_the_default_last_year_follows_the_votes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerscope.alignment import service
+
+    assert service.last_vote_year() == 2019  # the 2020 votes are January's, a partial session
+    monkeypatch.setattr(service, "last_vote_year", lambda store=None: 2017)
+    result = runner.invoke(
+        app, ["align", "distance", "KOR", "USA", "--from", "2015", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["to"] == 2017 and {r["year"] for r in payload["rows"]} == {2015, 2016, 2017}
+    assert payload["citations"][0]["dataset"] == "unvotes"
+    assert payload["source"] == "Source: " + payload["citations"][0]["text"]
+
+
+def test_a_full_session_makes_the_last_year() -> None:
+    import pandas as pd
+
+    from powerscope.alignment.partners import last_full_year
+
+    calls = pd.DataFrame({"year": [2018] * 30 + [2019] * 25 + [2020] * 3})
+    assert last_full_year(calls) == 2019

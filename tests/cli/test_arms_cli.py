@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
@@ -68,3 +69,24 @@ def test_a_period_beyond_the_data_is_an_error_not_a_misleading_title() -> None:
     result = runner.invoke(app, ["arms", "shares", "--period", "2021-2026"])
     assert isinstance(result.exception, PowerscopeError), result.output
     assert "2021-2026 is outside the data, which cover 1950-2024" in str(result.exception)
+
+
+def test_the_default_period_follows_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerscope.arms import service
+
+    assert json.loads(runner.invoke(app, ["arms", "shares", "--format", "json"]).output)[
+        "period"
+    ] == "{}-{}".format(*service.latest_period(service.load()))
+    load = service.load
+
+    def to_2018(*args: object, **kwargs: object) -> service.ArmsData:
+        data = load(*args, **kwargs)  # type: ignore[arg-type]
+        data.deliveries = data.deliveries[data.deliveries["year"] <= 2018]
+        return data
+
+    monkeypatch.setattr(service, "load", to_2018)
+    shares = runner.invoke(app, ["arms", "shares", "--format", "json"])
+    assert shares.exit_code == 0, shares.output
+    assert json.loads(shares.output)["period"] == "2014-2018"
+    profile = runner.invoke(app, ["arms", "profile", "KOR", "--format", "json"])
+    assert json.loads(profile.output)["period"] == "2014-2018"

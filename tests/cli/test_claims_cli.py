@@ -20,8 +20,8 @@ def test_json_has_statement_verdict_computed_and_note() -> None:
     result = runner.invoke(app, ["claims", "check", "--format", "json"])
     assert result.exit_code == 0, result.output
     claims = {c["id"]: c for c in json.loads(result.output)["claims"]}
-    assert list(claims["gfp-5th"])[: len(COLUMNS)] == list(COLUMNS)
-    assert claims["gfp-5th"]["citations"][0]["dataset"] == "gfp"
+    assert list(claims["gfp-5th"]) == [*COLUMNS, "citations"]
+    assert [c["dataset"] for c in claims["gfp-5th"]["citations"]] == ["gfp"]
     eighth = claims["sipri-8th-in-2022"]
     assert eighth["statement"] == EIGHTH
     assert eighth["verdict"] == "differs" and eighth["computed"] == 12.0

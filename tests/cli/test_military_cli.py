@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from powerscope.cli.main import app
@@ -89,3 +90,28 @@ def test_profile_of_a_country_a_measure_does_not_cover() -> None:
     assert result.exit_code == 0, result.output
     milex = next(line for line in result.output.splitlines() if "│ milex" in line)
     assert "None" not in milex
+
+
+def test_rank_cites_the_edition_in_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerscope.military import measures
+    from support import next_edition_store
+
+    monkeypatch.setattr(measures, "open_store", next_edition_store)
+    result = runner.invoke(app, ["military", "rank", "--format", "json", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["year"] == 2027 and "edition 2027" in payload["source"]
+    assert [c["edition"] for c in payload["citations"]] == ["2027"]
+    assert "2026" not in payload["source"]
+    table = runner.invoke(app, ["military", "rank", "--top", "3"], env={"COLUMNS": "300"})
+    assert "Military strength: gfp (2027)" in table.output and "edition 2027" in table.output
+    stale = runner.invoke(app, ["military", "rank", "--year", "2026"])
+    assert stale.exit_code != 0 and "the 2027 edition, not 2026" in str(stale.exception)
+
+
+def test_compare_cites_every_dataset_of_the_four_measures() -> None:
+    result = runner.invoke(app, ["military", "compare", "--format", "json", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert [c["dataset"] for c in payload["citations"]] == ["gfp", "sipri_milex", "cow_nmc"]
+    assert payload["source"].startswith("Source: Global Firepower")

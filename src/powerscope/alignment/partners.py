@@ -6,18 +6,20 @@ min-max normalisation, weighted arithmetic mean; every weight changeable, rank i
 uncertainty analysis):
 
 - ``un_votes``: percent agreement of P with F in the UN General Assembly over a window of years
-  (Voeten, Strezhnev & Bailey; default: the last five years of data, 2015-2019);
-- ``alliance``: ATOP v5.1 (Leeds et al. 2002) in its last year (2018): 1 for a defence pact with
+  (Voeten, Strezhnev & Bailey; default: the last five years of votes in the store);
+- ``alliance``: ATOP (Leeds et al. 2002) in the last year of its data: 1 for a defence pact with
   F, 0.5 for any other obligation (offence, neutrality, non-aggression, consultation), 0 for none;
-- ``shared_igos``: intergovernmental organisations both belong to (COW IGO v3.0, 2014);
+- ``shared_igos``: intergovernmental organisations both belong to (COW IGO, its last year);
 - ``democracy``: similarity of regimes, ``1 - |polyarchy(P) - polyarchy(F)|`` (V-Dem electoral
-  democracy index, latest year, 2020);
-- ``trade``: P's share of F's total trade, ``log(1 + %)`` (COW Trade v4.0, 2014);
+  democracy index, the latest year of data);
+- ``trade``: P's share of F's total trade, ``log(1 + %)`` (COW Trade, its last year);
 - ``institutions``: how many of the curated institutional ties of ``institutions.yaml`` (forums,
   agreements, summit invitations, partnerships named in the debate; each cited) P shares with F.
 
 A component a source does not cover for P is missing (not zero) and the index averages over the
-components P has; absence of an alliance or a shared institution is a real zero.
+components P has; absence of an alliance or a shared institution is a real zero. The years each
+component reads are reported with the result (``years``), and each dataset's edition and data
+years by its citation (:func:`powerscope.data.store.Store.citation`).
 """
 
 from __future__ import annotations
@@ -91,6 +93,17 @@ def _dyad(frame: pd.DataFrame, focal: str, value: pd.Series) -> pd.Series:
     return both.groupby(level=0).max()
 
 
+#: Fewer roll calls than this in a year make a partial session (the January votes of a session
+#: that began the year before), not a year of data to default to.
+FULL_SESSION = 20
+
+
+def last_full_year(calls: pd.DataFrame) -> int:
+    """The last year of UN roll calls (``calls``, with a ``year`` column) with a full session."""
+    per_year = calls.groupby("year").size()
+    return int(per_year[per_year >= FULL_SESSION].index.max())
+
+
 def partner_data(
     focal: str,
     store: Store,
@@ -103,8 +116,7 @@ def partner_data(
 
     votes = store.table("un_votes")
     calls = store.table("un_roll_calls")
-    per_year = calls.groupby("year").size()
-    last_year = int(per_year[per_year >= 20].index.max())  # the last year with a full session
+    last_year = last_full_year(calls)
     un_years = un_years or (last_year - 4, last_year)
     agree = agreement_with(focal, votes, calls, years=un_years)
     agree = agree.set_index(agree.columns[0])["percent_agreement"] * (

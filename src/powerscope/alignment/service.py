@@ -21,6 +21,14 @@ def votes_citation(store: Store | None = None) -> Citation:
     return (store or open_store()).citation(VOTES_DATASET)
 
 
+def last_vote_year(store: Store | None = None) -> int:
+    """The last year of UN votes in the store with a full session: the default last year of
+    the alignment measures."""
+    from powerscope.alignment.partners import last_full_year
+
+    return last_full_year((store or open_store()).table("un_roll_calls", columns=["year"]))
+
+
 def __getattr__(name: str) -> Any:
     # SOURCE_VOTES: the votes' one-line citation, made from the catalog when first asked for
     # (kept for the shells that import it; new code calls votes_citation()).

@@ -9,6 +9,7 @@ import pandas as pd
 
 from powerscope.arms.transfers import annualise
 from powerscope.data.catalog import Citation
+from powerscope.data.sources.sipri import TIV_EDITION
 from powerscope.data.store import Store, open_store
 
 
@@ -41,7 +42,8 @@ def load(store: Store | None = None, *, fit: bool = True) -> ArmsData:
     years = pd.to_numeric(tiv_table["year"], errors="coerce").dropna()
     tiv_years = f"{int(years.min())}-{int(years.max())}" if len(years) else "no years"
     return ArmsData(
-        register, deliveries, tiv_table, citation.edition, f"2022 (TIV tables, {tiv_years})",
+        register, deliveries, tiv_table, citation.edition,
+        f"{TIV_EDITION} (TIV tables, {tiv_years})",
         f"Source: {citation.text()}", (citation,),
     )  # fmt: skip
 
@@ -54,7 +56,8 @@ def names(codes: Any) -> list[str]:
 
 
 def latest_period(data: ArmsData, width: int = 5) -> tuple[int, int]:
-    """The last ``width`` years with deliveries in the data (2020-2024 in the 2025 edition)."""
+    """The last ``width`` years with deliveries in the data (``(2020, 2024)`` for a register
+    whose deliveries end in 2024)."""
     last = int(data.deliveries["year"].max())
     return last - width + 1, last
 

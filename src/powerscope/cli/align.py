@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from powerscope.cli.common import Format, emit, json_default, parse_weights, records
+
+if TYPE_CHECKING:
+    from powerscope.data.store import Store
 
 app = typer.Typer(help="Alignment: UN votes, ideal points, alliances, institutions, partners.")
 
@@ -28,6 +31,14 @@ def _years(start: int | None, end: int | None) -> tuple[int, int] | None:
     return start, end
 
 
+def _votes_source(store: Store | None = None) -> dict[str, Any]:
+    """The UN votes' one-line source and citation (edition and data years), for a payload."""
+    from powerscope.alignment.service import votes_citation
+
+    cited = votes_citation(store)
+    return {"source": f"Source: {cited.text()}", "citations": [cited.to_dict()]}
+
+
 @app.command("agreement")
 def align_agreement(
     country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
@@ -43,42 +54,49 @@ def align_agreement(
 ) -> None:
     """A country's UN General Assembly vote agreement with every other country."""
     from powerscope.alignment.agreement import agreement_with, load
-    from powerscope.alignment.service import SOURCE_VOTES
     from powerscope.countries import name_of, resolve
+    from powerscope.data.store import open_store
 
     code = resolve(country, where="country argument")
-    data = load()
+    store = open_store()
+    data = load(store)
+    cited = _votes_source(store)
     frame = agreement_with(
         code, data.votes, data.calls, data.issues, year=year, years=_years(start, end), issue=issue
     )
     frame = frame.head(top) if top else frame
     frame.insert(1, "name", [name_of(c) for c in frame["partner"]])
     payload = {"code": code, "selection": frame.attrs.get("selection"), "roll_calls": frame.attrs.get("roll_calls"),
-               "source": SOURCE_VOTES, "partners": records(frame)}  # fmt: skip
+               **cited, "partners": records(frame)}  # fmt: skip
     emit(
         frame,
         payload,
         fmt,
         output,
         title=f"UN vote agreement of {code}: {payload['selection']}",
-        caption=SOURCE_VOTES,
+        caption=cited["source"],
     )
 
 
 @app.command("idealpoints")
 def align_idealpoints(
     start: Annotated[int, typer.Option("--from", help="First year.")] = 1946,
-    end: Annotated[int, typer.Option("--to", help="Last year.")] = 2019,
+    end: Annotated[
+        int | None, typer.Option("--to", help="Last year (default: the last year of votes).")
+    ] = None,
     country: Annotated[str | None, typer.Option(help="Only this country.")] = None,
     fmt: Fmt = Format.csv,
     output: Output = None,
 ) -> None:
     """Dynamic ideal points from UN votes (the US pole positive), with 90% intervals."""
-    from powerscope.alignment.service import SOURCE_VOTES, idealpoints
+    from powerscope.alignment.service import idealpoints, last_vote_year
 
+    end = last_vote_year() if end is None else end
     frame = idealpoints(start, end, country=country)
-    payload = {"from": start, "to": end, "source": SOURCE_VOTES, "rows": records(frame)}
-    emit(frame, payload, fmt, output, title=f"UN ideal points {start}-{end}", caption=SOURCE_VOTES)
+    cited = _votes_source()
+    payload = {"from": start, "to": end, **cited, "rows": records(frame)}
+    emit(frame, payload, fmt, output, title=f"UN ideal points {start}-{end}",
+         caption=cited["source"])  # fmt: skip
 
 
 @app.command("distance")
@@ -88,22 +106,26 @@ def align_distance(
         list[str], typer.Argument(help="One or more other countries, e.g. USA JPN CHN.")
     ],
     start: Annotated[int, typer.Option("--from", help="First year.")] = 1991,
-    end: Annotated[int, typer.Option("--to", help="Last year.")] = 2019,
+    end: Annotated[
+        int | None, typer.Option("--to", help="Last year (default: the last year of votes).")
+    ] = None,
     fmt: Fmt = Format.table,
     output: Output = None,
 ) -> None:
     """Distance between countries' UN ideal points, year by year, with intervals."""
-    from powerscope.alignment.service import SOURCE_VOTES, distances
+    from powerscope.alignment.service import distances, last_vote_year
 
+    end = last_vote_year() if end is None else end
     frame = distances(country, others, start, end)
-    payload = {"from": start, "to": end, "source": SOURCE_VOTES, "rows": records(frame)}
+    cited = _votes_source()
+    payload = {"from": start, "to": end, **cited, "rows": records(frame)}
     emit(
         frame,
         payload,
         fmt,
         output,
         title=f"Ideal-point distance from {country}",
-        caption=SOURCE_VOTES,
+        caption=cited["source"],
     )
 
 

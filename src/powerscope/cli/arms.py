@@ -27,7 +27,10 @@ def _with_names(frame: Any) -> Any:
 
 @app.command("shares")
 def arms_shares(
-    period: Annotated[str, typer.Option(help="Years, e.g. 2017-2021.")] = "2020-2024",
+    period: Annotated[
+        str | None,
+        typer.Option(help="Years, e.g. 2017-2021 (default: the last five years of data)."),
+    ] = None,
     top: Top = 25,
     by: By = "supplier",
     fmt: Fmt = Format.table,
@@ -35,10 +38,10 @@ def arms_shares(
 ) -> None:
     """Shares of world arms exports (or imports) and ranks in a period."""
     from powerscope.arms.analytics import parse_period, shares
-    from powerscope.arms.service import load
+    from powerscope.arms.service import latest_period, load
 
-    span = parse_period(period)
     data = load()
+    span = parse_period(period) if period else latest_period(data)
     frame = shares(data.deliveries, span, by=by)
     frame = frame.head(top) if top else frame
     frame = _with_names(frame)[["code", "name", "tiv", "share", "rank"]]
@@ -124,7 +127,10 @@ def arms_editions(
 @app.command("profile")
 def arms_profile(
     country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
-    period: Annotated[str, typer.Option(help="Period for clients and categories.")] = "2020-2024",
+    period: Annotated[
+        str | None,
+        typer.Option(help="Period for clients and categories (default: the last five years)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """A country's arms exports: shares and ranks over time, clients, categories, pending orders."""

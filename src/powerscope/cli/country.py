@@ -31,13 +31,17 @@ def country(
 ) -> None:
     """A country's profile: technology (score, rank, strongest/weakest parts on an index),
     military strength, arms exports and like-minded partners, with the data behind each."""
+    from powerscope.data.store import open_store
     from powerscope.profile import country_profile
 
-    profile = country_profile(code, index=index)
+    store = open_store()
+    profile = country_profile(code, index=index, store=store)
     if fmt is Format.json:
-        typer.echo(json.dumps(profile.to_dict(), indent=1, default=json_default))
+        payload = {**profile.to_dict(), "store": store.describe()}
+        typer.echo(json.dumps(payload, indent=1, default=json_default))
         return
     show(profile)
+    _console().print(f"Data: {store.describe()}")
 
 
 def show(profile: CountryProfile) -> None:
@@ -57,17 +61,14 @@ def show(profile: CountryProfile) -> None:
 def _sources(profile: CountryProfile) -> None:
     from rich.table import Table
 
-    from powerscope.profile import sources_of
+    from powerscope.profile import citations_of
 
-    table = Table(title="Data")
-    for col in ("dataset", "edition", "years used"):
+    table = Table(title="Sources")
+    for col in ("dataset", "publisher, title", "edition", "data years", "licence"):
         table.add_column(col)
-    for source in sources_of(profile):
-        years = source.years
-        used = "" if years is None else str(years[0])
-        if years is not None and years[1] != years[0]:
-            used += f"-{years[1]}"
-        table.add_row(source.dataset, source.edition, used)
+    for citation in citations_of(profile):
+        table.add_row(citation.dataset, f"{citation.publisher}, {citation.title}",
+                      citation.edition, citation.period, citation.licence)  # fmt: skip
     _console().print(table)
 
 

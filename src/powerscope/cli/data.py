@@ -25,6 +25,7 @@ def data_list(
     frame = store.datasets()
     if fmt is Format.json:
         typer.echo(json.dumps({"store": store.kind, "location": store.location,
+                               "description": store.describe(),
                                "datasets": frame.to_dict(orient="records")}, indent=1))  # fmt: skip
         return
     if fmt is Format.csv:
@@ -32,7 +33,7 @@ def data_list(
         return
     from rich.table import Table
 
-    table = Table(title=f"Datasets ({store.kind}: {store.location})")
+    table = Table(title=f"Datasets ({store.describe()})")
     for col in ("id", "publisher / title", "edition", "files (sha256)"):
         table.add_column(col)
     for rec in frame.to_dict(orient="records"):
@@ -77,4 +78,4 @@ def data_where() -> None:
     from powerscope.data.store import open_store
 
     store = open_store()
-    typer.echo(f"{store.kind}: {store.location}")
+    typer.echo(store.describe())

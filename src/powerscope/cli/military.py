@@ -30,7 +30,8 @@ def military_rank(
     ranking = rank(measure, year)
     frame = ranking.table.head(top) if top else ranking.table
     payload = {"measure": measure, "year": ranking.year, "unit": ranking.unit,
-               "source": ranking.source, "rows": records(frame)}  # fmt: skip
+               "source": ranking.source, "citations": [c.to_dict() for c in ranking.citations],
+               "rows": records(frame)}  # fmt: skip
     emit(
         frame,
         payload,
@@ -51,11 +52,14 @@ def military_compare(
     output: Output = None,
 ) -> None:
     """GFP, SIPRI spending, CINC and open-index ranks side by side (or the largest movers)."""
+    from powerscope.data.catalog import cite_all
     from powerscope.military import measures
 
     frame = measures.movers(n=top or 20) if movers else measures.side_by_side()
     frame = frame.head(top) if top and not movers else frame
-    payload = {"source": "; ".join(measures.SOURCES.values()), "rows": records(frame)}
+    cited = measures.citations()
+    payload = {"source": f"Source: {cite_all(cited)}", "citations": [c.to_dict() for c in cited],
+               "rows": records(frame)}  # fmt: skip
     title = "Open index vs Global Firepower: largest moves" if movers else "Ranks side by side"
     emit(frame, payload, fmt, output, title=title, caption=str(payload.get("source", "")))
 
@@ -101,13 +105,17 @@ def military_profile(
     table = Table(title=f"{code}: military strength on four measures")
     for col in ("measure", "value", "rank", "of", "year", "source"):
         table.add_column(col)
+    cited: dict[str, str] = {}
     for name, m in report["measures"].items():
         value = m["value"]
         # a measure that does not cover the country (SIPRI has no recent Venezuela): empty cells
         shown = "" if value is None else cell(value) if value >= 1 else f"{value:.4g}"
         rank = "" if m["rank"] is None else str(m["rank"])
-        table.add_row(name, shown, rank, str(m["of"]), str(m["year"]), m["source"])
+        source = "; ".join(c["short"] for c in m["citations"])
+        table.add_row(name, shown, rank, str(m["of"]), str(m["year"]), source)
+        cited.update((c["dataset"], c["text"]) for c in m["citations"])
     out.print(table)
+    out.print("Sources: " + "; ".join(cited.values()))
     trend = Table(title="SIPRI military expenditure")
     for col in ("year", "constant 2023 US$ m", "% of GDP", "per capita US$"):
         trend.add_column(col, justify="right")

@@ -1,14 +1,17 @@
 """Military strength on four measures, side by side.
 
-- ``gfp``: Global Firepower's PowerIndex, 2026 edition (lower is stronger; GFP's own rank).
+- ``gfp``: Global Firepower's PowerIndex, the edition in the store (lower is stronger; GFP's
+  own rank).
 - ``milex``: SIPRI military expenditure, constant 2023 US$ millions, for a year (default: the
-  latest, 2024); also share of GDP and per capita in a profile.
-- ``cinc``: the Correlates of War Composite Index of National Capability (NMC v7.0; a country's
-  share of the world's military expenditure, personnel, iron and steel, energy, population and
-  urban population; Singer, Bremer & Stuckey 1972), for a year (default: the latest, 2022).
+  latest in the data); also share of GDP and per capita in a profile.
+- ``cinc``: the Correlates of War Composite Index of National Capability (a country's share of
+  the world's military expenditure, personnel, iron and steel, energy, population and urban
+  population; Singer, Bremer & Stuckey 1972), for a year (default: the latest in the data).
 - ``open``: powerscope's open military-capability index (``indices/military.yaml``).
 
-Every table has ``code, name, value, rank`` (rank 1 = strongest) and carries its source.
+Every table has ``code, name, value, rank`` (rank 1 = strongest) and carries the
+:class:`~powerscope.data.catalog.Citation` of each dataset it is read from (edition and data
+years as the store has them); ``source`` is text made from those citations.
 """
 
 from __future__ import annotations
@@ -19,29 +22,47 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from powerscope.data.catalog import Citation, cite_all
 from powerscope.data.store import Store, open_store
 from powerscope.errors import NotFoundError, PeriodError
 
 MEASURES = ("gfp", "milex", "cinc", "open")
-SOURCES = {
-    "gfp": "Global Firepower, 2026 Military Strength Ranking (globalfirepower.com); PowerIndex, "
-    "lower is stronger",
-    "milex": "SIPRI Military Expenditure Database, April 2025 release; constant 2023 US$ millions",
-    "cinc": "Correlates of War, National Material Capabilities v7.0 (Singer, Bremer & Stuckey "
-    "1972; Greig & Enterline); CINC, share of the world total",
-    "open": "powerscope open military-capability index (GFP 2026 factors, SIPRI milex 2024); 0-100",
+#: The catalog id of the dataset each measure read from one dataset is ranked on (the open
+#: index cites the datasets its spec names).
+DATASETS = {"gfp": "gfp", "milex": "sipri_milex", "cinc": "cow_nmc"}
+#: What each measure's value is.
+WHAT = {
+    "gfp": "PowerIndex, lower is stronger",
+    "milex": "military expenditure, constant 2023 US$ millions",
+    "cinc": "CINC (Singer, Bremer & Stuckey 1972), share of the world total",
+    "open": "powerscope open military-capability index (indices/military.yaml), 0-100",
 }
 
 
 @dataclass
 class Ranking:
-    """One measure's ranking: ``code, name, value, rank``, with its year and source."""
+    """One measure's ranking: ``code, name, value, rank``, with its year, unit and the
+    citations of the datasets it is read from (``source``: their text)."""
 
     measure: str
     year: int | None
     table: pd.DataFrame
     source: str
     unit: str
+    citations: tuple[Citation, ...] = ()
+
+
+def _ranking(
+    measure: str, year: int | None, table: pd.DataFrame, unit: str, citations: tuple[Citation, ...]
+) -> Ranking:
+    source = f"{WHAT[measure]}. Source: {cite_all(citations)}"
+    return Ranking(measure, year, table, source, unit, citations)
+
+
+def citations(store: Store | None = None) -> tuple[Citation, ...]:
+    """The citations of every dataset the four measures are read from."""
+    store = store or open_store()
+    return tuple(store.citation(d) for d in DATASETS.values())
 
 
 def _names(codes: pd.Series, store: Store) -> list[str]:
@@ -62,15 +83,17 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
     """Rank every country on one measure (see module doc)."""
     store = store or open_store()
     if measure == "gfp":
-        if year not in (None, 2026):
+        gfp = store.citation(DATASETS["gfp"])
+        edition = gfp.years[1] if gfp.years else None
+        if year is not None and year != edition:
             raise PeriodError(
-                f"Global Firepower data are the 2026 edition, not {year}",
+                f"the Global Firepower data are the {gfp.edition} edition, not {year}",
                 parameter="year",
-                fix="omit the year (or give 2026)",
+                fix=f"omit the year (or give {edition})",
             )
         index = store.table("gfp_index", columns=["code", "pwr_index"])
         table = _finish(index.rename(columns={"pwr_index": "value"}), store, ascending=True)
-        return Ranking("gfp", 2026, table, SOURCES["gfp"], "PowerIndex (lower is stronger)")
+        return _ranking("gfp", edition, table, "PowerIndex (lower is stronger)", (gfp,))
     yearly = {
         "milex": ("sipri_milex", "milex_const2023_usd_m", "SIPRI military expenditure",
                   "constant 2023 US$ millions"),
@@ -84,7 +107,7 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
         _check_year(year, data["year"], what)
         rows = data[data["year"] == year].rename(columns={column: "value"})
         table = _finish(rows[["code", "value"]], store, ascending=False)
-        return Ranking(measure, year, table, SOURCES[measure], unit)
+        return _ranking(measure, year, table, unit, (store.citation(DATASETS[measure]),))
     if measure == "open":
         from powerscope.index import load_spec
         from powerscope.index.service import compute_index
@@ -92,7 +115,10 @@ def rank(measure: str, year: int | None = None, *, store: Store | None = None) -
         result = compute_index(load_spec("military"), store=store)
         frame = pd.DataFrame({"code": result.codes, "value": result.values[:, 0]})
         table = _finish(frame, store, ascending=False)
-        return Ranking("open", 2026, table, SOURCES["open"], "index score, 0-100")
+        years = [c.years[1] for c in result.citations if c.years]
+        return _ranking(
+            "open", max(years) if years else None, table, "index score, 0-100", result.citations
+        )
     raise NotFoundError(
         f"unknown measure {measure!r}", parameter="measure", fix=f"use one of {', '.join(MEASURES)}"
     )
@@ -163,6 +189,7 @@ def profile(code: str, *, store: Store | None = None, years: int = 10) -> dict[s
             "year": ranking.year,
             "unit": ranking.unit,
             "source": ranking.source,
+            "citations": [c.to_dict() for c in ranking.citations],
         }
     milex = store.table("sipri_milex")
     mine = milex[milex["code"].astype(str) == code].sort_values("year").tail(years)

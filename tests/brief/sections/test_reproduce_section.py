@@ -11,9 +11,9 @@ import pytest
 import powerscope
 from powerscope import __version__
 from powerscope.brief.render import render_html
-from powerscope.brief.sections import Brief, Section, build_brief, data_label
+from powerscope.brief.sections import Brief, Section, build_brief
 from powerscope.brief.sections.reproduce import commands
-from powerscope.data.store import SnapshotStore, WarehouseStore, home
+from powerscope.data.store import SnapshotStore, WarehouseStore, home, portable_location
 
 
 def _reproduce_part(html: str) -> str:
@@ -22,7 +22,7 @@ def _reproduce_part(html: str) -> str:
 
 def test_the_snapshot_is_named_with_the_powerscope_version(kor_html: str) -> None:
     part = _reproduce_part(kor_html)
-    assert f"the embedded snapshot of powerscope {__version__}" in part
+    assert f"(embedded snapshot, powerscope {__version__})" in part
     assert "powerscope brief KOR --runs 2000" in part
 
 
@@ -30,7 +30,7 @@ def test_no_absolute_path_anywhere_in_the_brief(kor_brief: Brief, kor_html: str)
     package = Path(powerscope.__file__).resolve().parent
     for place in (package, package.parent, home(), Path.cwd(), Path.home()):
         assert str(place) not in kor_html, place
-    assert str(SnapshotStore().location) not in kor_html
+    assert kor_brief.store == SnapshotStore().describe()  # portable: no path of this machine
     assert str(package) not in kor_brief.store
     text = re.sub(r"<script.*?</script>", "", kor_html, flags=re.S)  # plotly's own code aside
     absolute = re.findall(r"(?<![\w.:/<])/(?:[\w.-]+/)+[\w.-]+", text)
@@ -39,10 +39,10 @@ def test_no_absolute_path_anywhere_in_the_brief(kor_brief: Brief, kor_html: str)
 
 def test_a_warehouse_is_named_relative_to_powerscope_home(tmp_path: Path) -> None:
     inside = WarehouseStore(home() / "warehouse.duckdb")
-    assert data_label(inside) == "the warehouse $POWERSCOPE_HOME/warehouse.duckdb"
+    assert inside.describe() == "warehouse: $POWERSCOPE_HOME/warehouse.duckdb"
     elsewhere = WarehouseStore(tmp_path / "elsewhere" / "w.duckdb")
-    assert data_label(elsewhere) == "the warehouse w.duckdb"
-    assert os.sep + "elsewhere" not in data_label(elsewhere)
+    assert elsewhere.describe() == "warehouse: w.duckdb"
+    assert os.sep + "elsewhere" not in elsewhere.describe()
 
 
 def test_a_brief_on_a_warehouse_shows_no_absolute_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,11 +51,12 @@ def test_a_brief_on_a_warehouse_shows_no_absolute_path(monkeypatch: pytest.Monke
 
         def __init__(self) -> None:
             super().__init__()
-            self.location = str(home() / "warehouse.duckdb")
+            self.location = portable_location(home() / "warehouse.duckdb")
 
     brief = build_brief("KOR", sections=[_commands_only], store=Located())
     html = render_html(brief)
-    assert "(the warehouse $POWERSCOPE_HOME/warehouse.duckdb)" in _reproduce_part(html)
+    assert brief.store == "warehouse: $POWERSCOPE_HOME/warehouse.duckdb"
+    assert "($POWERSCOPE_HOME/warehouse.duckdb)" in _reproduce_part(html)
     assert str(home()) not in html
 
 

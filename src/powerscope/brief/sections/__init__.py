@@ -5,8 +5,9 @@ A brief is the list of :data:`SECTIONS`, each a *builder*: a function that takes
 share, computed once per brief) and returns a :class:`Section` of facts, tables, charts and notes.
 Every fact, table, chart and note names the datasets it comes from by their catalog id
 (``belfer_ceti``, ``sipri_arms``, ...; see :mod:`powerscope.data.catalog`); :func:`build_brief`
-numbers those sources in the order they are first cited and resolves each to its provenance
-record in the store, so a renderer can put a marker like ``[3]`` beside every figure.
+numbers those sources in the order they are first cited and resolves each to its
+:class:`~powerscope.data.catalog.Citation` in the store (the ids come from the citations the
+library's results carry), so a renderer can put a marker like ``[3]`` beside every figure.
 
 Builders only call the library's service functions (the same ones the ``powerscope`` commands
 use); nothing here computes a figure of its own beyond formatting and selecting rows. To add a
@@ -28,30 +29,25 @@ from collections.abc import Sequence
 
 from powerscope.brief.sections.alignment import alignment_section
 from powerscope.brief.sections.arms import arms_section
-from powerscope.brief.sections.claims import CLAIM_SOURCES, claims_section
+from powerscope.brief.sections.claims import claims_section
 from powerscope.brief.sections.context import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
-    PARTNER_SOURCES,
     BriefContext,
     SectionBuilder,
 )
 from powerscope.brief.sections.dynamics import dynamics_section
 from powerscope.brief.sections.military import military_section
 from powerscope.brief.sections.model import Brief, Chart, Fact, Note, Section, SourceEntry, Table
-from powerscope.brief.sections.reproduce import data_label
-from powerscope.brief.sections.sources import EXTRA_SOURCES, source_entry
+from powerscope.brief.sections.sources import source_entry
 from powerscope.brief.sections.summary import summary_section
 from powerscope.brief.sections.technology import technology_section
 from powerscope.data.store import Store, open_store
 from powerscope.errors import SpecError
 
 __all__ = [
-    "CLAIM_SOURCES",
     "DEFAULT_RUNS",
     "DEFAULT_SEED",
-    "EXTRA_SOURCES",
-    "PARTNER_SOURCES",
     "SECTIONS",
     "Brief",
     "BriefContext",
@@ -67,7 +63,6 @@ __all__ = [
     "build_brief",
     "claims_section",
     "country_code",
-    "data_label",
     "dynamics_section",
     "military_section",
     "source_entry",
@@ -157,7 +152,7 @@ def build_brief(
         sources=sources,
         runs=runs,
         seed=seed,
-        store=f"{store.kind}: {data_label(store)}",
+        store=store.describe(),
         generated=_dt.date.today().isoformat(),
         seconds=time.perf_counter() - start,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from powerscope.brief.sections.context import PARTNER_SOURCES, BriefContext
+from powerscope.brief.sections.context import BriefContext, ids
 from powerscope.brief.sections.model import Chart, Note, Section, Table
 from powerscope.errors import PowerscopeError
 from powerscope.profile import Partner, Unavailable
@@ -17,6 +17,7 @@ def alignment_section(ctx: BriefContext) -> Section:
     """Like-minded partners with rank intervals; UN vote agreement with four powers."""
     from powerscope.alignment.agreement import agreement_series
     from powerscope.alignment.agreement import load as load_votes
+    from powerscope.alignment.service import votes_citation
     from powerscope.countries import name_of
 
     section = Section("alignment", "Alignment and partners")
@@ -26,6 +27,7 @@ def alignment_section(ctx: BriefContext) -> Section:
         section.notes.append(Note(f"Like-minded partners are not available: {report.reason}"))
     else:
         partners = report.partners
+        cited = ids(report.citations)
         top = partners[:10]
         section.data["partners"] = [p.code for p in top]
 
@@ -63,7 +65,7 @@ def alignment_section(ctx: BriefContext) -> Section:
                 "Australia, New Zealand, the EU members)",
                 columns,
                 tuple(partner_row(p) for p in top),
-                PARTNER_SOURCES,
+                cited,
                 formats=formats,
                 note=(
                     "Like-mindedness index (0-100): UN vote agreement "
@@ -87,11 +89,12 @@ def alignment_section(ctx: BriefContext) -> Section:
                     f"(of {len(partners)} countries)",
                     columns,
                     tuple(partner_row(p) for p in ref),
-                    PARTNER_SOURCES,
+                    cited,
                     formats=formats,
                 )
             )
     votes = load_votes(ctx.store)
+    votes_cited = ids([votes_citation(ctx.store)])
     others = [c for c in ("USA", "CHN", "JPN", "RUS") if c != ctx.code]
     series: dict[str, dict[int, float]] = {}
     latest_rows = []
@@ -133,7 +136,7 @@ def alignment_section(ctx: BriefContext) -> Section:
                 {k: tuple(v.get(y) for y in years_all) for k, v in series.items()},
                 "year",
                 "percent agreement (%)",
-                ("unvotes",),
+                votes_cited,
                 note="Percent of the year's roll calls on which both voted the same way "
                 "(abstentions count as half agreement, as in Voeten's agreement score data).",
             )
@@ -144,7 +147,7 @@ def alignment_section(ctx: BriefContext) -> Section:
                 "chance; 0 = chance level)",
                 ("country", "year", "common roll calls", "agreement %", "kappa"),
                 tuple(latest_rows),
-                ("unvotes",),
+                votes_cited,
                 formats={"agreement %": "{:.0f}", "kappa": "{:.2f}"},
             )
         )

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from powerscope.brief.sections.context import BriefContext
+from powerscope.brief.sections.context import BriefContext, ids
 from powerscope.brief.sections.model import Fact, Note, Section, Table
 from powerscope.errors import PowerscopeError
-
-#: Which dataset each claim measure is computed from (see powerscope.claims.MEASURES).
-CLAIM_SOURCES = {
-    "gfp_rank": "gfp",
-    "arms_share": "sipri_arms",
-    "arms_rank": "sipri_arms",
-    "arms_change": "sipri_arms",
-    "ceti_rank": "belfer_ceti",
-    "ceti_below": "belfer_ceti",
-}
 
 
 def claims_section(ctx: BriefContext) -> Section:
@@ -39,18 +29,13 @@ def claims_section(ctx: BriefContext) -> Section:
             Note(f"None of the claims shipped with powerscope concerns {ctx.name}.")
         )
         return section
-    verdicts = check_claims(concerning)
+    verdicts = check_claims(concerning, store=ctx.store)
     section.data["verdicts"] = {v.id: v.verdict for v in verdicts}
     rows, row_sources = [], []
-    for claim, v in zip(concerning, verdicts, strict=True):
+    for v in verdicts:
         stated = "-".join(str(s) for s in v.stated) if isinstance(v.stated, list) else v.stated
         rows.append((v.statement, stated, v.computed, v.verdict, v.edition or "", v.note))
-        measure = str((claim.get("check") or {}).get("measure", ""))
-        row_sources.append(
-            ("powerscope_claims", CLAIM_SOURCES[measure])
-            if measure in CLAIM_SOURCES
-            else ("powerscope_claims",)
-        )
+        row_sources.append(("powerscope_claims", *ids(v.citations)))
     counts: dict[str, int] = {}
     for v in verdicts:
         counts[v.verdict] = counts.get(v.verdict, 0) + 1

@@ -3,11 +3,12 @@ several sections use (computed once per brief), and small formatting helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from powerscope.brief.sections.model import Section
+from powerscope.data.catalog import Citation
 from powerscope.data.store import Store
 
 if TYPE_CHECKING:
@@ -26,16 +27,6 @@ if TYPE_CHECKING:
 #: stable 5th-95th percentiles of ranks, and fast.
 DEFAULT_RUNS = 2000
 DEFAULT_SEED = 1
-
-#: The datasets behind the like-mindedness index (indices/partners.yaml).
-PARTNER_SOURCES = (
-    "unvotes",
-    "atop",
-    "cow_igo",
-    "democracy",
-    "cow_trade",
-    "powerscope_institutions",
-)
 
 
 class BriefContext:
@@ -121,8 +112,19 @@ class BriefContext:
     def dataset(self, source_id: str) -> dict[str, Any] | None:
         return self.store.dataset(source_id)
 
+    @cached_property
+    def ceti_citation(self) -> Citation:
+        """The CETI's citation, as its computed result carries it."""
+        return self.ceti.citations[0]
+
 
 SectionBuilder = Callable[[BriefContext], Section]
+
+
+def ids(citations: Iterable[Citation]) -> tuple[str, ...]:
+    """The catalog ids of the datasets ``citations`` cite, each once, in order: what a fact, a
+    table, a chart or a note names as its sources."""
+    return tuple(dict.fromkeys(c.dataset for c in citations))
 
 
 def ordinal(n: int | None) -> str:

@@ -120,7 +120,7 @@ def dynamics_section(ctx: BriefContext) -> Section:
     better = sum(1 for row in test["series"] if row["model_better"])
     section.facts.append(
         Fact(
-            "Backtest (fit 1996-2014, test 2015-2023)",
+            "Backtest (fit {}-{}, test {}-{})".format(*test["fit"], *test["test"]),
             f"model beats trend extrapolation on {better} of {len(test['series'])} series",
             src,
             raw={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from powerscope.brief.sections.context import BriefContext, ordinal
+from powerscope.brief.sections.context import BriefContext, ids, ordinal
 from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
 from powerscope.profile import Unavailable
 
@@ -20,12 +20,6 @@ def military_section(ctx: BriefContext) -> Section:
         section.notes.append(Note(f"Military measures are not available: {military.reason}"))
         return section
     measures = military.measures
-    cite = {
-        "gfp": ("gfp",),
-        "milex": ("sipri_milex",),
-        "cinc": ("cow_nmc",),
-        "open": ("gfp", "sipri_milex"),
-    }
     labels = {
         "gfp": "Global Firepower PowerIndex",
         "milex": "SIPRI military expenditure",
@@ -44,15 +38,15 @@ def military_section(ctx: BriefContext) -> Section:
         else:
             shown = f"{value:.1f}"
         rows.append((labels[key], shown, m.rank, m.of, m.year, m.unit))
-        row_sources.append(cite[key])
+        row_sources.append(ids(m.citations))
         section.data[f"{key}_rank"] = m.rank
     gfp = measures["gfp"]
     section.facts.append(
         Fact(
-            "Global Firepower 2026",
+            gfp.citations[0].short,
             f"{ordinal(gfp.rank)} of {gfp.of}"
             + (f" (PowerIndex {gfp.value:.4f}; lower is stronger)" if gfp.value else ""),
-            ("gfp",),
+            ids(gfp.citations),
             raw=gfp.rank,
         )
     )
@@ -66,7 +60,7 @@ def military_section(ctx: BriefContext) -> Section:
                 f"US${milex.value / 1000:.1f} bn (constant 2023 US$), "
                 f"{ordinal(milex.rank)} of {milex.of}"
                 + (f"; {share:.1f}% of GDP" if share is not None else ""),
-                ("sipri_milex",),
+                ids(milex.citations),
                 raw=milex.rank,
             )
         )
@@ -76,7 +70,7 @@ def military_section(ctx: BriefContext) -> Section:
             Fact(
                 f"COW CINC, {cinc.year}",
                 f"{ordinal(cinc.rank)} of {cinc.of} ({cinc.value:.2%} of world capabilities)",
-                ("cow_nmc",),
+                ids(cinc.citations),
                 raw=cinc.rank,
             )
         )
@@ -106,7 +100,7 @@ def military_section(ctx: BriefContext) -> Section:
                 },
                 "year",
                 "US$ bn (constant 2023 prices)",
-                ("sipri_milex",),
+                ids(milex.citations),
                 note="Constant 2023 US$ (SIPRI's series in constant prices and exchange rates).",
             )
         )
@@ -131,7 +125,7 @@ def military_section(ctx: BriefContext) -> Section:
                     )
                     for e in explanation
                 ),
-                ("gfp",),
+                tuple(dict.fromkeys(str(c["dataset"]) for c in report["citations"])),
                 formats={"value": "{:,.0f}", "contribution": "{:+.3f}"},
                 note=(
                     "A statistical model of the published ranking from GFP's own factor values "

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from powerscope.data.catalog import Citation
 from powerscope.errors import SpecError
 
 
@@ -95,17 +96,17 @@ class Section:
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """A numbered entry of the sources section: a dataset's provenance."""
+    """A numbered entry of the sources section: a dataset's citation (publisher, title, edition,
+    data years, licence, URL) and a note on the files it was read from."""
 
     number: int
-    id: str
-    publisher: str
-    title: str
-    edition: str
-    licence: str
-    url: str
-    citation: str
-    note: str
+    citation: Citation
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """The cited dataset's catalog id."""
+        return self.citation.dataset
 
 
 @dataclass
@@ -118,6 +119,8 @@ class Brief:
     sources: list[SourceEntry]
     runs: int
     seed: int
+    #: the store's portable description (``store.describe()``: "snapshot: embedded snapshot,
+    #: powerscope 0.1.0"), never a local path
     store: str
     generated: str
     seconds: float

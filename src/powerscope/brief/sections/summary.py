@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from powerscope.brief.sections.context import PARTNER_SOURCES, BriefContext, ordinal
+from powerscope.brief.sections.context import BriefContext, ids, ordinal
 from powerscope.brief.sections.model import Fact, Section
 from powerscope.profile import Unavailable
 
@@ -11,20 +11,20 @@ def summary_section(ctx: BriefContext) -> Section:
     """Headline figures, each cited: CETI, GFP, SIPRI spending, arms exports, partners."""
     section = Section("summary", "Summary")
     tech = ctx.technology
+    ceti = ctx.ceti_citation
+    label = f"Technology ({ceti.short})"
     if not isinstance(tech, Unavailable):
         section.facts.append(
             Fact(
-                "Technology (Belfer CETI 2025)",
+                label,
                 f"{ordinal(tech.rank)} of {tech.of}, score {tech.score:.1f} of 100",
-                ("belfer_ceti",),
+                ids(tech.citations),
                 raw={"rank": tech.rank, "score": tech.score},
             )
         )
         section.data["ceti_rank"] = tech.rank
     else:
-        section.facts.append(
-            Fact("Technology (Belfer CETI 2025)", "not covered", ("belfer_ceti",), raw=None)
-        )
+        section.facts.append(Fact(label, "not covered", ids([ceti]), raw=None))
     _military(ctx, section)
     arms = ctx.arms_profile
     if isinstance(arms, Unavailable):
@@ -35,7 +35,8 @@ def summary_section(ctx: BriefContext) -> Section:
         share, rank = arms.current.share, arms.current.rank
         value = f"{share:.2f}% of world exports, {ordinal(rank)}, {arms.period}"
         raw = {"share": share, "rank": rank}
-    section.facts.append(Fact("Arms exports (SIPRI)", value, ("sipri_arms",), raw=raw))
+    cited = ("sipri_arms",) if isinstance(arms, Unavailable) else ids(arms.citations)
+    section.facts.append(Fact("Arms exports (SIPRI)", value, cited, raw=raw))
     section.data["arms"] = raw
     alignment = ctx.alignment
     if isinstance(alignment, Unavailable):
@@ -44,7 +45,7 @@ def summary_section(ctx: BriefContext) -> Section:
         partners = alignment.partners[:3]
         names = [p.name for p in partners]
         section.facts.append(
-            Fact("Top like-minded partners", ", ".join(names), PARTNER_SOURCES, raw=names)
+            Fact("Top like-minded partners", ", ".join(names), ids(alignment.citations), raw=names)
         )
         section.data["partners"] = [p.code for p in partners]
     section.commands = [f"powerscope country {ctx.code}", f"powerscope military profile {ctx.code}"]
@@ -60,10 +61,10 @@ def _military(ctx: BriefContext, section: Section) -> None:
     gfp = military.measures["gfp"]
     section.facts.append(
         Fact(
-            "Military strength (Global Firepower 2026)",
+            f"Military strength ({gfp.citations[0].short})",
             f"{ordinal(gfp.rank)} of {gfp.of}"
             + (f", PowerIndex {gfp.value:.4f}" if gfp.value is not None else ""),
-            ("gfp",),
+            ids(gfp.citations),
             raw={"rank": gfp.rank, "value": gfp.value},
         )
     )
@@ -78,7 +79,7 @@ def _military(ctx: BriefContext, section: Section) -> None:
         Fact(
             "Military spending (SIPRI)",
             value,
-            ("sipri_milex",),
+            ids(milex.citations),
             raw={"rank": milex.rank, "usd_m": milex.value, "year": milex.year},
         )
     )

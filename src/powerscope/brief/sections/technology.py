@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from powerscope.brief.sections.context import BriefContext, ordinal
+from powerscope.brief.sections.context import BriefContext, ids, ordinal
 from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
 from powerscope.profile import Unavailable
 
@@ -52,12 +52,13 @@ def technology_section(ctx: BriefContext) -> Section:
         "--exclude-aggregates",
     ]
     tech = ctx.technology
-    src = ("belfer_ceti",)
     result = ctx.ceti
+    ceti = ctx.ceti_citation
+    src = ids(result.citations)
     if isinstance(tech, Unavailable):
         section.notes.append(
             Note(
-                f"The CETI 2025 does not cover {ctx.name}; it covers {len(result.codes)} "
+                f"The {ceti.short} does not cover {ctx.name}; it covers {len(result.codes)} "
                 "entities: " + ", ".join(result.names) + ".",
                 src,
             )
@@ -86,8 +87,8 @@ def technology_section(ctx: BriefContext) -> Section:
     )
     section.tables.append(
         Table(
-            "Sector scores and ranks (rank among 26 entities, the aggregate Europe counted; "
-            "contribution: points added to the overall score)",
+            f"Sector scores and ranks (rank among {tech.of} entities, the aggregate Europe "
+            "counted; contribution: points added to the overall score)",
             (
                 "sector",
                 "score",
@@ -138,7 +139,7 @@ def technology_section(ctx: BriefContext) -> Section:
     section.charts.append(
         Chart(
             "chart-ceti-sectors",
-            f"CETI 2025 sector scores: {ctx.name} and {rival_name}",
+            f"{ceti.short} sector scores: {ctx.name} and {rival_name}",
             "bar",
             tuple(sectors),
             {

@@ -93,6 +93,8 @@ log = logging.getLogger(__name__)
 
 TRADE_REGISTER_FILE = "sipri_arms/trade-register_all_1950-2024_gen2025-03-13.csv.gz"
 EXPORT_TIV_FILE = "sipri_arms/lajh87_export_tiv.csv.gz"
+#: The edition of SIPRI's TIV tables that the TIV files re-shape (data 1950-2021).
+TIV_EDITION = "2022"
 IMPORT_TIV_FILE = "sipri_arms/lajh87_import_tiv.csv.gz"
 MILEX_FILE = "sipri_milex/sipri_milex_long_1949-2024.csv.gz"
 
