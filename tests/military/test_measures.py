@@ -8,8 +8,8 @@ import pytest
 from powerscope.data.store import SnapshotStore
 from powerscope.errors import SpecError
 from powerscope.index import load_spec
-from powerscope.index.service import compute_index, default_assumptions, robustness_inputs
-from powerscope.index.uncertainty import uncertainty
+from powerscope.index.robustness import uncertainty
+from powerscope.index.service import compute_index
 from powerscope.military.indicators import INDICATORS, open_index_data
 from powerscope.military.measures import movers, profile, rank, side_by_side
 
@@ -64,11 +64,7 @@ def test_open_index_default_weights_sum_and_korea() -> None:
 
 
 def test_open_index_rank_interval_for_korea() -> None:
-    spec = load_spec("military")
-    uspec, builder, units = robustness_inputs(
-        spec, default_assumptions(spec), store=SnapshotStore()
-    )
-    result = uncertainty(spec, uspec, builder, runs=500, seed=1, units=units)
+    result = uncertainty("military", runs=500, seed=1, store=SnapshotStore())
     kor = result.summary().set_index("code").loc["KOR"]
     assert kor["q05_rank"] <= kor["median_rank"] <= kor["q95_rank"]
     assert kor["q95_rank"] - kor["q05_rank"] <= 5

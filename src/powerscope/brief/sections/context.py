@@ -59,15 +59,15 @@ class BriefContext:
     def ceti_uncertainty(self, exclude_aggregates: bool) -> UncertaintyResult:
         """The CETI's rank uncertainty with its default assumptions (as ``powerscope index
         uncertainty ceti`` runs it)."""
-        from powerscope.index import load_spec
-        from powerscope.index.service import robustness_inputs
-        from powerscope.index.uncertainty import uncertainty
+        from powerscope.index.robustness import uncertainty
 
-        spec = load_spec("ceti")
-        uspec, builder, units = robustness_inputs(
-            spec, exclude_aggregates=exclude_aggregates, store=self.store
+        return uncertainty(
+            "ceti",
+            runs=self.runs,
+            seed=self.seed,
+            exclude_aggregates=exclude_aggregates,
+            store=self.store,
         )
-        return uncertainty(spec, uspec, builder, runs=self.runs, seed=self.seed, units=units)
 
     @cached_property
     def military(self) -> MilitaryPart | Unavailable:
