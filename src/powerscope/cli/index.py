@@ -13,6 +13,7 @@ from powerscope.cli.common import Format, emit, parse_weights, print_table
 from powerscope.cli.common import cell as _cell
 from powerscope.cli.common import console as _console
 from powerscope.cli.common import write_output as _write_output
+from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS
 from powerscope.index.weights import read_weights_file
 
 app = typer.Typer(help="Composite indices (the CETI and others): compute, re-weight, rank.")
@@ -61,10 +62,10 @@ def index_compute(
         bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
     ] = False,
     normalise: Annotated[
-        str | None, typer.Option(help="none|max|minmax|zscore|rank (default: the spec's).")
+        str | None, typer.Option(help=f"{'|'.join(NORMALISATIONS)} (default: the spec's).")
     ] = None,
     aggregate: Annotated[
-        str | None, typer.Option(help="arithmetic|geometric (default: the spec's).")
+        str | None, typer.Option(help=f"{'|'.join(AGGREGATIONS)} (default: the spec's).")
     ] = None,
     exclude_aggregates: Annotated[
         bool, typer.Option(help="Leave aggregates (e.g. CETI's Europe) out of the ranking.")
