@@ -334,8 +334,18 @@ export async function render(container, name, { isCurrent, query = {} }) {
       if (!s || !Number.isFinite(Number(w))) continue;
       state.weights[path] = Number(w);
       s.input.value = String(w);
+      if (Math.abs(Number(w) - defaults[path]) > 1e-9) openGroupsAbove(path);
     }
     for (const parent of groups.keys()) refreshGroup(parent);
+  }
+
+  /** Unfold the groups holding `path`'s slider, so a changed weight is in view. */
+  function openGroupsAbove(path) {
+    for (let parent = path; parent.includes("/"); ) {
+      parent = parent.slice(0, parent.lastIndexOf("/"));
+      const details = weightPanel.querySelector(`details[data-group="${CSS.escape(parent)}"]`);
+      if (details) details.open = true;
+    }
   }
 
   /** Say what the results are: default weights, or re-weighted with which weights. */
