@@ -161,6 +161,12 @@ def test_uncertainty_json_fields_and_reproducibility() -> None:
     assert kor["nominal_rank"] == 5 and kor["q05_rank"] <= 5 <= kor["q95_rank"]
     assert payload["runs"] == 500 and payload["failed_runs"] == 0
     assert json.loads(runner.invoke(app, args).output) == payload
+    # the library's one call gives the same figures (the CLI only prints them)
+    from powerscope.index.robustness import uncertainty
+
+    library = uncertainty("ceti", runs=500, seed=3)
+    assert payload["entities"] == json.loads(json.dumps(library.to_records()))
+    assert payload["assumptions"] == library.assumptions
 
 
 def test_uncertainty_exports(tmp_path: Path) -> None:

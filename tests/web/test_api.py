@@ -91,7 +91,7 @@ def test_semiconductors_only_changes_the_order(client: TestClient) -> None:
 
 def test_contributions_sum_to_each_score(client: TestClient) -> None:
     for weights in (None, {"AI": 0.7, "Space": 0.05}):
-        body = compute(client, weights=weights)
+        body = compute(client, weights=weights, renormalise=True)
         for row in body["ranking"]:
             parts = body["contributions"][row["code"]]
             assert set(parts) == set(SECTORS)
@@ -106,7 +106,7 @@ def test_fast_path_matches_the_library(client: TestClient) -> None:
     for _ in range(3):
         weights = dict(zip(SECTORS, rng.uniform(0.05, 1.0, 5).tolist(), strict=True))
         expected = compute_index(load_spec("ceti"), weights=weights, renormalise=True)
-        body = compute(client, weights=weights)
+        body = compute(client, weights=weights, renormalise=True)
         for row in body["ranking"]:
             assert row["rank"] == expected.rank(row["code"])
             assert row["score"] == pytest.approx(expected.score(row["code"]), abs=1e-5)
@@ -136,7 +136,7 @@ def test_geometric_warns_of_zeros_and_rescale_avoids_them(client: TestClient) ->
 
 
 def test_ranking_csv_parses_and_matches_json(client: TestClient) -> None:
-    query = "weights=Semiconductors:2,AI:1"
+    query = "weights=Semiconductors:2,AI:1&renormalise=true"
     as_json = client.get(f"/api/indices/ceti/ranking?{query}").json()
     response = client.get(f"/api/indices/ceti/ranking?{query}&format=csv")
     assert response.headers["content-type"].startswith("text/csv")
@@ -147,9 +147,15 @@ def test_ranking_csv_parses_and_matches_json(client: TestClient) -> None:
         assert float(row["score"]) == pytest.approx(expected["score"])
         assert int(row["rank"]) == expected["rank"]
         assert float(row["AI score"]) == pytest.approx(expected["AI score"])
-    # the same weights by POST: relative weights rescaled within their group
-    posted = compute(client, weights={"Semiconductors": 2, "AI": 1})
+    # the same weights by POST, as an object or as the same string: relative weights rescaled
+    # within their group when renormalise is asked
+    posted = compute(client, weights={"Semiconductors": 2, "AI": 1}, renormalise=True)
     assert [r["code"] for r in posted["ranking"]] == [r["code"] for r in rows]
+    as_text = compute(client, weights="Semiconductors:2,AI:1", renormalise=True)
+    assert as_text["ranking"] == posted["ranking"]
+    # without it (the default, as in the library and the CLI) the group is refused
+    refused = client.get("/api/indices/ceti/ranking?weights=Semiconductors:2,AI:1")
+    assert refused.status_code == 422 and "sum to" in refused.json()["error"]["what"]
 
 
 def test_uncertainty_brackets_south_korea(client: TestClient) -> None:
@@ -243,6 +249,10 @@ def test_unknown_index_is_404(client: TestClient) -> None:
         ({"weights": {"Nanotech": 0.5}}, "unknown node 'Nanotech'"),
         ({"weights": dict.fromkeys(SECTORS, 0)}, "sum to 0"),
         ({"weights": {"AI": 0.3}, "renormalise": False}, "sum to"),
+        ({"weights": {"AI": 0.3}}, "sum to"),  # renormalise is off by default
+        ({"weights": "AI=0.3"}, "sum to"),
+        ({"weights": "AI 0.3"}, "cannot read weight"),
+        ({"weights": "AI=0.3,AI:0.2"}, "two weights"),
         ({"aggregation": "geometric", "normalisation": "zscore"}, "negatives"),
         ({"aggregation": "average"}, "aggregation"),
     ],

@@ -220,7 +220,9 @@ def test_spec_on_an_uploaded_dataset(client: TestClient, upload_dir: Path) -> No
     # min-max: Alpha (0, 0) -> 0; Beta (0.5, 1) -> 75; Gamma (1, 0.5) -> 75
     scores = {r["code"]: r["score"] for r in body["ranking"]}
     assert scores == pytest.approx({"AAA": 0.0, "BBB": 75.0, "CCC": 75.0})
-    reweighted = client.post("/api/indices/tiny/compute", json={"weights": {"x2": 3}}).json()
+    reweighted = client.post(
+        "/api/indices/tiny/compute", json={"weights": {"x2": 3}, "renormalise": True}
+    ).json()
     assert reweighted["ranking"][0]["code"] == "BBB"
     bad = client.post("/api/indices/tiny/compute", json={"weights": {"x3": 1}})
     assert bad.status_code == 422

@@ -13,6 +13,7 @@ from powerscope.cli.common import Format, emit, parse_weights, print_table
 from powerscope.cli.common import cell as _cell
 from powerscope.cli.common import console as _console
 from powerscope.cli.common import write_output as _write_output
+from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS
 from powerscope.index.weights import read_weights_file
 
 app = typer.Typer(help="Composite indices (the CETI and others): compute, re-weight, rank.")
@@ -61,10 +62,10 @@ def index_compute(
         bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
     ] = False,
     normalise: Annotated[
-        str | None, typer.Option(help="none|max|minmax|zscore|rank (default: the spec's).")
+        str | None, typer.Option(help=f"{'|'.join(NORMALISATIONS)} (default: the spec's).")
     ] = None,
     aggregate: Annotated[
-        str | None, typer.Option(help="arithmetic|geometric (default: the spec's).")
+        str | None, typer.Option(help=f"{'|'.join(AGGREGATIONS)} (default: the spec's).")
     ] = None,
     exclude_aggregates: Annotated[
         bool, typer.Option(help="Leave aggregates (e.g. CETI's Europe) out of the ranking.")
@@ -335,15 +336,9 @@ ResultFileOpt = Annotated[
 ]
 
 
-def _robustness_setup(index: str, assumptions: Path | None, exclude_aggregates: bool) -> Any:
-    """The spec, the assumptions (a file's, or the index's defaults) and the variant builder."""
-    from powerscope.index import load_spec
-    from powerscope.index.service import default_assumptions, robustness_inputs
-
-    spec = load_spec(index)
-    raw = _read_mapping(assumptions, "assumptions") if assumptions else default_assumptions(spec)
-    uspec, builder, units = robustness_inputs(spec, raw, exclude_aggregates=exclude_aggregates)
-    return spec, raw, uspec, builder, units
+def _assumptions(path: Path | None) -> dict[str, Any] | None:
+    """The assumptions of an ``--assumptions`` file (None: the index's documented defaults)."""
+    return _read_mapping(path, "assumptions") if path else None
 
 
 @app.command("uncertainty")
@@ -359,14 +354,17 @@ def index_uncertainty(
     output: ResultFileOpt = None,
 ) -> None:
     """Rank uncertainty: nominal, median and 5th-95th percentile ranks over many builds."""
-    from powerscope.index.uncertainty import uncertainty
+    from powerscope.index import load_spec
+    from powerscope.index.robustness import uncertainty
 
-    spec, raw, uspec, builder, units = _robustness_setup(index, assumptions, exclude_aggregates)
+    spec = load_spec(index)
     with _Progress(runs, f"{runs} runs") as progress:
         result = uncertainty(
-            spec, uspec, builder, runs=runs, seed=seed, units=units, engine=engine,
-            scheduler=scheduler, progress=progress,
+            spec, runs=runs, seed=seed, assumptions=_assumptions(assumptions),
+            exclude_aggregates=exclude_aggregates, engine=engine, scheduler=scheduler,
+            progress=progress,
         )  # fmt: skip
+    raw = result.assumptions
     if output is not None and output.suffix.lower() == ".xlsx":
         result.export(output)
         return
@@ -413,14 +411,18 @@ def index_sensitivity(
     output: ResultFileOpt = None,
 ) -> None:
     """Which assumption drives the rank uncertainty: first- and total-order Sobol indices."""
+    from powerscope.index import load_spec
+    from powerscope.index.robustness import setup
     from powerscope.index.sensitivity import sensitivity
 
-    spec, raw, uspec, builder, units = _robustness_setup(index, assumptions, exclude_aggregates)
-    total = n * (len(uspec.assumptions()) + 2)
+    spec = load_spec(index)
+    problem = setup(spec, _assumptions(assumptions), exclude_aggregates=exclude_aggregates)
+    raw = problem.assumptions
+    total = n * (len(problem.uspec.assumptions()) + 2)
     with _Progress(total, f"{total} runs") as progress:
         result = sensitivity(
-            spec, uspec, builder, n=n, seed=seed, bootstrap=bootstrap, units=units,
-            engine=engine, scheduler=scheduler, progress=progress,
+            spec, problem.uspec, problem.builder, n=n, seed=seed, bootstrap=bootstrap,
+            units=problem.units, engine=engine, scheduler=scheduler, progress=progress,
         )  # fmt: skip
     payload = {
         "index": spec.id,

@@ -27,7 +27,7 @@ from powerscope.errors import NotFoundError, SpecError, WeightsError
 
 #: the normalisations the shells offer by name; a spec may name any method of the catalogue
 #: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
-NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank")
+NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank", "percentile_rank")
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 WEIGHT_TOLERANCE = 1e-6
 

@@ -1,5 +1,6 @@
 """What the web routers share: the app's state, request parameters, documented error responses,
-the token check, and country and weight parsing.
+the token check, and country parsing. Weights written as text are read by the library's one
+parser (:func:`powerscope.web.models.parse_weights`, re-exported here).
 
 Every router (:mod:`powerscope.web.routers`) imports this module; it imports no router and not
 :mod:`powerscope.web.api`, so the web shell has no import circle.
@@ -8,7 +9,6 @@ Every router (:mod:`powerscope.web.routers`) imports this module; it imports no 
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
@@ -17,9 +17,10 @@ from fastapi import Depends, File, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from powerscope.errors import PowerscopeError, UnknownEntityError, WeightsError
+from powerscope.errors import PowerscopeError, UnknownEntityError
 from powerscope.web import models
 from powerscope.web.errors import UnauthorizedError, WritesDisabledError
+from powerscope.web.models import parse_weights as parse_weights  # the alignment router's
 from powerscope.web.state import AppState, resolve_country
 
 #: aggregation by Copeland outranking compares every pair of units; beyond this many it is refused
@@ -70,8 +71,9 @@ WeightsQuery = Annotated[
     str | None,
     Query(
         max_length=2000,
-        description="Weights as NODE:W pairs separated by commas, e.g. 'Semiconductors:2,AI:1' "
-        "(NODE=W works too); groups are rescaled to sum to 1.",
+        description="Weights as NODE=W pairs separated by commas, the grammar of the CLI's "
+        "--weights, e.g. 'Semiconductors=2,AI=1' (NODE:W works too); groups are rescaled to "
+        "sum to 1.",
     ),
 ]
 Top = Annotated[int, Query(ge=0, le=1000, description="How many rows (0 = all).")]
@@ -99,31 +101,6 @@ def about(parameter: str, *kinds: type[PowerscopeError]) -> Iterator[None]:
         if exc.parameter is None:
             exc.parameter = parameter
         raise
-
-
-def parse_weights(text: str | None, parameter: str = "weights") -> dict[str, float]:
-    """``'Semiconductors:2,AI:1'`` (or with '=') to ``{node: weight}``."""
-    out: dict[str, float] = {}
-    for piece in (text or "").split(","):
-        if not piece.strip():
-            continue
-        match = re.fullmatch(r"\s*([^:=]*?)\s*[:=]\s*(.*?)\s*", piece)
-        if match is None or not match.group(1):
-            raise WeightsError(
-                f"cannot read weight {piece.strip()!r}",
-                parameter=parameter,
-                fix="write NODE:WEIGHT pairs separated by commas, e.g. 'Semiconductors:2,AI:1'",
-            )
-        key, value = match.groups()
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise WeightsError(
-                f"weight of {key.strip()!r} is not a number: {value.strip()!r}",
-                parameter=parameter,
-                fix="give a number >= 0",
-            ) from None
-    return out
 
 
 _bearer = HTTPBearer(auto_error=False, description="The operator's API token (uploads only).")

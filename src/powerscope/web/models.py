@@ -7,17 +7,37 @@ request. They list the fields the contract guarantees and allow more.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from powerscope.errors import PowerscopeError
+from powerscope.errors import PowerscopeError, WeightsError
+from powerscope.index import weights as library_weights
 from powerscope.index.spec import AGGREGATIONS, NORMALISATIONS
+from powerscope.index.weights import RENORMALISE_DEFAULT
 
-Aggregation = Literal["arithmetic", "geometric", "harmonic", "generalised", "copeland"]
-Normalisation = Literal["none", "max", "minmax", "zscore", "rank"]
-assert set(Aggregation.__args__) == set(AGGREGATIONS)  # type: ignore[attr-defined]
-assert set(Normalisation.__args__) == set(NORMALISATIONS)  # type: ignore[attr-defined]
+# the methods offered are exactly the library's catalogue (one source): a Literal of its names
+# for validation and the schema's enum; type checkers see a str
+if TYPE_CHECKING:
+    Aggregation = str
+    Normalisation = str
+else:
+    Aggregation = Literal[AGGREGATIONS]
+    Normalisation = Literal[NORMALISATIONS]
+
+WeightsText = Annotated[str, StringConstraints(max_length=2000)]
+WEIGHTS_STRING = "Semiconductors=0.4,AI=0.3,Biotechnology=0.1,Space=0.1,Quantum=0.1"
+
+
+def parse_weights(text: str | None, field: str = "weights") -> dict[str, float]:
+    """Weights written as text in the request field ``field``, in the one grammar of the CLI's
+    ``--weights`` (:func:`powerscope.index.weights.parse_weights`, ``NODE=W`` or ``NODE:W``
+    pairs separated by commas); an error names the field."""
+    try:
+        return library_weights.parse_weights(text, parameter=field)
+    except WeightsError as error:
+        error.parameter = error.parameter or field
+        raise
 
 
 class Open(BaseModel):
@@ -29,17 +49,24 @@ class ComputeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    weights: dict[str, float] | None = Field(
+    weights: dict[str, float] | WeightsText | None = Field(
         default=None,
         description="Weights by node path, name or alias, e.g. {'Semiconductors': 0.5, "
-        "'AI/Human Capital': 0.3}; nodes not named keep their default weight. Weights must be "
+        "'AI/Human Capital': 0.3}, or the same as text in the grammar of the CLI's --weights: "
+        "NODE=W pairs separated by commas (NODE:W works too), e.g. "
+        f"'{WEIGHTS_STRING}'. Nodes not named keep their default weight. Weights must be "
         "finite and >= 0, and a group cannot sum to 0.",
-        examples=[{"Semiconductors": 1, "AI": 0, "Biotechnology": 0, "Space": 0, "Quantum": 0}],
+        examples=[
+            {"Semiconductors": 1, "AI": 0, "Biotechnology": 0, "Space": 0, "Quantum": 0},
+            WEIGHTS_STRING,
+        ],
     )
     renormalise: bool = Field(
-        default=True,
-        description="Rescale each group of sibling weights to sum to 1 (default). With false, "
-        "a group that does not sum to 1 is an error.",
+        default=RENORMALISE_DEFAULT,
+        description="Rescale each group of sibling weights to sum to 1. Default false, as in "
+        "the library and the CLI (--renormalise): a group that does not sum to 1 (within 1e-6) "
+        "is refused with 422, never silently rescaled. The dashboard sends true: its sliders "
+        "are relative weights.",
     )
     aggregation: Aggregation | None = Field(
         default=None, description="Override the spec's aggregation."
@@ -64,6 +91,17 @@ class ComputeRequest(BaseModel):
         description="The focal country of the 'partners' index (default KOR); ignored by the "
         "other indices.",
     )
+
+    @field_validator("weights")
+    @classmethod
+    def _parse_weights(cls, value: dict[str, float] | str | None) -> dict[str, float] | None:
+        # a weights string is read by the library's one parser (errors name 'weights')
+        return parse_weights(value) if isinstance(value, str) else value
+
+    @property
+    def overrides(self) -> dict[str, float] | None:
+        """The weights as ``{node: weight}`` (a string is parsed when the request is read)."""
+        return parse_weights(self.weights) if isinstance(self.weights, str) else self.weights
 
     @field_validator("rescale")
     @classmethod

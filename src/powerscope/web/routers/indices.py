@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from powerscope.errors import NotFoundError, PowerscopeError, SpecError, UnknownEntityError
 from powerscope.index.engine import ROOT
+from powerscope.index.weights import RENORMALISE_DEFAULT
 from powerscope.web import models
 from powerscope.web.common import (
     COPELAND_MAX_UNITS,
@@ -19,9 +20,7 @@ from powerscope.web.common import (
     ERRORS,
     Fmt,
     State,
-    WeightsQuery,
     about,
-    parse_weights,
 )
 from powerscope.web.state import AppState, LoadedIndex, compute_payload
 from powerscope.web.tables import csv_filename, json_response, table
@@ -44,6 +43,22 @@ Focal = Annotated[
         max_length=64,
         description="The focal country of the 'partners' index (default KOR); ignored by the "
         "other indices.",
+    ),
+]
+WeightsText = Annotated[
+    str | None,
+    Query(
+        max_length=2000,
+        description="Weights as NODE=W pairs separated by commas, the grammar of the CLI's "
+        f"--weights, e.g. '{models.WEIGHTS_STRING}' (NODE:W works too); nodes not named "
+        "keep their default weight.",
+    ),
+]
+Renormalise = Annotated[
+    bool,
+    Query(
+        description="Rescale each group of weights to sum to 1. Default false, as in the "
+        "library and the CLI: a group that does not sum to 1 is refused with 422."
     ),
 ]
 RANKING_COLUMNS = ["rank", "code", "name", "is_aggregate", "score", "rank_excluding_aggregates"]
@@ -113,7 +128,7 @@ def evaluate_loaded(loaded: LoadedIndex, request: models.ComputeRequest) -> dict
         )
     try:
         result = loaded.evaluate(
-            request.weights,
+            request.overrides,
             renormalise=request.renormalise,
             normalisation=request.normalisation,
             aggregation=request.aggregation,
@@ -169,8 +184,10 @@ async def index_compute(
 ) -> Response:
     """Scores and ranks of every unit, each top-level component's score and its contribution
     (points of the total) for the weights and methods given; weights not named keep their
-    defaults. Impossible weights (negative, non-finite, unknown node, a group summing to 0)
-    are refused with 422."""
+    defaults. Weights are a {node: weight} object or the CLI's --weights string (e.g.
+    'AI=0.3,Space=0.1'); method.weights echoes every node's weight as applied. Impossible
+    weights (unreadable, negative, non-finite, unknown node, a group summing to 0, or without
+    renormalise a group not summing to 1) are refused with 422."""
     request = request or models.ComputeRequest()
     loaded = state.peek_index(name, request.focal)
     if loaded is not None and not loaded.built:  # in memory: sub-millisecond, no thread hop
@@ -188,7 +205,8 @@ def index_ranking(
     state: State,
     name: IndexName,
     fmt: Fmt = "json",
-    weights: WeightsQuery = None,
+    weights: WeightsText = None,
+    renormalise: Renormalise = RENORMALISE_DEFAULT,
     aggregation: Annotated[
         models.Aggregation | None, Query(description="Override the spec's aggregation.")
     ] = None,
@@ -203,7 +221,8 @@ def index_ranking(
     """The ranking of POST .../compute as rows: rank, code, name, score, rank excluding
     aggregates, and each top-level component's score and contribution."""
     request = models.ComputeRequest(
-        weights=parse_weights(weights) or None,
+        weights=weights,
+        renormalise=renormalise,
         aggregation=aggregation,
         normalisation=normalisation,
         exclude_aggregates=exclude_aggregates,

@@ -1,9 +1,11 @@
 // The powerscope dashboard: a single page with hash routes.
-//   #/index/{name}      index explorer (weights, ranking, contributions, comparison, uncertainty)
+//   #/index/{name}      index explorer (weights, ranking, contributions, comparison, uncertainty);
+//                       #/index/{name}?weights=AI%3D0.3 opens it with weights (docs/dashboard.md)
 //   #/country/{code}    country profile
 //   #/arms              arms-trade exporters and trends
 //   #/partners/{code}   like-minded partners and UN vote agreement
-// Each view is a module exporting `render(container, arg)`; it may return a cleanup function.
+// Each view is a module exporting `render(container, arg, {isCurrent, query})`; it may return
+// a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
 import { clearAlert, getJSON, h, showError } from "./lib.js";
 import { render as renderIndex } from "./views/index-explorer.js";
@@ -21,14 +23,38 @@ const ROUTES = {
 let cleanup = null;
 let generation = 0;
 
+function decode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray '%': taken as written
+  }
+}
+
+/** The parameters after a '?' in the hash: `a=1&b=x%2Cy` -> {a: "1", b: "x,y"}. Each value runs
+ * from the first '=' to the next '&' and is percent-decoded, nothing else ('+' stays '+'). */
+function parseQuery(text) {
+  const out = {};
+  for (const part of text.split("&")) {
+    if (!part) continue;
+    const cut = part.indexOf("=");
+    const key = decode(cut < 0 ? part : part.slice(0, cut));
+    out[key] = cut < 0 ? "" : decode(part.slice(cut + 1));
+  }
+  return out;
+}
+
 function parseHash() {
-  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const raw = location.hash.replace(/^#\/?/, "");
+  const cut = raw.indexOf("?");
+  const path = cut < 0 ? raw : raw.slice(0, cut);
+  const parts = path.split("/").filter(Boolean).map(decode);
   const name = parts[0] in ROUTES ? parts[0] : null;
-  return { name, arg: parts.slice(1).join("/") };
+  return { name, arg: parts.slice(1).join("/"), query: parseQuery(cut < 0 ? "" : raw.slice(cut + 1)) };
 }
 
 async function route() {
-  const { name, arg } = parseHash();
+  const { name, arg, query } = parseHash();
   if (!name) {
     location.replace("#/index/ceti");
     return;
@@ -57,6 +83,7 @@ async function route() {
   try {
     const result = await spec.render(container, (arg || spec.fallback).trim(), {
       isCurrent: () => mine === generation,
+      query,
     });
     if (typeof result === "function") {
       if (mine === generation) cleanup = result;

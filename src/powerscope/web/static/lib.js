@@ -212,7 +212,8 @@ export function figure(title, { testid, id, className = "" } = {}) {
 
 /**
  * A table figure. columns: [{key, label, format(row) -> text|Node, numeric, csv(row)}].
- * `csv` is either {url} (the API's ?format=csv link) or {name} (a client-side file of the rows).
+ * `csv` is either {url} (the API's ?format=csv link) or {name} (a client-side file of the rows;
+ * `name` may be a function, asked at each update).
  */
 export function tableFigure(title, columns, rows, { testid, source, edition, csv, rowAttrs } = {}) {
   const fig = figure(title, { testid: testid ? `${testid}-figure` : undefined, className: "table-figure" });
@@ -247,7 +248,8 @@ export function tableFigure(title, columns, rows, { testid, source, edition, csv
       if (blobUrl) URL.revokeObjectURL(blobUrl);
       blobUrl = URL.createObjectURL(new Blob([toCSV(columns, newRows)], { type: "text/csv" }));
       link.href = blobUrl;
-      link.setAttribute("download", (csv && csv.name) || "powerscope.csv");
+      const file = csv && (typeof csv.name === "function" ? csv.name() : csv.name);
+      link.setAttribute("download", file || "powerscope.csv");
     }
   }
   update(rows);

@@ -2,6 +2,11 @@
 // re-ranking live through POST /api/indices/{name}/compute; ranking table with rank change vs
 // the default weights, contributions by top-level component, multi-country comparison and the
 // rank intervals of the uncertainty analysis.
+//
+// Weights travel one way: the sliders' raw values (or the weights string of the page's address,
+// #/index/{name}?weights=..., sent as written) go to the server with renormalise: true, the
+// library reads and rescales them, and the sliders show the weights the server echoes back
+// (method.weights). Moving a slider writes the weights string into the address (shareable).
 
 import {
   chartFigure,
@@ -34,22 +39,25 @@ function groupsOf(nodes) {
   return groups;
 }
 
-/** Weights as the engine wants them: each sibling group rescaled to sum to 1. A group whose
- * weights sum to 0 is sent as it is, so the server explains why it cannot be computed. */
-export function normalisedWeights(groups, weights) {
-  const out = {};
-  for (const siblings of groups.values()) {
-    const total = siblings.reduce((sum, n) => sum + weights[n.path], 0);
-    for (const n of siblings) out[n.path] = total > 0 ? weights[n.path] / total : weights[n.path];
-  }
-  return out;
+/** The weights that differ from the defaults as a weights string in the grammar's canonical
+ * form, `path=value` pairs joined by commas (the CLI's --weights, the API's `weights`). */
+export function weightsString(nodes, weights, defaults) {
+  return nodes
+    .filter((n) => weights[n.path] !== defaults[n.path])
+    .map((n) => `${n.path}=${weights[n.path]}`)
+    .join(",");
+}
+
+/** True when any node's weight as applied differs from its default. */
+function differs(applied, defaults) {
+  return Object.entries(applied || {}).some(([path, w]) => path in defaults && Math.abs(Number(w) - defaults[path]) > 1e-9);
 }
 
 function sliderMax(weight) {
   return weight <= 1 ? 1 : Math.ceil(weight * 2);
 }
 
-export async function render(container, name, { isCurrent }) {
+export async function render(container, name, { isCurrent, query = {} }) {
   const [tree, indices] = await Promise.all([
     getJSON(`/api/indices/${encodeURIComponent(name)}`),
     getJSON("/api/indices").catch(() => ({ indices: [] })),
@@ -64,6 +72,9 @@ export async function render(container, name, { isCurrent }) {
   const initialAggregation = tree.aggregation || tree.aggregate || "arithmetic";
   const state = {
     weights: { ...defaults },
+    reweighted: false,
+    // the weights string of the page's address, sent as written until a slider moves
+    link: query.weights && query.weights.trim() ? query.weights : null,
     aggregation: initialAggregation,
     exclude: false,
     result: null,
@@ -141,7 +152,9 @@ export async function render(container, name, { isCurrent }) {
       const value = Number(input.value);
       if (!Number.isFinite(value) || value === state.weights[node.path]) return;
       state.weights[node.path] = value;
+      state.link = null;
       refreshGroup(node.parent ?? ROOT);
+      writeAddress();
       scheduleCompute();
     };
     input.addEventListener("input", onInput);
@@ -205,7 +218,7 @@ export async function render(container, name, { isCurrent }) {
       h("div", { class: "control" }, resetButton, " ", status),
       methodNote,
     ),
-    h("p", { class: "hint muted" }, "Weights are relative: each is shown with its share of its group's total. Arrow keys move a focused slider."),
+    h("p", { class: "hint muted" }, "Weights are relative: each is shown with its share of its group's total; the server rescales each group to sum to 1. The page's address holds the weights set, to share the view. Arrow keys move a focused slider."),
     groupBox(ROOT, "Top level", 1),
   );
   for (const parent of groups.keys()) refreshGroup(parent);
@@ -238,8 +251,9 @@ export async function render(container, name, { isCurrent }) {
     testid: "ranking-table",
     source: tree.source,
     edition: tree.edition,
-    csv: { name: `${name}-ranking.csv` },
-    rowAttrs: (r) => ({ "data-rank": r.rank, class: r.is_aggregate ? "aggregate" : null }),
+    csv: { name: () => `${name}-ranking${state.reweighted ? "-reweighted" : ""}.csv` },
+    // data-score: the score as the server sent it (full precision)
+    rowAttrs: (r) => ({ "data-rank": r.rank, "data-score": r.score, class: r.is_aggregate ? "aggregate" : null }),
   });
   rankingFig.table.dataset.state = "loading";
 
@@ -281,9 +295,12 @@ export async function render(container, name, { isCurrent }) {
     compareBoxes.append(h("label", { class: "pick", for: `cmp-${u.code}` }, box, ` ${u.name}`));
   }
 
+  // what the results are: the published weights, or re-weighted (and with which weights)
+  const weightsLabel = h("p", { class: "weights-label", "data-testid": "weights-label", "data-state": "loading", role: "status" }, "");
   const results = h(
     "div",
     { class: "results" },
+    weightsLabel,
     h("div", { class: "row two wide-first" }, rankingFig.el, uncertaintyFig.el),
     contributionsFig.el,
     compareFig.el,
@@ -301,8 +318,62 @@ export async function render(container, name, { isCurrent }) {
       exclude_aggregates: state.exclude,
     };
     if (rescaledGeometric) body.rescale = [1, 100];
-    if (withWeights) body.weights = normalisedWeights(groups, state.weights);
+    if (withWeights) {
+      // the raw slider weights, or the address's weights string as written: the library reads
+      // them and rescales each group to sum to 1
+      body.weights = state.link ?? { ...state.weights };
+      body.renormalise = true;
+    }
     return body;
+  }
+
+  /** Sliders set to the weights the server applied (method.weights: every node's weight). */
+  function showWeights(applied) {
+    for (const [path, w] of Object.entries(applied)) {
+      const s = sliders.get(path);
+      if (!s || !Number.isFinite(Number(w))) continue;
+      state.weights[path] = Number(w);
+      s.input.value = String(w);
+      if (Math.abs(Number(w) - defaults[path]) > 1e-9) openGroupsAbove(path);
+    }
+    for (const parent of groups.keys()) refreshGroup(parent);
+  }
+
+  /** Unfold the groups holding `path`'s slider, so a changed weight is in view. */
+  function openGroupsAbove(path) {
+    for (let parent = path; parent.includes("/"); ) {
+      parent = parent.slice(0, parent.lastIndexOf("/"));
+      const details = weightPanel.querySelector(`details[data-group="${CSS.escape(parent)}"]`);
+      if (details) details.open = true;
+    }
+  }
+
+  /** Say what the results are: default weights, or re-weighted with which weights. */
+  function labelWeights(applied, link) {
+    state.reweighted = differs(applied, defaults);
+    weightsLabel.dataset.state = state.reweighted ? "reweighted" : "default";
+    const title = tree.title || name;
+    if (state.reweighted) {
+      const given = link ?? weightsString(nodes, state.weights, defaults);
+      weightsLabel.replaceChildren(
+        h("strong", {}, "Re-weighted: "),
+        `not the published weights of ${title}; each group rescaled to sum to 1. Weights: `,
+        h("code", { "data-testid": "weights-string" }, given),
+      );
+    } else {
+      weightsLabel.replaceChildren(h("strong", {}, "Default weights: "), `${title} as published.`);
+    }
+    const suffix = state.reweighted ? " (re-weighted)" : "";
+    setTitle(rankingFig, `${title}: ranking${suffix}`);
+    setTitle(contributionsFig, `Contributions to the score by top-level component${suffix}`);
+  }
+
+  /** The address of this view with the weights set on the sliders (when not the defaults). */
+  function writeAddress() {
+    if (!isCurrent()) return;
+    const text = weightsString(nodes, state.weights, defaults);
+    const hash = `#/index/${encodeURIComponent(name)}${text ? `?weights=${encodeURIComponent(text)}` : ""}`;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
   }
 
   async function baseline() {
@@ -328,6 +399,7 @@ export async function render(container, name, { isCurrent }) {
     rankingFig.table.dataset.state = "loading";
     status.textContent = "computing…";
     const started = performance.now();
+    const link = state.link;
     try {
       const [result, base] = await Promise.all([
         postJSON(`/api/indices/${encodeURIComponent(name)}/compute`, requestBody(true), {
@@ -341,6 +413,9 @@ export async function render(container, name, { isCurrent }) {
       status.dataset.ms = String(ms);
       state.result = result;
       state.base = base;
+      const applied = (result.method && result.method.weights) || {};
+      if (link !== null) showWeights(applied);
+      labelWeights(applied, link);
       methodNote.textContent = ((result.method && result.method.warnings) || []).join(" ");
       dismissError(state.computeError);
       state.computeError = null;
@@ -350,6 +425,8 @@ export async function render(container, name, { isCurrent }) {
       if (error.name === "AbortError" || seq !== state.seq) return;
       rankingFig.table.dataset.state = "error";
       status.textContent = "not computed (see the error above)";
+      weightsLabel.dataset.state = "error";
+      weightsLabel.textContent = link !== null ? `Not computed: the weights of the address (${link}) cannot be applied.` : "Not computed.";
       dismissError(state.computeError);
       state.computeError = showError(error, `computing ${name} with the weights set`);
     }
@@ -541,6 +618,8 @@ export async function render(container, name, { isCurrent }) {
   });
   resetButton.addEventListener("click", () => {
     state.weights = { ...defaults };
+    state.link = null;
+    writeAddress();
     for (const [path, s] of sliders) s.input.value = String(defaults[path]);
     for (const parent of groups.keys()) refreshGroup(parent);
     computeNow();
@@ -554,6 +633,11 @@ export async function render(container, name, { isCurrent }) {
 }
 
 /** A long axis label broken into lines of about `width` characters (plotly's <br>). */
+function setTitle(fig, text) {
+  const heading = fig.el.querySelector("figcaption h3");
+  if (heading) heading.textContent = text;
+}
+
 function wrapLabel(text, width = 16) {
   const lines = [];
   let line = "";
