@@ -71,15 +71,23 @@ def setup(
     store:
         Where the data are read from (default: :func:`powerscope.data.store.open_store`).
     """
-    from powerscope.index.service import default_assumptions, robustness_inputs
+    from powerscope.index.service import default_assumptions
 
     spec = load_spec(spec) if isinstance(spec, str) else spec
     raw = dict(assumptions) if assumptions is not None else default_assumptions(spec)
-    if data is None:
-        uspec, builder, found = robustness_inputs(
-            spec, raw, exclude_aggregates=exclude_aggregates, store=store
-        )
+    if data is None and spec.extra.get("data_file"):
+        # a spec with its own data (e.g. imported from COINr) is built through its data steps
+        from powerscope.index.build import build_inputs
+
+        builder, options, found = build_inputs(spec, exclude_aggregates=exclude_aggregates)
+        uspec = parse_uncertainty(raw, spec, data_options=options)
         return Setup(spec, raw, uspec, builder, dict(units or found))
+    if data is None:
+        from powerscope.data.store import open_store
+        from powerscope.index.data import index_data
+
+        data, found = index_data(spec, store or open_store())
+        units = units or found
     if exclude_aggregates and units:
         data = data.drop_units([c for c in data.units if units.get(c, (c, False))[1]])
     info = dict(units) if units else {c: (c, False) for c in data.units}

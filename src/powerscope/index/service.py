@@ -179,30 +179,3 @@ def default_assumptions(spec: IndexSpec) -> dict[str, Any]:
         "weights": [{"level": lv, "noise": 0.25} for lv in range(2, top + 1)],
         "aggregation": ["arithmetic", {"method": "geometric", "rescale": [1, 100]}],
     }
-
-
-def robustness_inputs(
-    spec: IndexSpec,
-    assumptions: Mapping[str, Any] | None = None,
-    *,
-    exclude_aggregates: bool = False,
-    store: Store | None = None,
-) -> tuple[Any, Any, dict[str, tuple[str, bool]]]:
-    """The parsed assumptions, the variant builder and the unit names for an index.
-
-    A spec with a ``data_file`` (e.g. imported from COINr) is built through its data steps
-    (:mod:`powerscope.index.build`); an index on the store's data is built directly.
-    """
-    from powerscope.index.uncertainty import parse_uncertainty, simple_builder
-
-    raw = dict(assumptions or default_assumptions(spec))
-    if spec.extra.get("data_file"):
-        from powerscope.index.build import build_inputs
-
-        builder, options, units = build_inputs(spec, exclude_aggregates=exclude_aggregates)
-        return parse_uncertainty(raw, spec, data_options=options), builder, units
-    store = store or open_store()
-    matrix, units = index_data(spec, store)
-    if exclude_aggregates:
-        matrix = matrix.drop_units([c for c in matrix.units if units.get(c, (c, False))[1]])
-    return parse_uncertainty(raw, spec), simple_builder(spec, matrix), units
