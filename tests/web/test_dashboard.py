@@ -320,8 +320,11 @@ def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) ->
         "div => div.data.map(t => t.y)"
     )
     assert effect_traces[2] == pytest.approx(articles["effect_median"])
-    note = page.locator('[data-testid="dynamics-chart"] [data-testid="source"]').inner_text()
-    assert "World Bank" in note
+    # the chart cites every dataset of the run, as the API's citations name them
+    note = page.locator('[data-testid="dynamics-chart"] [data-testid="source"]')
+    for citation in api["citations"]:
+        assert citation["short"] in note.inner_text()
+    assert "World Bank" in (note.get_attribute("title") or "")
     # the backtest beside it: model and naive-trend errors for the eight series
     page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
     assert page.locator('[data-testid="dynamics-backtest-table"] tbody tr').count() == 8

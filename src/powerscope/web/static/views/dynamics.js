@@ -254,7 +254,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     const series = (report.series || []).find((s) => s.name === key);
     if (!series) return;
     const x = report.years;
-    const hover = hoverSource(report.source);
+    const hover = hoverSource(report.source, "", report.citations);
     const label = LABEL[key] || key;
     const title = report.scenario.title || report.scenario.name;
     chart.el.querySelector("figcaption h3").textContent = `${label} (${series.unit}): ${title}`;
@@ -266,6 +266,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       ],
       { yaxis: { title: { text: series.unit }, rangemode: "tozero" }, xaxis: { title: { text: "year" } } },
       report.source,
+      "",
+      report.citations,
     );
     effect.el.querySelector("figcaption h3").textContent = `Effect on ${label.toLowerCase()} against the baseline (%)`;
     effect.draw(
@@ -276,6 +278,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       ],
       { yaxis: { title: { text: "% vs baseline" }, zeroline: true }, xaxis: { title: { text: "year" } } },
       report.source,
+      "",
+      report.citations,
     );
   }
 
@@ -296,6 +300,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       {
         testid: "dynamics-headline-table",
         source: report.source,
+        citations: report.citations,
         csv: { name: `${code}-dynamics-${report.scenario.name}-${year}.csv` },
         rowAttrs: (r) => ({ "data-output": r.key, "data-effect": r.effect_median ?? "" }),
       },
@@ -323,7 +328,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
           { key: "growth_from", label: "Knowledge growth (%/yr)", numeric: true, format: (r) => `${fmt(r.growth_from, 1)} → ${fmt(r.growth_to, 1)}`, csv: (r) => `${r.growth_from} -> ${r.growth_to}` },
         ],
         spans,
-        { testid: "dynamics-loops-table", source: loops.source, csv: { url } },
+        { testid: "dynamics-loops-table", source: loops.source, citations: loops.citations, csv: { url } },
       );
       const summary = h(
         "p",
@@ -357,7 +362,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
         { key: "metric", label: "Metric" },
       ],
       rows,
-      { testid: "dynamics-backtest-table", source: data.source, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
+      { testid: "dynamics-backtest-table", source: data.source, citations: data.citations, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
     );
     table.body.append(h("p", { class: "hint muted" }, `The model beats trend extrapolation on ${better} of ${rows.length} series (${data.runs} runs; baseline: ${data.baseline}).`));
     backtestSlot.replaceChildren(table.el);
