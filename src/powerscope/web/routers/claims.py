@@ -27,13 +27,13 @@ COLUMNS = ["id", "statement", "verdict", "stated", "computed", "edition", "note"
 def claims(state: State, fmt: Fmt = "json") -> Response:
     """Each shipped claim: statement, verdict (confirmed, differs, cannot check), the stated
     and the computed value, the data edition and its ``citations``; the answer's ``citations``
-    are the claims file's and every dataset a verdict reads, each once."""
+    are the claims file's and every dataset (or table of one) a verdict reads, each once."""
     rows = state.claims()
     counts = dict(Counter(row["verdict"] for row in rows))
     claims_file = state.store.citation(CLAIMS_DATASET)
-    cited = {claims_file.dataset: claims_file.to_dict()}
+    cited = {claims_file.text(): claims_file.to_dict()}
     for row in rows:
-        cited.update({c["dataset"]: c for c in row["citations"] if c["dataset"] not in cited})
+        cited.update({c["text"]: c for c in row["citations"] if c["text"] not in cited})
     payload = {"source": claims_file.text(), "counts": counts, "citations": list(cited.values()),
                "claims": rows}  # fmt: skip
     return table(rows, payload, fmt, csv_filename("claims"), COLUMNS)
