@@ -199,7 +199,7 @@ async function militarySection(el, { code, profile }) {
         {
           type: "scatter",
           mode: "lines+markers",
-          name: "constant 2023 US$ m",
+          name: milex.unit || "US$ millions",
           x: trend.map((t) => t.year),
           y: trend.map((t) => t.constant_2023_usd_m),
           customdata: trend.map((t) => t.share_of_gdp_pct),

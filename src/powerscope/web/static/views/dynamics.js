@@ -222,6 +222,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
   const headlineSlot = h("div", { class: "slot", "data-testid": "dynamics-headline" });
   const loopsSlot = h("div", { class: "slot", "data-testid": "dynamics-loops" });
   const backtestSlot = h("div", { class: "slot", "data-testid": "dynamics-backtest" }, h("p", { class: "muted" }, "Loading the backtest…"));
+  // the calibration window, as the first run's answer gives it
+  const fitNote = h("span", { "data-testid": "dynamics-fit" });
   const results = h(
     "div",
     { class: "dyn-results", "data-testid": "dynamics-results", "data-state": "idle" },
@@ -233,7 +235,9 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     h(
       "p",
       { class: "hint muted" },
-      `A calibrated system-dynamics model of ${name}'s science & technology, economy and defence (fit 1996–2023), run ${RUNS} times with parameters drawn from their uncertainty. Bands: 5th–95th percentiles; effects: scenario against the baseline, run by run. `,
+      `A calibrated system-dynamics model of ${name}'s science & technology, economy and defence`,
+      fitNote,
+      `, run ${RUNS} times with parameters drawn from their uncertainty. Bands: 5th–95th percentiles; effects: scenario against the baseline, run by run. `,
       h("a", { href: "/openapi.json" }, "API"),
       ".",
     ),
@@ -254,6 +258,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     const series = (report.series || []).find((s) => s.name === key);
     if (!series) return;
     const x = report.years;
+    if (Array.isArray(report.fit)) fitNote.textContent = ` (fit ${report.fit[0]}–${report.fit[1]})`;
     const hover = hoverSource(report.source, "", report.citations);
     const label = LABEL[key] || key;
     const title = report.scenario.title || report.scenario.name;
