@@ -11,13 +11,17 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from powerscope.brief.pdf import HEADLESS_FLAGS
+
+if TYPE_CHECKING:
+    from powerscope.data.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = list(HEADLESS_FLAGS)
@@ -30,17 +34,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (``http://127.0.0.1:<port>``) of the real app, served by uvicorn in a thread."""
+@contextmanager
+def serve(store: Store, upload_dir: Path) -> Iterator[str]:
+    """The real app over ``store``, served by uvicorn in a thread: its base URL
+    (``http://127.0.0.1:<port>``) while the block runs."""
     import uvicorn
 
-    from powerscope.data.store import SnapshotStore
     from powerscope.web.api import create_app
 
-    # The session starts before the per-test POWERSCOPE_HOME isolation: serve the embedded
-    # snapshot explicitly, and keep uploads in a scratch directory.
-    app = create_app(store=SnapshotStore(), upload_dir=tmp_path_factory.mktemp("uploads"))
+    app = create_app(store=store, upload_dir=upload_dir)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app=app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -59,9 +61,32 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.should_exit = True
             pytest.fail(f"the powerscope app did not answer {base}/api/health within 30 s")
         time.sleep(0.1)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the real app over the embedded snapshot."""
+    from powerscope.data.store import SnapshotStore
+
+    # The session starts before the per-test POWERSCOPE_HOME isolation: serve the embedded
+    # snapshot explicitly, and keep uploads in a scratch directory.
+    with serve(SnapshotStore(), tmp_path_factory.mktemp("uploads")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def next_edition_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the real app over a store whose catalog describes later editions
+    (``support.next_edition_store``: Global Firepower 2027, CETI 2026)."""
+    from support import next_edition_store
+
+    with serve(next_edition_store(), tmp_path_factory.mktemp("uploads-next")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

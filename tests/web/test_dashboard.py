@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -320,8 +321,11 @@ def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) ->
         "div => div.data.map(t => t.y)"
     )
     assert effect_traces[2] == pytest.approx(articles["effect_median"])
-    note = page.locator('[data-testid="dynamics-chart"] [data-testid="source"]').inner_text()
-    assert "World Bank" in note
+    # the chart cites every dataset of the run, as the API's citations name them
+    note = page.locator('[data-testid="dynamics-chart"] [data-testid="source"]')
+    for citation in api["citations"]:
+        assert citation["short"] in note.inner_text()
+    assert "World Bank" in (note.get_attribute("title") or "")
     # the backtest beside it: model and naive-trend errors for the eight series
     page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
     assert page.locator('[data-testid="dynamics-backtest-table"] tbody tr').count() == 8
@@ -338,3 +342,115 @@ def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) ->
     assert "recruit_retention" in alert.inner_text() and "0 to 1" in alert.inner_text()
     assert dashboard.outside_requests() == []
     assert dashboard.errors == []
+
+
+# -- citations: every figure names its source, edition and data years, from the API ----------
+
+
+EN_DASH = "\u2013"
+
+
+def _period(citation: dict[str, Any]) -> tuple[str, ...]:
+    """The citation's data years as the dashboard may print them (en dash or hyphen)."""
+    years = citation["years"]
+    if not years:
+        return ()
+    if years[0] == years[1]:
+        return (str(years[0]),)
+    return tuple(f"{years[0]}{dash}{years[1]}" for dash in (EN_DASH, "-"))
+
+
+def _assert_cited(text: str, citation: dict[str, Any], where: str) -> None:
+    """``text`` (a source line) names the citation's short name, edition and data years."""
+    assert citation["short"] in text, f"{where}: {citation['short']!r} not in {text!r}"
+    assert citation["edition"] in text, f"{where}: edition {citation['edition']!r} not in {text!r}"
+    period = _period(citation)
+    assert not period or any(p in text for p in period), f"{where}: {period} not in {text!r}"
+
+
+def _source_text(scope: Any) -> str:
+    notes = scope.locator('[data-testid="source"]')
+    return " | ".join(str(t) for t in notes.all_inner_texts())
+
+
+def test_country_and_arms_views_cite_edition_and_years(
+    dashboard: Dashboard, artifacts: Path
+) -> None:
+    dashboard.open("#/country/KOR")
+    page = dashboard.page
+    profile = httpx.get(f"{dashboard.base}/api/countries/KOR").json()
+    for part in ("technology", "military", "arms"):
+        section = page.locator(f"section#{part}")
+        for citation in profile[part]["citations"]:
+            cited = section.locator(f'.citation[data-dataset="{citation["dataset"]}"]').first
+            cited.wait_for()
+            _assert_cited(_source_text(section), citation, f"section {part}")
+            if citation["url"]:
+                assert cited.get_attribute("href") == citation["url"]
+            assert cited.get_attribute("title") == citation["text"]
+    # the arms headline says the periods the library chose
+    arms = page.locator("section#arms")
+    assert f"Rank among exporters, {profile['arms']['period']}" in arms.inner_text()
+    assert f"Rank, {profile['arms']['previous_period']}" in arms.inner_text()
+    alignment = page.locator("section#alignment")
+    alignment.locator('[data-testid="agreement-table"] tbody tr').first.wait_for()
+    votes = next(c for c in profile["alignment"]["citations"] if c["dataset"] == "unvotes")
+    _assert_cited(_source_text(alignment), votes, "section alignment")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "country-KOR-citations.png"), full_page=True)
+
+    dashboard.open("#/arms")
+    page.wait_for_selector('[data-testid="exporters-table"] tbody tr')
+    api = httpx.get(f"{dashboard.base}/api/arms/exporters", params={"top": 25}).json()
+    asked = [u for u in dashboard.requests if "/api/arms/exporters" in u]
+    assert asked and "period=" not in asked[0]  # the API chose the period
+    assert page.locator('[data-testid="arms-period"]').input_value() == api["period"]
+    assert api["period"] in page.locator('[data-testid="arms-period-used"]').inner_text()
+    table = page.locator('[data-testid="exporters-table-figure"]')
+    assert api["period"] in table.locator("h3").inner_text()
+    for citation in api["citations"]:
+        _assert_cited(_source_text(table), citation, "exporters table")
+    page.wait_for_selector('[data-testid="arms-trend"] .js-plotly-plot')
+    page.screenshot(path=str(artifacts / "arms.png"), full_page=True)
+    assert dashboard.errors == []
+    assert dashboard.outside_requests() == []
+
+
+def test_footer_names_the_store_without_a_local_path(dashboard: Dashboard) -> None:
+    dashboard.open("#/arms")
+    page = dashboard.page
+    page.wait_for_function("document.getElementById('health').textContent.length > 0")
+    footer = page.locator("footer").inner_text()
+    described = httpx.get(f"{dashboard.base}/api/health").json()["store"]
+    assert described in footer
+    assert not re.search(r"(^|[\s:])/[A-Za-z]", footer), footer
+    assert str(Path.home()) not in footer and str(Path.cwd()) not in footer
+
+
+@pytest.fixture()
+def next_dashboard(browser: Any, next_edition_url: str) -> Iterator[Dashboard]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(15_000)
+    yield Dashboard(context.new_page(), next_edition_url)
+    context.close()
+
+
+def test_a_later_edition_changes_what_the_dashboard_says(
+    next_dashboard: Dashboard, artifacts: Path
+) -> None:
+    from support import NEXT_EDITIONS
+
+    next_dashboard.open("#/country/KOR")
+    page = next_dashboard.page
+    military = page.locator("section#military")
+    military.locator('.citation[data-dataset="gfp"]').first.wait_for()
+    text = _source_text(military)
+    gfp = NEXT_EDITIONS["gfp"]
+    assert gfp["short"] in text and "Global Firepower 2026" not in text
+    gfp_row = military.locator('[data-testid="military-table"] tbody tr').first
+    assert "2027" in gfp_row.inner_text()
+    technology = page.locator("section#technology")
+    technology.locator('.citation[data-dataset="belfer_ceti"]').first.wait_for()
+    assert NEXT_EDITIONS["belfer_ceti"]["short"] in _source_text(technology)
+    page.screenshot(path=str(artifacts / "country-KOR-next-edition.png"), full_page=True)
+    assert next_dashboard.errors == []

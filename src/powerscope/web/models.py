@@ -218,13 +218,39 @@ class UncertaintyOut(Open):
     countries: list[UncertaintyRow]
 
 
+class CitationOut(Open):
+    """How to cite one dataset, as the store gives it (``Citation.to_dict()``)."""
+
+    dataset: str = Field(description="The dataset's id in the store (GET /api/datasets).")
+    publisher: str
+    title: str
+    edition: str
+    years: list[int] | None = Field(description="First and last year of data present.")
+    licence: str
+    url: str
+    short: str = Field(description="A short name for labels.")
+    reference: str = Field(description="The publisher's preferred citation.")
+    text: str = Field(description="A one-line citation: publisher, title, edition, years, URL.")
+
+
+class CountryPartOut(Open):
+    """One part of a country's profile; ``available`` false with the ``reason`` when the data
+    cannot give it."""
+
+    available: bool
+    reason: str | None = None
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="Where the part's figures come from."
+    )
+
+
 class CountryOut(Open):
     code: str
     name: str
-    technology: dict[str, Any]
-    military: dict[str, Any]
-    arms: dict[str, Any]
-    alignment: dict[str, Any]
+    technology: CountryPartOut
+    military: CountryPartOut
+    arms: CountryPartOut
+    alignment: CountryPartOut
 
 
 class MilitaryRow(Open):

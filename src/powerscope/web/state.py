@@ -109,11 +109,13 @@ class LoadedIndex(IndexSession):
 
 
 def compute_payload(loaded: LoadedIndex, scores: Scores) -> dict[str, Any]:
-    """The body of ``POST /api/indices/{name}/compute``: ranking, contributions, node scores."""
+    """The body of ``POST /api/indices/{name}/compute``: ranking, contributions, node scores,
+    and the ``citations`` of the index's data (those of its default computation)."""
     body = loaded.payload(scores)
     if loaded.focal:
         body["method"]["focal"] = loaded.focal
-    return {"name": loaded.name, **body}
+    citations = [c.to_dict() for c in loaded.default.citations]
+    return {"name": loaded.name, **body, "citations": citations}
 
 
 class AppState:
@@ -186,11 +188,13 @@ class AppState:
             from powerscope.alignment.partners import partner_data
             from powerscope.countries import name_of
             from powerscope.index.engine import compute
+            from powerscope.index.service import index_citations, source_text
 
             data = partner_data(focal, self.store)
             units = {c: (name_of(c), False) for c in data.matrix.units}
-            source = f"Source: {spec.citation}"
             default = compute(spec, data.matrix, units=units)
+            default.citations = index_citations(spec, self.store)
+            source = source_text(spec, default.citations)
             default.method["source"] = source
             return LoadedIndex(
                 spec, source, units, data.matrix, default, name=name, kind=kind, focal=focal

@@ -25,16 +25,13 @@ from powerscope.web.tables import csv_filename, plain, table
 
 router = APIRouter()
 
-SOURCE_VOTES = (
-    "UN General Assembly voting data, Erik Voeten, Anton Strezhnev and Michael Bailey, Harvard "
-    "Dataverse, hdl:1902.1/12379"
-)
 Runs = Annotated[
     int, Query(ge=0, le=5000, description="Uncertainty runs for rank intervals (0: none).")
 ]
 Seed = Annotated[int, Query(ge=0, le=2**32 - 1, description="Random seed.")]
 Year = Annotated[
-    int | None, Query(ge=1946, le=2100, description="Year of UN votes (default: the last).")
+    int | None,
+    Query(ge=1946, le=2100, description="Year of UN votes (default: the last full session)."),
 ]
 
 
@@ -70,19 +67,27 @@ def partners_of(
 
 
 def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]:
-    """UN-vote agreement of ``code`` with every other country in ``year`` (cached)."""
+    """UN-vote agreement of ``code`` with every other country in ``year`` (default: the last
+    full session of votes, :func:`powerscope.alignment.service.last_vote_year`), cached, with
+    the votes' citation."""
     from powerscope.alignment.agreement import agreement_with
+    from powerscope.alignment.service import last_vote_year, votes_citation
     from powerscope.countries import name_of
 
     data = state.unvotes()
     first, last = int(data.calls["year"].min()), int(data.calls["year"].max())
-    year = last if year is None else year
+    year = (
+        state.cached("last-vote-year", lambda: last_vote_year(state.store))
+        if year is None
+        else year
+    )
     if year > last or year < first:
         raise PeriodError(
             f"no UN votes in {year}", parameter="year", fix=f"use a year from {first} to {last}"
         )
 
     def make() -> dict[str, Any]:
+        citation = votes_citation(state.store)
         frame = agreement_with(code, data.votes, data.calls, data.issues, year=year)
         rows = []
         for rec in frame.to_dict(orient="records"):
@@ -93,7 +98,8 @@ def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]
                       "selection": frame.attrs.get("selection"),
                       "roll_calls": frame.attrs.get("roll_calls"),
                       "measures": "agreement: share of roll calls voted alike (0-1)",
-                      "source": SOURCE_VOTES, "agreement": rows})  # fmt: skip
+                      "source": citation.text(), "citations": [citation.to_dict()],
+                      "agreement": rows})  # fmt: skip
 
     return dict(state.cached(("agreement", code, year), make))
 
@@ -115,7 +121,8 @@ def partners(
 ) -> Response:
     """Every country ranked by like-mindedness with the focal country (the 'partners'
     index: UN votes, alliances, democracy, institutions, IGOs, trade), with each component,
-    its evidence, and median and 5th-95th percentile ranks."""
+    its evidence, and median and 5th-95th percentile ranks; ``citations``: every dataset the
+    index reads, with its edition and data years."""
     resolved = country_code(code)
     report = partners_of(state, resolved, runs, seed, parse_weights(weights))
     rows = report["partners"][:top] if top else report["partners"]
@@ -137,7 +144,8 @@ def agreement(
     state: State, code: CountryCode, year: Year = None, top: Top = 0, fmt: Fmt = "json"
 ) -> Response:
     """Agreement in UN General Assembly roll calls (share of votes alike, 0-1) and
-    chance-corrected measures (Signorino-Ritter S, Cohen's kappa, Scott's pi)."""
+    chance-corrected measures (Signorino-Ritter S, Cohen's kappa, Scott's pi), with the
+    votes' ``citations`` (edition and data years)."""
     resolved = country_code(code)
     payload = agreement_of(state, resolved, year)
     rows = payload["agreement"][:top] if top else payload["agreement"]

@@ -3,7 +3,7 @@ country's exports profile (:mod:`powerscope.arms`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.responses import Response
@@ -14,17 +14,41 @@ from powerscope.web.common import CSV_TOO, ERRORS, CountryCode, Fmt, State, Top,
 from powerscope.web.state import AppState
 from powerscope.web.tables import csv_filename, json_response, plain, table
 
+if TYPE_CHECKING:
+    from powerscope.arms.service import ArmsData
+
 router = APIRouter()
 
-#: the period of a country's profile in GET /api/countries/{code}
-PROFILE_PERIOD = (2020, 2024)
 EXPORTER_COLUMNS = ["code", "name", "tiv", "share", "rank"]
+Period = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="Years START-END, e.g. 2017-2021 (default: the last five years of data).",
+    ),
+]
 
 
-def profile_of(state: AppState, code: str, span: tuple[int, int]) -> dict[str, Any]:
-    """A country's arms exports profile over ``span`` (cached)."""
+def citations_of(data: ArmsData) -> list[dict[str, Any]]:
+    """The SIPRI data's citations (edition and data years), as every arms answer carries them."""
+    return [c.to_dict() for c in data.citations]
+
+
+def span_of(data: ArmsData, period: str | None) -> tuple[int, int]:
+    """The years of ``period``, or the last five years of data
+    (:func:`powerscope.arms.service.latest_period`) when it is None."""
+    from powerscope.arms.analytics import parse_period
+    from powerscope.arms.service import latest_period
+
+    return latest_period(data) if period is None else parse_period(period)
+
+
+def profile_of(state: AppState, code: str, period: str | None) -> dict[str, Any]:
+    """A country's arms exports profile over ``period`` (default: the last five years of
+    data), cached."""
     from powerscope.arms.service import profile
 
+    span = span_of(state.arms(), period)
     key = ("arms-profile", code, span)
     made = state.cached(key, lambda: plain(profile(state.arms(), code, f"{span[0]}-{span[1]}")))
     return dict(made)
@@ -38,19 +62,18 @@ def profile_of(state: AppState, code: str, span: tuple[int, int]) -> dict[str, A
 )
 def arms_exporters(
     state: State,
-    period: Annotated[
-        str, Query(max_length=20, description="Years START-END, e.g. 2017-2021.")
-    ] = "2020-2024",
+    period: Period = None,
     top: Top = 25,
     fmt: Fmt = "json",
 ) -> Response:
     """Each supplier's arms exports in the period (SIPRI TIV, millions), its share of the
-    world total (%) and rank."""
-    from powerscope.arms.analytics import parse_period, shares
+    world total (%) and rank; ``period`` says the years used, ``citations`` the data's edition
+    and years."""
+    from powerscope.arms.analytics import shares
     from powerscope.arms.service import names
 
-    span = parse_period(period)
     data = state.arms()
+    span = span_of(data, period)
     frame = shares(data.deliveries, span)
     frame = frame.head(top) if top else frame
     frame.insert(1, "name", names(frame["code"]))
@@ -58,7 +81,8 @@ def arms_exporters(
     label = f"{span[0]}-{span[1]}"
     payload = {"period": label, "unit": "TIV (SIPRI trend-indicator value, millions); share "
                "in percent of the world total", "edition": data.edition,
-               "source": data.source, "ranking": rows}  # fmt: skip
+               "source": data.source, "citations": citations_of(data),
+               "ranking": rows}  # fmt: skip
     return table(rows, payload, fmt, csv_filename("arms-exporters", label), EXPORTER_COLUMNS)
 
 
@@ -74,23 +98,30 @@ def arms_trend(
         str, Query(max_length=300, description="Country codes or names, comma-separated.")
     ] = "KOR",
     start: Annotated[int, Query(ge=1950, le=2100, description="First year.")] = 1990,
-    end: Annotated[int, Query(ge=1950, le=2100, description="Last year.")] = 2024,
+    end: Annotated[
+        int | None, Query(ge=1950, le=2100, description="Last year (default: the last of data).")
+    ] = None,
 ) -> Response:
-    """Each country's arms exports by year (SIPRI TIV, millions)."""
+    """Each country's arms exports by year (SIPRI TIV, millions), with the data's
+    ``citations``."""
     from powerscope.countries import name_of
 
+    data = state.arms()
+    last_of_data = int(data.deliveries["year"].max())
+    end = last_of_data if end is None else end
     if end < start:
         raise SpecError(
-            f"end {end} is before start {start}", parameter="end", fix="e.g. start=1990&end=2024"
+            f"end {end} is before start {start}",
+            parameter="end",
+            fix=f"e.g. start=1990&end={last_of_data}",
         )
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
     if not wanted or len(wanted) > 30:
         raise SpecError("give 1 to 30 country codes", parameter="codes", fix="e.g. codes=KOR,CHN")
     resolved = [country_code(c, field="codes", where="codes") for c in wanted]
-    data = state.arms()
     annual = state.annual_exports()
     first = max(start, int(data.deliveries["year"].min()))
-    last = min(end, int(data.deliveries["year"].max()))
+    last = min(end, last_of_data)
     years = list(range(first, last + 1))
     series = []
     for code in dict.fromkeys(resolved):
@@ -99,7 +130,8 @@ def arms_trend(
         series.append({"code": code, "name": name_of(code), "years": years,
                        "tiv": [tiv.get(y, 0.0) for y in years]})  # fmt: skip
     return json_response({"unit": "TIV (SIPRI trend-indicator value, millions) per year",
-                          "edition": data.edition, "source": data.source, "series": series})  # fmt: skip
+                          "edition": data.edition, "source": data.source,
+                          "citations": citations_of(data), "series": series})  # fmt: skip
 
 
 @router.get(
@@ -111,13 +143,10 @@ def arms_trend(
 def arms_profile(
     state: State,
     code: CountryCode,
-    period: Annotated[
-        str, Query(max_length=20, description="Period for clients and categories.")
-    ] = "2020-2024",
+    period: Period = None,
 ) -> Response:
     """Five-year shares and ranks over time, clients with shares (and their concentration),
-    weapon categories, regions and pending orders."""
-    from powerscope.arms.analytics import parse_period
-
+    weapon categories, regions and pending orders in ``period`` (default: the last five years
+    of data; the answer says which), with the data's ``citations``."""
     resolved = country_code(code)
-    return json_response(profile_of(state, resolved, parse_period(period)))
+    return json_response(profile_of(state, resolved, period))

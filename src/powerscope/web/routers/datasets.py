@@ -19,10 +19,7 @@ COLUMNS = ["id", "title", "publisher", "edition", "licence", "citation", "url", 
 @router.get("/api/health", summary="Service status", response_model=models.HealthOut)
 def health(state: State) -> Response:
     """Whether the service runs, its version, and where its data are read from."""
-    store = state.store
-    return json_response(
-        {"status": "ok", "version": __version__, "store": f"{store.kind}: {store.location}"}
-    )
+    return json_response({"status": "ok", "version": __version__, "store": state.store.describe()})
 
 
 @router.get(
@@ -33,7 +30,9 @@ def health(state: State) -> Response:
 )
 def datasets(state: State, fmt: Fmt = "json") -> Response:
     """Every dataset in use: publisher, title, edition, licence, citation, URL, rows per
-    table and the sha256 of each file read."""
+    table and the sha256 of each file read; ``citations``: how to cite each (with the data
+    years present), as every other answer cites it."""
     rows = state.datasets()
-    store = f"{state.store.kind}: {state.store.location}"
-    return table(rows, {"store": store, "datasets": rows}, fmt, csv_filename("datasets"), COLUMNS)
+    citations = [state.store.citation(str(row["id"])).to_dict() for row in rows]
+    payload = {"store": state.store.describe(), "datasets": rows, "citations": citations}
+    return table(rows, payload, fmt, csv_filename("datasets"), COLUMNS)

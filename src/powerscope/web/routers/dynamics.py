@@ -17,6 +17,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from powerscope.data.store import Store
 from powerscope.dynamics.cite import citations
 from powerscope.dynamics.service import (
     DEFAULT_FIT,
@@ -140,9 +141,12 @@ _SCENARIO_BODY = {
 }
 
 
-def cited(report: dict[str, Any]) -> dict[str, Any]:
-    """The report with ``source``: its ``sources`` as one citation string."""
-    return {**report, "source": "; ".join(report.get("sources", {}).values())}
+def cited(report: dict[str, Any], store: Store) -> dict[str, Any]:
+    """The report with ``source`` (its ``sources`` as one citation string) and ``citations``
+    (each dataset of ``sources`` as the store cites it: edition and data years)."""
+    sources = report.get("sources", {})
+    citations = [store.citation(str(dataset)).to_dict() for dataset in sources]
+    return {**report, "source": "; ".join(sources.values()), "citations": citations}
 
 
 def projection_years(text: str, parameter: str = "years") -> tuple[int, int]:
@@ -201,7 +205,7 @@ def run_of(
     def make() -> dict[str, Any]:
         report = scenario_report(code, scenario, years=years, runs=runs, seed=seed,
                                  calibration=calibration, noise=noise, store=state.store)  # fmt: skip
-        return cited(report)
+        return cited(report, state.store)
 
     return state.dynamics_cached(("run", code, key, years, runs, seed, noise), make)
 
@@ -220,7 +224,7 @@ def loops_of(state: AppState, code: str, choice: str, last: int) -> dict[str, An
     def make() -> dict[str, Any]:
         report = loops_report(code, scenario, last=last, calibration=calibration,
                               store=state.store)  # fmt: skip
-        return cited({**report, "sources": citations(calibration, state.store)})
+        return cited({**report, "sources": citations(calibration, state.store)}, state.store)
 
     return state.dynamics_cached(("loops", code, key, last), make)
 
@@ -321,7 +325,7 @@ def dynamics_compare(
     def make() -> dict[str, Any]:
         report = compare_report(resolved, chosen, years=span, runs=runs, seed=seed,
                                 calibrations=calibrations, store=state.store)  # fmt: skip
-        return cited({**report, "sources": sources})
+        return cited({**report, "sources": sources}, state.store)
 
     report = state.dynamics_cached(("compare", tuple(resolved), key, span, runs, seed), make)
     rows = report["countries"]
@@ -345,7 +349,7 @@ def dynamics_calibration(
     span = fit_years(fit)
     report = state.dynamics_cached(
         ("calibration-report", resolved, span),
-        lambda: cited(calibration_report(resolved, span, store=state.store)),
+        lambda: cited(calibration_report(resolved, span, store=state.store), state.store),
     )
     name = csv_filename(resolved, "dynamics-calibration", fit)
     return table(report["parameters"], report, fmt, name, CALIBRATION_COLUMNS)
@@ -382,7 +386,7 @@ def dynamics_backtest(
     report = state.dynamics_cached(
         ("backtest", resolved, fit_span, test_span, runs, seed),
         lambda: cited(backtest_report(resolved, fit_span, test_span, runs=runs, seed=seed,
-                                      store=state.store)),
+                                      store=state.store), state.store),
     )  # fmt: skip
     name = csv_filename(resolved, "dynamics-backtest", fit, test)
     return table(report["series"], report, fmt, name, BACKTEST_COLUMNS)

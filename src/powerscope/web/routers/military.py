@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from powerscope.military.measures import MEASURES, WHAT
 from powerscope.web import models
 from powerscope.web.common import CSV_TOO, ERRORS, CountryCode, Fmt, State, Top, country_code
 from powerscope.web.state import AppState
@@ -15,23 +16,22 @@ from powerscope.web.tables import csv_filename, json_response, plain, table
 
 router = APIRouter()
 
-Measure = Annotated[
-    Literal["gfp", "milex", "cinc", "open"],
-    Query(
-        description="gfp (Global Firepower 2026), milex (SIPRI spending), cinc (COW "
-        "CINC) or open (powerscope's open index)."
-    ),
-]
+#: each measure and what its value is, as the library says it (the editions are in the answers'
+#: ``citations``, read from the store)
+MEASURE_HELP = "; ".join(f"{m} ({WHAT[m]})" for m in MEASURES) + "."
+Measure = Annotated[Literal["gfp", "milex", "cinc", "open"], Query(description=MEASURE_HELP)]
 Year = Annotated[int | None, Query(ge=1816, le=2100, description="Year (default: the latest).")]
 
 
 def military_of(state: AppState, code: str) -> dict[str, Any]:
-    """A country's military profile (cached): every measure, with its name."""
+    """A country's military profile (cached): every measure, with its name, and the
+    ``citations`` of every measure's datasets (each once)."""
     from powerscope.countries import name_of
     from powerscope.military.measures import profile
 
     report = state.cached(("military-profile", code), lambda: profile(code, store=state.store))
-    return {**report, "name": name_of(code)}
+    cited = {c["dataset"]: c for m in report["measures"].values() for c in m["citations"]}
+    return {**report, "name": name_of(code), "citations": list(cited.values())}
 
 
 @router.get(
@@ -43,8 +43,8 @@ def military_of(state: AppState, code: str) -> dict[str, Any]:
 def military_rank(
     state: State, measure: Measure = "gfp", year: Year = None, top: Top = 0, fmt: Fmt = "json"
 ) -> Response:
-    """Every country ranked on one measure (rank 1 = strongest), with the measure's unit
-    and source."""
+    """Every country ranked on one measure (rank 1 = strongest), with the measure's unit,
+    source and ``citations`` (edition and data years of each dataset read)."""
     from powerscope.military.measures import rank
 
     key = ("military", measure, year)
@@ -52,7 +52,8 @@ def military_rank(
     frame = ranking.table.head(top) if top else ranking.table
     rows = plain(frame.to_dict(orient="records"))
     payload = {"measure": measure, "year": ranking.year, "unit": ranking.unit,
-               "source": ranking.source, "ranking": rows}  # fmt: skip
+               "source": ranking.source,
+               "citations": [c.to_dict() for c in ranking.citations], "ranking": rows}  # fmt: skip
     return table(rows, payload, fmt, csv_filename("military", measure, str(ranking.year)),
                  ["code", "name", "value", "rank"])  # fmt: skip
 
@@ -64,6 +65,6 @@ def military_rank(
     responses=ERRORS,
 )
 def military_profile(state: State, code: CountryCode) -> Response:
-    """A country on every military measure (value, rank, year, unit, source), with SIPRI
-    spending and CINC over the last ten years."""
+    """A country on every military measure (value, rank, year, unit, source, citations), with
+    SIPRI spending and CINC over the last ten years."""
     return json_response(military_of(state, country_code(code)))

@@ -146,15 +146,84 @@ export function plainSource(source) {
   return String(source || "").replace(/^\s*source:\s*/i, "");
 }
 
+// -- citations -----------------------------------------------------------------------------
+// Every figure the API sends comes with `citations`: one object per dataset (dataset,
+// publisher, title, edition, years [first, last], licence, url, short, reference, text), made
+// by the library from the store. These helpers only format them; nothing here names a source.
+
+/** The data years of a citation: "1950–2024", "2026" (first = last), or "" when unknown. */
+export function citationYears(citation) {
+  const years = citation && citation.years;
+  if (!Array.isArray(years) || years.length !== 2) return "";
+  return years[0] === years[1] ? String(years[0]) : `${years[0]}–${years[1]}`;
+}
+
+/** "edition E, data Y1–Y2" (the years left out when the edition already says them). */
+export function editionAndYears(citation) {
+  const edition = String(citation.edition || "");
+  const years = citationYears(citation);
+  const parts = edition ? [`edition ${edition}`] : [];
+  if (years && !edition.includes(years) && !edition.includes(years.replace("–", "-"))) parts.push(`data ${years}`);
+  return parts.join(", ");
+}
+
+/** One citation as a label: short name (edition, data years). */
+export function citationLabel(citation) {
+  const name = citation.short || citation.title || citation.dataset;
+  const detail = editionAndYears(citation);
+  return detail ? `${name} (${detail})` : name;
+}
+
+/** Each dataset once, in order. */
+function uniqueCitations(citations) {
+  const seen = new Map();
+  for (const c of citations || []) if (c && !seen.has(c.dataset)) seen.set(c.dataset, c);
+  return [...seen.values()];
+}
+
+/** One citation as an inline element: its label, linked to the publisher's page when known. */
+function citationItem(citation) {
+  const attrs = { class: "citation", "data-dataset": citation.dataset, title: citation.text || citationLabel(citation) };
+  const label = citationLabel(citation);
+  if (citation.url) {
+    return h("a", { ...attrs, href: citation.url, target: "_blank", rel: "noopener noreferrer" }, label);
+  }
+  return h("span", attrs, label);
+}
+
+/** A list of citations (short name, edition, data years, link), e.g. under a section. */
+export function citationList(citations, { testid = "citations" } = {}) {
+  return h(
+    "ul",
+    { class: "citations", "data-testid": testid },
+    uniqueCitations(citations).map((c) => h("li", {}, citationItem(c))),
+  );
+}
+
 /** A short form of a citation for plotly hover boxes (which do not wrap). */
-export function shortSource(source, edition) {
+export function shortSource(source, edition, citations) {
+  const cited = uniqueCitations(citations);
+  if (cited.length) {
+    const text = cited.map((c) => c.short || c.title || c.dataset).join("; ");
+    return text.length > 70 ? `${text.slice(0, 67)}…` : text;
+  }
   let text = plainSource(source);
   if (text.length > 70) text = `${text.slice(0, 67)}…`;
   return edition && !text.includes(String(edition)) ? `${text} (ed. ${edition})` : text;
 }
 
-/** The source line shown beside a figure or table (the full citation also on hover). */
-export function sourceNote(source, edition) {
+/**
+ * The source line shown beside a figure or table. With `citations` (from the API), each
+ * dataset's short name, edition and data years, linked; the full citations on hover.
+ * Without, the `source` text (and edition) as given.
+ */
+export function sourceNote(source, edition, citations) {
+  const cited = uniqueCitations(citations);
+  if (cited.length) {
+    const full = cited.map((c) => c.text || citationLabel(c)).join("; ");
+    const items = cited.flatMap((c, i) => (i ? ["; ", citationItem(c)] : [citationItem(c)]));
+    return h("p", { class: "source", title: `Source: ${full}`, "data-testid": "source" }, "Source: ", items);
+  }
   const text = plainSource(source) || "source not given";
   const full = edition && !text.includes(String(edition)) ? `${text}; edition ${edition}` : text;
   return h("p", { class: "source", title: `Source: ${full}`, "data-testid": "source" }, `Source: ${full}`);
@@ -186,7 +255,7 @@ export function csvURL(url) {
 
 /**
  * A figure block: heading, body, source note and downloads.
- * Returns {el, body, setSource(source, edition), setDownloads(...)}.
+ * Returns {el, body, setSource(source, edition, citations), setDownloads(...)}.
  */
 export function figure(title, { testid, id, className = "" } = {}) {
   const body = h("div", { class: "figure-body" });
@@ -203,9 +272,10 @@ export function figure(title, { testid, id, className = "" } = {}) {
     el,
     body,
     actions,
-    setSource(src, edition) {
-      source.replaceChildren(sourceNote(src, edition));
-      el.title = `Source: ${plainSource(src)}${edition ? `; edition ${edition}` : ""}`;
+    setSource(src, edition, citations) {
+      const note = sourceNote(src, edition, citations);
+      source.replaceChildren(note);
+      el.title = note.title;
     },
   };
 }
@@ -215,7 +285,7 @@ export function figure(title, { testid, id, className = "" } = {}) {
  * `csv` is either {url} (the API's ?format=csv link) or {name} (a client-side file of the rows;
  * `name` may be a function, asked at each update).
  */
-export function tableFigure(title, columns, rows, { testid, source, edition, csv, rowAttrs } = {}) {
+export function tableFigure(title, columns, rows, { testid, source, edition, citations, csv, rowAttrs } = {}) {
   const fig = figure(title, { testid: testid ? `${testid}-figure` : undefined, className: "table-figure" });
   const thead = h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : "" }, c.label))));
   const tbody = h("tbody");
@@ -226,7 +296,7 @@ export function tableFigure(title, columns, rows, { testid, source, edition, csv
   const link = h("a", { class: "download", "data-testid": testid ? `${testid}-csv` : "download-csv" }, "Download CSV");
   fig.actions.append(link);
 
-  function update(newRows, newSource = source, newEdition = edition) {
+  function update(newRows, newSource = source, newEdition = edition, newCitations = citations) {
     tbody.replaceChildren(
       ...newRows.map((row) => {
         const attrs = row.code ? { "data-code": row.code } : {};
@@ -240,7 +310,7 @@ export function tableFigure(title, columns, rows, { testid, source, edition, csv
         );
       }),
     );
-    fig.setSource(newSource, newEdition);
+    fig.setSource(newSource, newEdition, newCitations);
     if (csv && csv.url) {
       link.href = csvURL(csv.url);
       link.setAttribute("download", "");
@@ -277,9 +347,9 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
   return {
     ...fig,
     div,
-    /** Draw (or redraw) the chart; `source` is cited under it and in every hover box. */
-    draw(traces, layout = {}, source = "", edition = "") {
-      fig.setSource(source, edition);
+    /** Draw (or redraw) the chart; its `citations` (else `source`) are cited under it. */
+    draw(traces, layout = {}, source = "", edition = "", citations = []) {
+      fig.setSource(source, edition, citations);
       if (!window.Plotly) {
         div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly.min.js, which did not load."));
         return;
@@ -315,8 +385,8 @@ function whenConnected(el) {
 }
 
 /** The `<extra>` part of a plotly hovertemplate citing the figure's source. */
-export function hoverSource(source, edition) {
-  return `<extra>${escapeHTML(shortSource(source, edition))}</extra>`;
+export function hoverSource(source, edition, citations) {
+  return `<extra>${escapeHTML(shortSource(source, edition, citations))}</extra>`;
 }
 
 export function escapeHTML(text) {
@@ -348,7 +418,7 @@ export function countryPicker(countries, selected, onChange, { id = "country-pic
 
 let countriesPromise = null;
 
-/** Countries to pick from: the CETI's units and the countries ranked by Global Firepower. */
+/** Countries to pick from: the CETI's units and the countries of the default military ranking. */
 export function loadCountries() {
   if (!countriesPromise) {
     countriesPromise = (async () => {

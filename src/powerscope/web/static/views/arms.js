@@ -1,23 +1,31 @@
 // Arms trade (#/arms): the top exporters in a five-year period with their shares, and the
-// annual exports of the exporters picked.
+// annual exports of the exporters picked. Without a period in the URL the API chooses (the
+// last five years of its data) and the view says which period it answered.
 
 import { chartFigure, debounce, fmt, getJSON, h, hoverSource, pct, showError, tableFigure } from "../lib.js";
 import { armsTrendFigure } from "./parts.js";
 
-const PERIODS = [];
-for (let end = 2024; end >= 1954; end -= 5) PERIODS.push(`${end - 4}-${end}`);
 const DEFAULT_PICKED = 5;
+const WIDTH = 5;
+
+/** Five-year periods ending at the last year of data, back to the first year (newest first). */
+export function periodsOf(latest, firstYear) {
+  const last = Number(String(latest).split("-")[1]);
+  const out = [];
+  if (!Number.isFinite(last)) return out;
+  for (let end = last; end - WIDTH + 1 >= (Number.isFinite(firstYear) ? firstYear : last - WIDTH + 1); end -= WIDTH) {
+    out.push(`${end - WIDTH + 1}-${end}`);
+  }
+  return out;
+}
 
 export async function render(container, arg, { isCurrent }) {
   const params = new URLSearchParams(arg.includes("?") ? arg.slice(arg.indexOf("?") + 1) : "");
-  const state = { period: params.get("period") || "2020-2024", top: Number(params.get("top") || 25), picked: null };
+  // period null: the API's default (the latest five years of data)
+  const state = { period: params.get("period") || null, top: Number(params.get("top") || 25), picked: null, periods: null };
 
-  const periodSelect = h(
-    "select",
-    { id: "arms-period", "data-testid": "arms-period" },
-    PERIODS.map((p) => h("option", { value: p, selected: p === state.period }, p)),
-  );
-  if (!PERIODS.includes(state.period)) periodSelect.prepend(h("option", { value: state.period, selected: true }, state.period));
+  const periodSelect = h("select", { id: "arms-period", "data-testid": "arms-period" });
+  const periodUsed = h("p", { class: "hint", "data-testid": "arms-period-used" });
   const topInput = h("input", { type: "number", id: "arms-top", min: "5", max: "100", step: "5", value: String(state.top), "data-testid": "arms-top" });
   const tableSlot = h("div", { class: "slot" });
   const shareSlot = h("div", { class: "slot" });
@@ -32,25 +40,41 @@ export async function render(container, arg, { isCurrent }) {
       h("div", { class: "control" }, h("label", { for: "arms-period" }, "Period "), periodSelect),
       h("div", { class: "control" }, h("label", { for: "arms-top" }, "Top "), topInput),
     ),
+    periodUsed,
     h("div", { class: "row two" }, tableSlot, shareSlot),
     h("h3", {}, "Annual exports of the exporters picked"),
     pickBox,
     trendSlot,
   );
 
+  /** The period picker: every five-year period of the data (first filled from the API's
+   * default answer, whose period is the latest), with the period answered selected. */
+  async function fillPeriods(data) {
+    if (!state.periods) {
+      const latest = state.period ? await getJSON(`/api/arms/exporters?top=1`) : data;
+      const years = ((latest.citations || [])[0] || {}).years || [];
+      state.periods = periodsOf(latest.period, years[0]);
+    }
+    const options = state.periods.includes(data.period) ? state.periods : [data.period, ...state.periods];
+    periodSelect.replaceChildren(...options.map((p) => h("option", { value: p, selected: p === data.period }, p)));
+    periodUsed.textContent = `Period: ${data.period}${state.period ? "" : " (the latest five years of data)"}.`;
+  }
+
   async function loadTable() {
-    const url = `/api/arms/exporters?period=${encodeURIComponent(state.period)}&top=${state.top}`;
+    const query = state.period ? `period=${encodeURIComponent(state.period)}&` : "";
+    const url = `/api/arms/exporters?${query}top=${state.top}`;
     let data;
     try {
       data = await getJSON(url);
+      await fillPeriods(data);
     } catch (error) {
-      if (isCurrent()) showError(error, `the top exporters of ${state.period}`);
+      if (isCurrent()) showError(error, `the top exporters of ${state.period || "the latest period"}`);
       return;
     }
     if (!isCurrent()) return;
     const rows = data.ranking || [];
     const table = tableFigure(
-      `Top ${rows.length} arms exporters, ${data.period || state.period}`,
+      `Top ${rows.length} arms exporters, ${data.period}`,
       [
         { key: "rank", label: "Rank", numeric: true },
         { key: "name", label: "Exporter" },
@@ -59,12 +83,12 @@ export async function render(container, arg, { isCurrent }) {
         { key: "share", label: "World share", numeric: true, format: (r) => pct(r.share) },
       ],
       rows,
-      { testid: "exporters-table", source: data.source, edition: data.edition, csv: { url } },
+      { testid: "exporters-table", source: data.source, edition: data.edition, citations: data.citations, csv: { url } },
     );
     tableSlot.replaceChildren(table.el);
-    const chart = chartFigure(`World share of arms exports, ${data.period || state.period}`, {
+    const chart = chartFigure(`World share of arms exports, ${data.period}`, {
       testid: "exporters-chart",
-      filename: `arms-exporters-${state.period}`,
+      filename: `arms-exporters-${data.period}`,
       height: Math.max(320, 20 * rows.length + 80),
     });
     shareSlot.replaceChildren(chart.el);
@@ -76,12 +100,13 @@ export async function render(container, arg, { isCurrent }) {
           y: rows.map((r) => r.name),
           x: rows.map((r) => r.share),
           marker: { color: "#1f4e79" },
-          hovertemplate: "%{y}: %{x:.1f}% of world exports" + hoverSource(data.source, data.edition),
+          hovertemplate: "%{y}: %{x:.1f}% of world exports" + hoverSource(data.source, data.edition, data.citations),
         },
       ],
       { yaxis: { autorange: "reversed", automargin: true }, xaxis: { title: { text: "share of world exports (%)" } }, margin: { l: 10, r: 20, t: 10, b: 50 } },
       data.source,
       data.edition,
+      data.citations,
     );
     if (!state.picked) state.picked = new Set(rows.slice(0, DEFAULT_PICKED).map((r) => r.code));
     pickBox.replaceChildren(
@@ -100,7 +125,7 @@ export async function render(container, arg, { isCurrent }) {
 
   async function loadTrend() {
     try {
-      const fig = await armsTrendFigure([...state.picked], { title: "Annual arms exports, 1990–2024", testid: "arms-trend" });
+      const fig = await armsTrendFigure([...state.picked], { title: "Annual arms exports", testid: "arms-trend" });
       if (isCurrent()) trendSlot.replaceChildren(fig.el);
     } catch (error) {
       if (isCurrent()) showError(error, "the arms export trend");

@@ -14,6 +14,7 @@ import {
   hoverSource,
   loadCountries,
   showError,
+  sourceNote,
   tableFigure,
 } from "../lib.js";
 import { dynamicsSection } from "./dynamics.js";
@@ -124,7 +125,7 @@ async function technologySection(el, { code, profile }) {
       { key: "weakest", label: "Weakest pillar (rank)", format: (r) => (r.weakest ? `${r.weakest} (${r.weakest_rank})` : "–"), csv: (r) => r.weakest },
     ],
     sectors,
-    { testid: "technology-table", source: tech.source, edition: tech.edition, csv: { name: `${code}-ceti-sectors.csv` } },
+    { testid: "technology-table", source: tech.source, citations: tech.citations, csv: { name: `${code}-ceti-sectors.csv` } },
   );
   const chart = chartFigure("CETI sector scores (label: rank)", { testid: "technology-chart", filename: `${code}-ceti-sectors`, height: 300 });
   el.append(h("div", { class: "row two wide-first" }, table.el, chart.el));
@@ -137,12 +138,13 @@ async function technologySection(el, { code, profile }) {
         text: sectors.map((s) => `#${s.rank}`),
         textposition: "outside",
         marker: { color: "#1f4e79" },
-        hovertemplate: "%{x}: score %{y:.1f}, rank %{text}" + hoverSource(tech.source, tech.edition),
+        hovertemplate: "%{x}: score %{y:.1f}, rank %{text}" + hoverSource(tech.source, "", tech.citations),
       },
     ],
     { yaxis: { title: { text: "score (0–100)" }, rangemode: "tozero" }, margin: { l: 50, r: 10, t: 20, b: 60 } },
     tech.source,
-    tech.edition,
+    "",
+    tech.citations,
   );
 }
 
@@ -177,16 +179,16 @@ async function militarySection(el, { code, profile }) {
     measures,
     {
       testid: "military-table",
-      source: [...new Set(measures.map((m) => m.source).filter(Boolean))].join("; ") || mil.source,
-      edition: mil.edition,
+      source: [...new Set(measures.map((m) => m.source).filter(Boolean))].join("; "),
+      citations: mil.citations,
       csv: { name: `${code}-military.csv` },
     },
   );
   el.append(table.el);
   const trend = mil.milex_trend || [];
   if (trend.length) {
-    const src = (mil.measures && mil.measures.milex && mil.measures.milex.source) || mil.source || "SIPRI Military Expenditure Database";
-    const chart = chartFigure("Military spending (SIPRI), constant 2023 US$ millions", {
+    const milex = (mil.measures && mil.measures.milex) || {};
+    const chart = chartFigure(`Military spending, ${milex.unit || "US$ millions"}`, {
       testid: "milex-chart",
       filename: `${code}-milex`,
       height: 280,
@@ -197,15 +199,17 @@ async function militarySection(el, { code, profile }) {
         {
           type: "scatter",
           mode: "lines+markers",
-          name: "constant 2023 US$ m",
+          name: milex.unit || "US$ millions",
           x: trend.map((t) => t.year),
           y: trend.map((t) => t.constant_2023_usd_m),
           customdata: trend.map((t) => t.share_of_gdp_pct),
-          hovertemplate: "%{x}: US$ %{y:,.0f} m (%{customdata:.2f}% of GDP)" + hoverSource(src),
+          hovertemplate: "%{x}: US$ %{y:,.0f} m (%{customdata:.2f}% of GDP)" + hoverSource(milex.source, "", milex.citations),
         },
       ],
-      { yaxis: { title: { text: "US$ millions (constant 2023)" }, rangemode: "tozero" }, xaxis: { dtick: 1 } },
-      src,
+      { yaxis: { title: { text: milex.unit || "US$ millions" }, rangemode: "tozero" }, xaxis: { dtick: 1 } },
+      milex.source,
+      "",
+      milex.citations,
     );
   }
 }
@@ -228,6 +232,7 @@ async function armsSection(el, { code, profile }) {
         before && [`Rank, ${before.period}`, String(before.rank ?? "–")],
         arms.pending_tiv !== undefined && ["Pending orders (TIV millions)", fmt(arms.pending_tiv, 0)],
       ),
+      h("div", { class: "figure-source", "data-testid": "arms-headline-source" }, sourceNote(arms.source, arms.edition, arms.citations)),
     );
   }
   const trend = await trendPromise;

@@ -222,6 +222,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
   const headlineSlot = h("div", { class: "slot", "data-testid": "dynamics-headline" });
   const loopsSlot = h("div", { class: "slot", "data-testid": "dynamics-loops" });
   const backtestSlot = h("div", { class: "slot", "data-testid": "dynamics-backtest" }, h("p", { class: "muted" }, "Loading the backtest…"));
+  // the calibration window, as the first run's answer gives it
+  const fitNote = h("span", { "data-testid": "dynamics-fit" });
   const results = h(
     "div",
     { class: "dyn-results", "data-testid": "dynamics-results", "data-state": "idle" },
@@ -233,7 +235,9 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     h(
       "p",
       { class: "hint muted" },
-      `A calibrated system-dynamics model of ${name}'s science & technology, economy and defence (fit 1996–2023), run ${RUNS} times with parameters drawn from their uncertainty. Bands: 5th–95th percentiles; effects: scenario against the baseline, run by run. `,
+      `A calibrated system-dynamics model of ${name}'s science & technology, economy and defence`,
+      fitNote,
+      `, run ${RUNS} times with parameters drawn from their uncertainty. Bands: 5th–95th percentiles; effects: scenario against the baseline, run by run. `,
       h("a", { href: "/openapi.json" }, "API"),
       ".",
     ),
@@ -254,7 +258,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     const series = (report.series || []).find((s) => s.name === key);
     if (!series) return;
     const x = report.years;
-    const hover = hoverSource(report.source);
+    if (Array.isArray(report.fit)) fitNote.textContent = ` (fit ${report.fit[0]}–${report.fit[1]})`;
+    const hover = hoverSource(report.source, "", report.citations);
     const label = LABEL[key] || key;
     const title = report.scenario.title || report.scenario.name;
     chart.el.querySelector("figcaption h3").textContent = `${label} (${series.unit}): ${title}`;
@@ -266,6 +271,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       ],
       { yaxis: { title: { text: series.unit }, rangemode: "tozero" }, xaxis: { title: { text: "year" } } },
       report.source,
+      "",
+      report.citations,
     );
     effect.el.querySelector("figcaption h3").textContent = `Effect on ${label.toLowerCase()} against the baseline (%)`;
     effect.draw(
@@ -276,6 +283,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       ],
       { yaxis: { title: { text: "% vs baseline" }, zeroline: true }, xaxis: { title: { text: "year" } } },
       report.source,
+      "",
+      report.citations,
     );
   }
 
@@ -296,6 +305,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
       {
         testid: "dynamics-headline-table",
         source: report.source,
+        citations: report.citations,
         csv: { name: `${code}-dynamics-${report.scenario.name}-${year}.csv` },
         rowAttrs: (r) => ({ "data-output": r.key, "data-effect": r.effect_median ?? "" }),
       },
@@ -323,7 +333,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
           { key: "growth_from", label: "Knowledge growth (%/yr)", numeric: true, format: (r) => `${fmt(r.growth_from, 1)} → ${fmt(r.growth_to, 1)}`, csv: (r) => `${r.growth_from} -> ${r.growth_to}` },
         ],
         spans,
-        { testid: "dynamics-loops-table", source: loops.source, csv: { url } },
+        { testid: "dynamics-loops-table", source: loops.source, citations: loops.citations, csv: { url } },
       );
       const summary = h(
         "p",
@@ -357,7 +367,7 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
         { key: "metric", label: "Metric" },
       ],
       rows,
-      { testid: "dynamics-backtest-table", source: data.source, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
+      { testid: "dynamics-backtest-table", source: data.source, citations: data.citations, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
     );
     table.body.append(h("p", { class: "hint muted" }, `The model beats trend extrapolation on ${better} of ${rows.length} series (${data.runs} runs; baseline: ${data.baseline}).`));
     backtestSlot.replaceChildren(table.el);

@@ -7,18 +7,23 @@ export const MAJOR_POWERS = ["USA", "CHN", "RUS", "GBR", "FRA", "JPN", "DEU", "I
 const AGREEMENT_EXTRA = ["agreement_score", "kappa", "n"];
 const AGREEMENT_LABELS = { agreement_score: "Agreement score (Voeten)", kappa: "Cohen's kappa", n: "Roll calls" };
 const TREND_START = 1990;
-const TREND_END = 2024;
 
-/** Annual arms exports (TIV millions) of `codes` as a line chart (GET /api/arms/trend). */
+/**
+ * Annual arms exports (TIV millions) of `codes` as a line chart (GET /api/arms/trend), from
+ * TREND_START to the last year of data; the title says the years the API answered.
+ */
 export async function armsTrendFigure(codes, { title = "Annual arms exports", testid = "arms-trend" } = {}) {
-  const fig = chartFigure(title, { testid, filename: `arms-trend-${codes.join("-")}`, height: 320 });
   if (!codes.length) {
-    fig.body.append(h("p", { class: "muted" }, "Pick at least one exporter."));
-    return fig;
+    const empty = chartFigure(title, { testid, filename: "arms-trend", height: 320 });
+    empty.body.append(h("p", { class: "muted" }, "Pick at least one exporter."));
+    return empty;
   }
-  const url = `/api/arms/trend?codes=${codes.map(encodeURIComponent).join(",")}&start=${TREND_START}&end=${TREND_END}`;
+  const url = `/api/arms/trend?codes=${codes.map(encodeURIComponent).join(",")}&start=${TREND_START}`;
   const data = await getJSON(url);
-  const hover = hoverSource(data.source, data.edition);
+  const years = (data.series && data.series[0] && data.series[0].years) || [];
+  const span = years.length ? `, ${years[0]}–${years.at(-1)}` : "";
+  const fig = chartFigure(`${title}${span}`, { testid, filename: `arms-trend-${codes.join("-")}`, height: 320 });
+  const hover = hoverSource(data.source, data.edition, data.citations);
   fig.draw(
     (data.series || []).map((s) => ({
       type: "scatter",
@@ -35,6 +40,7 @@ export async function armsTrendFigure(codes, { title = "Annual arms exports", te
     },
     data.source,
     data.edition,
+    data.citations,
   );
   return fig;
 }
@@ -69,6 +75,7 @@ export async function partnerFigures(code, { top = 20 } = {}) {
     testid: "partners-table",
     source: data.source,
     edition: data.edition,
+    citations: data.citations,
     csv: { url },
   });
   const chart = chartFigure("Partner ranks: nominal, median and 5th–95th percentile", {
@@ -77,7 +84,7 @@ export async function partnerFigures(code, { top = 20 } = {}) {
     height: Math.max(300, 20 * rows.length + 90),
   });
   if (hasInterval) {
-    const hover = hoverSource(data.source, data.edition);
+    const hover = hoverSource(data.source, data.edition, data.citations);
     chart.draw(
       [
         {
@@ -116,17 +123,22 @@ export async function partnerFigures(code, { top = 20 } = {}) {
       },
       data.source,
       data.edition,
+      data.citations,
     );
   } else {
     chart.body.append(h("p", { class: "muted" }, "No rank intervals in the answer."));
-    chart.setSource(data.source, data.edition);
+    chart.setSource(data.source, data.edition, data.citations);
   }
   return { table, chart, data };
 }
 
-/** UN General Assembly vote agreement of `code` with the major powers (or everyone). */
-export async function agreementFigure(code, { year = 2019, majorOnly = true } = {}) {
-  const url = `/api/alignment/${encodeURIComponent(code)}/agreement?year=${year}`;
+/**
+ * UN General Assembly vote agreement of `code` with the major powers (or everyone), in `year`
+ * (default: the API's, the last full session of votes; the title says which).
+ */
+export async function agreementFigure(code, { year = null, majorOnly = true } = {}) {
+  const base = `/api/alignment/${encodeURIComponent(code)}/agreement`;
+  const url = year ? `${base}?year=${year}` : base;
   const data = await getJSON(url);
   let rows = data.agreement || [];
   if (majorOnly) {
@@ -150,7 +162,7 @@ export async function agreementFigure(code, { year = 2019, majorOnly = true } = 
     `UN General Assembly vote agreement of ${data.name || code}${majorOnly ? " with the major powers" : ""}, ${data.year || year}`,
     columns,
     rows,
-    { testid: "agreement-table", source: data.source, edition: data.edition, csv: { url } },
+    { testid: "agreement-table", source: data.source, edition: data.edition, citations: data.citations, csv: { url } },
   );
   return { table, data };
 }
@@ -168,6 +180,12 @@ export function clientsFigure(arms, { top = 10 } = {}) {
       { key: "share", label: "Share of its exports", numeric: true, format: (r) => pct(r.share) },
     ],
     rows,
-    { testid: "clients-table", source: arms.source, edition: arms.edition, csv: { name: `arms-clients-${arms.code || "country"}.csv` } },
+    {
+      testid: "clients-table",
+      source: arms.source,
+      edition: arms.edition,
+      citations: arms.citations,
+      csv: { name: `arms-clients-${arms.code || "country"}.csv` },
+    },
   );
 }
