@@ -39,9 +39,9 @@ def test_node_paths_keep_their_slashes() -> None:
 )
 def test_errors_name_the_parameter_and_the_pair(text: str, words: str) -> None:
     with pytest.raises(WeightsError) as info:
-        parse_weights(text, parameter="--weights")
+        parse_weights(text, parameter="weights")
     assert words in info.value.what
-    assert info.value.parameter == "--weights"
+    assert info.value.parameter == "weights"
     assert info.value.fix
 
 

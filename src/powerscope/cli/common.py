@@ -204,7 +204,8 @@ def emit(
 
 def parse_weights(text: str | None) -> dict[str, float]:
     """Parse ``'Semiconductors=0.2,AI=0.2'`` (or ``AI:0.2``) into ``{node: weight}``: the
-    library's grammar (:func:`powerscope.index.weights.parse_weights`), errors naming --weights."""
+    library's grammar (:func:`powerscope.index.weights.parse_weights`); errors name the
+    ``weights`` parameter, which the CLI prints as --weights."""
     from powerscope.index.weights import parse_weights as parse
 
-    return parse(text, parameter="--weights")
+    return parse(text, parameter="weights")
