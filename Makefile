@@ -22,7 +22,7 @@ run: $(BIN)/.installed
 	$(BIN)/powerscope brief KOR --output build/powerscope-brief-KOR.html
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -22,7 +22,7 @@ def test_country_profile_json() -> None:
     for part in ("technology", "military", "arms", "alignment"):
         cited = profile[part]["citations"]
         assert cited and all(c["dataset"] and c["edition"] and c["text"] for c in cited), part
-    assert profile["store"].startswith("snapshot: embedded snapshot, powerscope ")
+    assert profile["store"].startswith("embedded snapshot, powerscope ")
 
 
 def test_country_profile_table() -> None:
@@ -35,7 +35,7 @@ def test_country_profile_table() -> None:
     assert "2.18% of world exports, rank 10, in 2020-2024" in out and "Poland 46%" in out
     assert "1. Japan" in out and "UN vote agreement 2019" in out
     assert "sipri_arms" in out and "1950-2024" in out  # the data behind each part
-    assert "Data: snapshot: embedded snapshot, powerscope" in out
+    assert "Data: embedded snapshot, powerscope" in out
 
 
 def test_a_country_outside_the_index_says_why_and_shows_the_rest() -> None:

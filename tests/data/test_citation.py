@@ -78,7 +78,7 @@ def test_record_without_years_or_short_still_cites() -> None:
 def test_snapshot_describes_itself_without_a_path() -> None:
     store = SnapshotStore()
     assert store.location == f"embedded snapshot, powerscope {__version__}"
-    assert store.describe() == f"snapshot: embedded snapshot, powerscope {__version__}"
+    assert store.describe() == f"embedded snapshot, powerscope {__version__}"
     assert str(store.folder) not in store.describe() and "/" not in store.describe()
     with pytest.raises(WarehouseError) as caught:
         store.table("nope")

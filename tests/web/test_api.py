@@ -47,7 +47,7 @@ def test_health(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
     assert body["version"] == __version__
-    assert body["store"].startswith("snapshot: ")
+    assert body["store"].startswith("embedded snapshot, powerscope ")
 
 
 def test_datasets_carry_provenance(client: TestClient) -> None:

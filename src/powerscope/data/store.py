@@ -152,8 +152,9 @@ class _Citing:
         raise NotImplementedError
 
     def describe(self) -> str:
-        """``"<kind>: <location>"``, portable (no absolute path): for footers and briefs."""
-        return f"{self.kind}: {self.location}"
+        """Where the data are, in words and without an absolute path (for footers and briefs):
+        ``"embedded snapshot, powerscope 0.1.0"`` or ``"warehouse $POWERSCOPE_HOME/..."``."""
+        return self.location if self.kind == "snapshot" else f"{self.kind} {self.location}"
 
     def data_years(self, tables: list[str]) -> tuple[int, int] | None:
         """First and last year of data in ``tables`` (None when none has a year column)."""

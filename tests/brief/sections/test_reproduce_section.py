@@ -39,9 +39,9 @@ def test_no_absolute_path_anywhere_in_the_brief(kor_brief: Brief, kor_html: str)
 
 def test_a_warehouse_is_named_relative_to_powerscope_home(tmp_path: Path) -> None:
     inside = WarehouseStore(home() / "warehouse.duckdb")
-    assert inside.describe() == "warehouse: $POWERSCOPE_HOME/warehouse.duckdb"
+    assert inside.describe() == "warehouse $POWERSCOPE_HOME/warehouse.duckdb"
     elsewhere = WarehouseStore(tmp_path / "elsewhere" / "w.duckdb")
-    assert elsewhere.describe() == "warehouse: w.duckdb"
+    assert elsewhere.describe() == "warehouse w.duckdb"
     assert os.sep + "elsewhere" not in elsewhere.describe()
 
 
@@ -55,8 +55,8 @@ def test_a_brief_on_a_warehouse_shows_no_absolute_path(monkeypatch: pytest.Monke
 
     brief = build_brief("KOR", sections=[_commands_only], store=Located())
     html = render_html(brief)
-    assert brief.store == "warehouse: $POWERSCOPE_HOME/warehouse.duckdb"
-    assert "($POWERSCOPE_HOME/warehouse.duckdb)" in _reproduce_part(html)
+    assert brief.store == "warehouse $POWERSCOPE_HOME/warehouse.duckdb"
+    assert "(warehouse $POWERSCOPE_HOME/warehouse.duckdb)" in _reproduce_part(html)
     assert str(home()) not in html
 
 

@@ -119,7 +119,7 @@ class Brief:
     sources: list[SourceEntry]
     runs: int
     seed: int
-    #: the store's portable description (``store.describe()``: "snapshot: embedded snapshot,
+    #: the store's portable description (``store.describe()``: "embedded snapshot,
     #: powerscope 0.1.0"), never a local path
     store: str
     generated: str

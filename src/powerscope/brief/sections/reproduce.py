@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 
 def described_data(brief: Brief) -> str:
-    """The location part of the brief's ``"kind: location"`` store description."""
-    return brief.store.partition(": ")[2] or brief.store
+    """The data the brief was built from, as the store describes itself (no local path)."""
+    return brief.store
 
 
 def commands(brief: Brief) -> list[tuple[str, list[str]]]:
