@@ -24,6 +24,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 FIGURES: list[tuple[str, str, tuple[str, ...]]] = [
     ("POST", "/api/indices/ceti/compute", ("citations",)),
     ("POST", "/api/indices/partners/compute", ("citations",)),
+    ("GET", "/api/indices/ceti/ranking", ("citations",)),
+    ("GET", "/api/indices/military/uncertainty?runs=100", ("citations",)),
     ("GET", "/api/countries/KOR", ("technology", "citations")),
     ("GET", "/api/countries/KOR", ("military", "citations")),
     ("GET", "/api/countries/KOR", ("arms", "citations")),

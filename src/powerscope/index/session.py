@@ -138,6 +138,10 @@ class IndexSession:
     def built(self) -> bool:
         return self.matrix is None
 
+    def citations(self) -> list[dict[str, Any]]:
+        """The citations of the index's data (those of its default computation), as JSON."""
+        return [c.to_dict() for c in self.default.citations]
+
     def compiled(
         self,
         normalisation: str | None,
@@ -241,6 +245,7 @@ class IndexSession:
             "title": self.spec.name,
             "edition": self.spec.edition,
             "source": self.source,
+            "citations": self.citations(),
             "method": {k: v for k, v in scores.method.items() if k != "source"},
             "ranking": ranking,
             "children": kids,
@@ -272,6 +277,7 @@ class IndexSession:
         return {
             "title": self.spec.name,
             "source": self.source,
+            "citations": self.citations(),
             "runs": result.runs,
             "seed": seed,
             "assumptions": result.assumptions,

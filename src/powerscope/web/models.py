@@ -194,12 +194,18 @@ class ComputeOut(Open):
     children: list[str]
     contributions: dict[str, dict[str, float | None]]
     node_scores: dict[str, dict[str, float | None]]
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
+    )
 
 
 class RankingOut(Open):
     name: str
     source: str
     ranking: list[dict[str, Any]]
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
+    )
 
 
 class UncertaintyRow(Open):
@@ -216,6 +222,9 @@ class UncertaintyOut(Open):
     seed: int
     assumptions: dict[str, Any]
     countries: list[UncertaintyRow]
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
+    )
 
 
 class CitationOut(Open):

@@ -110,12 +110,11 @@ class LoadedIndex(IndexSession):
 
 def compute_payload(loaded: LoadedIndex, scores: Scores) -> dict[str, Any]:
     """The body of ``POST /api/indices/{name}/compute``: ranking, contributions, node scores,
-    and the ``citations`` of the index's data (those of its default computation)."""
+    and the ``citations`` of the index's data (the session's payload, named)."""
     body = loaded.payload(scores)
     if loaded.focal:
         body["method"]["focal"] = loaded.focal
-    citations = [c.to_dict() for c in loaded.default.citations]
-    return {"name": loaded.name, **body, "citations": citations}
+    return {"name": loaded.name, **body}
 
 
 class AppState:

@@ -230,7 +230,7 @@ def index_ranking(
     )
     payload = evaluate(state, name, request)
     rows = ranking_rows(payload)
-    body = {k: payload[k] for k in ("name", "title", "edition", "source", "method")}
+    body = {k: payload[k] for k in ("name", "title", "edition", "source", "citations", "method")}
     columns = RANKING_COLUMNS + [
         c for kid in payload["children"] for c in (f"{kid} score", f"{kid} contribution")
     ]
