@@ -73,12 +73,20 @@ def main() -> None:
         "cli_compute_ceti_table_s": ["index", "compute", "ceti"],
         "cli_country_kor_s": ["country", "KOR"],
     }.items():
-        runs = []
+        runs, first = [], []
         for _ in range(5):
             start = time.perf_counter()
-            subprocess.run([exe, *args], check=True, capture_output=True, env=env)
+            with subprocess.Popen(
+                [exe, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+            ) as proc:
+                assert proc.stdout is not None
+                proc.stdout.readline()  # the first line a user sees
+                first.append(time.perf_counter() - start)
+                proc.stdout.read()
+                assert proc.wait() == 0, args
             runs.append(time.perf_counter() - start)
         figures[label] = round(statistics.median(runs), 3)
+        figures[label.removesuffix("_s") + "_first_output_s"] = round(statistics.median(first), 3)
     figures["targets"] = {"reweight_us": "< 1000", "cli_first_output_s": "< 1.0"}
     print(json.dumps(figures, indent=1))
 

@@ -443,6 +443,7 @@ def country_profile(
     partners: int | None = 10,
     runs: int = 0,
     seed: int = 1,
+    on_part: Callable[[str, Any], None] | None = None,
 ) -> CountryProfile:
     """A country's profile across technology, military strength, arms exports and alignment.
 
@@ -463,6 +464,10 @@ def country_profile(
         ``partners=None``: every country, ranked).
     runs, seed:
         Monte Carlo runs (0: none) and seed of the partners' rank intervals.
+    on_part:
+        Called with each part's name and the part (or :class:`Unavailable`) as soon as it is
+        computed, in the order technology, military, arms, alignment: a terminal can show the
+        first part while the others are computed.
 
     Raises
     ------
@@ -471,7 +476,7 @@ def country_profile(
     """
     from powerscope.countries import name_of, resolve
 
-    code = resolve(country, where="country argument")
+    code = resolve(country, parameter="country")
     store = store or open_store()
 
     def technology() -> TechnologyPart:
@@ -488,17 +493,18 @@ def country_profile(
 
         return arms_part(code, arms_data or load(store), store, clients=clients)
 
-    return CountryProfile(
-        code=code,
-        name=name_of(code),
-        technology=try_part("technology", technology),
-        military=try_part("military", lambda: military_part(code, store, years=military_years)),
-        arms=try_part("arms", arms),
-        alignment=try_part(
-            "alignment",
-            lambda: alignment_part(code, store, partners=partners, runs=runs, seed=seed),
-        ),
-    )
+    makers: dict[str, Callable[[], Any]] = {
+        "technology": technology,
+        "military": lambda: military_part(code, store, years=military_years),
+        "arms": arms,
+        "alignment": lambda: alignment_part(code, store, partners=partners, runs=runs, seed=seed),
+    }
+    parts: dict[str, Any] = {}
+    for name, make in makers.items():
+        parts[name] = try_part(name, make)
+        if on_part is not None:
+            on_part(name, parts[name])
+    return CountryProfile(code=code, name=name_of(code), **parts)
 
 
 def citations_of(profile: CountryProfile) -> list[Citation]:

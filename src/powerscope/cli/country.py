@@ -35,27 +35,43 @@ def country(
     from powerscope.profile import country_profile
 
     store = open_store()
-    profile = country_profile(code, index=index, store=store)
     if fmt is Format.json:
+        profile = country_profile(code, index=index, store=store)
         payload = {**profile.to_dict(), "store": store.describe()}
         typer.echo(json.dumps(payload, indent=1, default=json_default))
         return
-    show(profile)
+    # each part is shown as soon as it is computed; the sources close the profile
+    from powerscope.countries import name_of, resolve
+
+    resolved = resolve(code, where="country argument")
+    country_name = f"{name_of(resolved)} ({resolved})"
+    profile = country_profile(
+        resolved,
+        index=index,
+        store=store,
+        on_part=lambda name, part: show_part(name, part, country_name),
+    )
+    _sources(profile)
     _console().print(f"Data: {store.describe()}")
 
 
 def show(profile: CountryProfile) -> None:
     """The profile as tables and lines on the terminal; an unavailable part says why."""
-    console = _console()
-    shows: dict[str, Callable[[CountryProfile, Any], None]] = {
+    for name, part in profile.parts().items():
+        show_part(name, part, f"{profile.name} ({profile.code})")
+    _sources(profile)
+
+
+def show_part(name: str, part: Any, country: str) -> None:
+    """One part of a profile on the terminal (``country``: the country as a heading names it,
+    e.g. "South Korea (KOR)"); an unavailable part says why."""
+    shows: dict[str, Callable[[Any, str], None]] = {
         "technology": _technology, "military": _military, "arms": _arms, "alignment": _alignment,
     }  # fmt: skip
-    for name, part in profile.parts().items():
-        if part.available:
-            shows[name](profile, part)
-        else:
-            console.print(f"{name.capitalize()}: not available ({part.reason})")
-    _sources(profile)
+    if part.available:
+        shows[name](part, country)
+    else:
+        _console().print(f"{name.capitalize()}: not available ({part.reason})")
 
 
 def _sources(profile: CountryProfile) -> None:
@@ -72,12 +88,12 @@ def _sources(profile: CountryProfile) -> None:
     _console().print(table)
 
 
-def _technology(profile: CountryProfile, part: TechnologyPart) -> None:
+def _technology(part: TechnologyPart, country: str) -> None:
     from rich.table import Table
 
     console = _console()
     console.print(
-        f"{profile.name} ({profile.code}) on the {part.index_name} {part.edition}: "
+        f"{country} on the {part.index_name} {part.edition}: "
         f"score {part.score:.1f}, rank {part.rank} of {part.of} "
         f"({part.rank_excluding_aggregates} of {part.of_countries} countries)"
     )
@@ -96,7 +112,7 @@ def _technology(profile: CountryProfile, part: TechnologyPart) -> None:
     console.print(table)
 
 
-def _military(profile: CountryProfile, part: MilitaryPart) -> None:
+def _military(part: MilitaryPart, country: str) -> None:
     from rich.table import Table
 
     from powerscope.cli.common import cell
@@ -112,7 +128,7 @@ def _military(profile: CountryProfile, part: MilitaryPart) -> None:
     _console().print(table)
 
 
-def _arms(profile: CountryProfile, part: ArmsPart) -> None:
+def _arms(part: ArmsPart, country: str) -> None:
     def window(w: Any, period: str) -> str:
         if w is None:
             return f"none recorded in {period}"
@@ -126,7 +142,7 @@ def _arms(profile: CountryProfile, part: ArmsPart) -> None:
     )
 
 
-def _alignment(profile: CountryProfile, part: AlignmentPart) -> None:
+def _alignment(part: AlignmentPart, country: str) -> None:
     partners = ", ".join(f"{p.rank}. {p.name}" for p in part.partners)
     line = f"Most like-minded partners: {partners}"
     if part.agreement:
