@@ -120,6 +120,16 @@ def test_a_country_outside_the_ceti_has_the_other_parts() -> None:
     }
 
 
+def test_each_part_is_reported_as_soon_as_it_is_computed() -> None:
+    seen: list[tuple[str, object]] = []
+    norway = country_profile(
+        "NOR", store=SnapshotStore(), on_part=lambda name, part: seen.append((name, part))
+    )
+    assert [name for name, _ in seen] == ["technology", "military", "arms", "alignment"]
+    assert [part for _, part in seen] == list(norway.parts().values())
+    assert isinstance(seen[0][1], Unavailable)  # an unavailable part is reported too
+
+
 def test_an_unknown_country_is_an_error_naming_it() -> None:
     with pytest.raises(UnknownEntityError, match="Atlantis"):
         country_profile("Atlantis", store=SnapshotStore())
