@@ -416,6 +416,19 @@ def test_country_and_arms_views_cite_edition_and_years(
     assert dashboard.outside_requests() == []
 
 
+def test_the_index_explorer_cites_edition_and_years(dashboard: Dashboard) -> None:
+    dashboard.open("#/index/ceti")
+    page = dashboard.page
+    page.wait_for_selector('[data-testid="ranking-table"] tbody tr')
+    (citation,) = httpx.post(f"{dashboard.base}/api/indices/ceti/compute", json={}).json()[
+        "citations"
+    ]
+    table = page.locator('[data-testid="ranking-table-figure"]')
+    table.locator(f'.citation[data-dataset="{citation["dataset"]}"]').first.wait_for()
+    _assert_cited(_source_text(table), citation, "ranking table")
+    assert dashboard.errors == []
+
+
 def test_footer_names_the_store_without_a_local_path(dashboard: Dashboard) -> None:
     dashboard.open("#/arms")
     page = dashboard.page

@@ -457,7 +457,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
   function drawResults() {
     const result = state.result;
     const shown = rows();
-    rankingFig.update(shown, result.source || tree.source, result.edition || tree.edition);
+    rankingFig.update(shown, result.source || tree.source, result.edition || tree.edition, result.citations);
     drawContributions(shown);
     drawComparison();
     drawUncertainty();
@@ -475,7 +475,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       name: labelOf(child),
       y: labels,
       x: shown.map((r) => (result.contributions?.[r.code]?.[child] ?? null)),
-      hovertemplate: `%{y}<br>${labelOf(child)}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition),
+      hovertemplate: `%{y}<br>${labelOf(child)}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     contributionsFig.div.style.height = `${Math.max(320, 22 * shown.length + 90)}px`;
     contributionsFig.draw(
@@ -489,6 +489,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       },
       src,
       result.edition || tree.edition,
+      result.citations,
     );
   }
 
@@ -510,13 +511,14 @@ export async function render(container, name, { isCurrent, query = {} }) {
       name: unitName[code] || code,
       x: children.map((c) => wrapLabel(labelOf(c))),
       y: children.map((c) => result.node_scores?.[code]?.[c] ?? null),
-      hovertemplate: `${unitName[code] || code}<br>%{x}: %{y:.1f}` + hoverSource(src, result.edition || tree.edition),
+      hovertemplate: `${unitName[code] || code}<br>%{x}: %{y:.1f}` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     compareFig.draw(
       traces,
       { barmode: "group", yaxis: { title: { text: "score" } }, xaxis: { tickangle: 0, automargin: true }, legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 } },
       src,
       result.edition || tree.edition,
+      result.citations,
     );
   }
 
@@ -530,7 +532,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       .slice(0, chartLimit());
     const labels = list.map((c) => c.name);
     const src = u.source || tree.source;
-    const hover = hoverSource(src, u.edition || tree.edition);
+    const hover = hoverSource(src, u.edition || tree.edition, u.citations);
     uncertaintyFig.div.style.height = `${Math.max(320, 20 * list.length + 90)}px`;
     uncertaintyFig.draw(
       [
@@ -570,6 +572,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       },
       src,
       u.edition || tree.edition,
+      u.citations,
     );
   }
 
@@ -593,7 +596,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
         describeAssumptions(u),
       );
       if (state.result) {
-        rankingFig.update(rows(), state.result.source || tree.source, state.result.edition || tree.edition);
+        rankingFig.update(rows(), state.result.source || tree.source, state.result.edition || tree.edition, state.result.citations);
       }
       drawUncertainty();
       uncertaintyFig.el.dataset.state = "ready";
