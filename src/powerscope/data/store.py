@@ -140,7 +140,7 @@ class _Citing:
 
     kind: str
     location: str
-    _years: dict[str, tuple[int, int] | None]
+    _years: dict[tuple[str, str | None], tuple[int, int] | None]
 
     def dataset(self, dataset_id: str) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -148,7 +148,7 @@ class _Citing:
     def datasets(self) -> pd.DataFrame:
         raise NotImplementedError
 
-    def _year_span(self, table: str) -> tuple[int, int] | None:
+    def _year_span(self, table: str, dataset: str | None = None) -> tuple[int, int] | None:
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -156,13 +156,16 @@ class _Citing:
         ``"embedded snapshot, powerscope 0.1.0"`` or ``"warehouse $POWERSCOPE_HOME/..."``."""
         return self.location if self.kind == "snapshot" else f"{self.kind} {self.location}"
 
-    def data_years(self, tables: list[str]) -> tuple[int, int] | None:
-        """First and last year of data in ``tables`` (None when none has a year column)."""
+    def data_years(self, tables: list[str], dataset: str | None = None) -> tuple[int, int] | None:
+        """First and last year of data in ``tables`` (None when none has a year column).
+
+        With ``dataset``, a table holding several datasets' rows (a ``source`` column: the UN
+        votes) is measured on that dataset's rows only."""
         spans = []
         for name in tables:
-            if name not in self._years:
-                self._years[name] = self._year_span(name)
-            span = self._years[name]
+            if (name, dataset) not in self._years:
+                self._years[name, dataset] = self._year_span(name, dataset)
+            span = self._years[name, dataset]
             if span is not None:
                 spans.append(span)
         return _merge_years(spans)
@@ -180,7 +183,8 @@ class _Citing:
         if record is None:
             ids = [str(i) for i in self.datasets()["id"]] + [c.id for c in CURATED]
             raise _unknown_dataset(dataset_id, ids, self.location)
-        return Citation.from_record(record, self.data_years(list(record.get("tables") or [])))
+        tables = list(record.get("tables") or [])
+        return Citation.from_record(record, self.data_years(tables, dataset_id))
 
     def citations(self) -> dict[str, Citation]:
         """A citation of every dataset in the store, by id, in build order."""
@@ -262,7 +266,7 @@ class WarehouseStore(_Citing):
                 record[col] = json.loads(record[col])
         return record
 
-    def _year_span(self, table: str) -> tuple[int, int] | None:
+    def _year_span(self, table: str, dataset: str | None = None) -> tuple[int, int] | None:
         with self._connect() as con:
             present = {
                 r[0]
@@ -270,15 +274,20 @@ class WarehouseStore(_Citing):
                     "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
                 ).fetchall()
             }
+            by_source = dataset is not None and "source" in present
+            where = ' WHERE "source" = ?' if by_source else ""
+            params = [dataset] if by_source else []
             for first, last in YEAR_COLUMNS:
                 if first in present and last in present:
                     if first == last and first != "delivery_years":
-                        row = con.execute(f'SELECT min("{first}"), max("{last}") FROM "{table}"')
+                        row = con.execute(
+                            f'SELECT min("{first}"), max("{last}") FROM "{table}"{where}', params
+                        )
                         low, high = row.fetchone() or (None, None)
                         span = _span([low], [high])
                     else:
                         rows = con.execute(
-                            f'SELECT DISTINCT "{first}", "{last}" FROM "{table}"'
+                            f'SELECT DISTINCT "{first}", "{last}" FROM "{table}"{where}', params
                         ).fetchall()
                         span = _span([r[0] for r in rows], [r[1] for r in rows])
                     if span is not None:
@@ -360,7 +369,7 @@ class SnapshotStore(_Citing):
         """One dataset's provenance record, or None."""
         return next((r for r in self._records() if r["id"] == dataset_id), None)
 
-    def _year_span(self, table: str) -> tuple[int, int] | None:
+    def _year_span(self, table: str, dataset: str | None = None) -> tuple[int, int] | None:
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
@@ -369,9 +378,14 @@ class SnapshotStore(_Citing):
         if not path.exists():
             return None
         present = set(pq.read_schema(path).names)
+        by_source = dataset is not None and "source" in present
         for first, last in YEAR_COLUMNS:
             if first in present and last in present:
-                data = pq.read_table(path, columns=list(dict.fromkeys([first, last])))
+                data = pq.read_table(
+                    path,
+                    columns=list(dict.fromkeys([first, last])),
+                    filters=[("source", "=", dataset)] if by_source else None,
+                )
                 low, high = data.column(first), data.column(last)
                 if pa.types.is_string(low.type) or pa.types.is_dictionary(low.type):
                     span = _span(pc.unique(low).to_pylist(), pc.unique(high).to_pylist())
@@ -436,12 +450,34 @@ def read_sources(
         for name in info.tables:
             if name not in produced:
                 raise WarehouseError(f"dataset {info.id!r} did not produce table {name!r}")
-        tables.update(produced)
+        for name, frame in produced.items():
+            tables[name] = _extend(tables[name], frame) if name in tables else frame
         record = info.as_record()
         record["sha256"] = {f: sha256_of(root / f) for f in info.files}
         record["rows"] = {name: len(produced[name]) for name in info.tables}
         records.append(record)
     return tables, records
+
+
+def _extend(existing: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
+    """Append a dataset's rows to a table another dataset made (the UN votes from 2020 to the
+    Voeten votes): both must have the same columns and a ``source`` column naming the dataset
+    of each row. Categorical columns stay categorical."""
+    import pandas as pd
+
+    if "source" not in existing.columns or list(existing.columns) != list(more.columns):
+        raise WarehouseError(
+            "two datasets produce the same table with different columns or without a 'source' "
+            "column",
+            fix="give each row a 'source' column and use one schema",
+        )
+    categorical = [
+        c for c in existing.columns if isinstance(existing[c].dtype, pd.CategoricalDtype)
+    ]
+    out = pd.concat([existing, more], ignore_index=True)
+    for column in categorical:
+        out[column] = out[column].astype(str).astype("category")
+    return out
 
 
 def entity_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import importlib
 from powerscope.data.catalog import Source
 
 #: Reader modules, in the order datasets are built.
-MODULES: tuple[str, ...] = ("belfer", "sipri", "unvotes", "wdi", "gfp", "cow")
+MODULES: tuple[str, ...] = ("belfer", "sipri", "unvotes", "unvotes_undl", "wdi", "gfp", "cow")
 
 
 def all_sources() -> list[Source]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from powerscope.errors import DataFormatError
+
 
 def where(path: Path | str, row: int | None = None, column: str | None = None) -> str:
     """Where a problem is, for an error message: ``file.csv row 12, column 'value'``.
@@ -16,3 +20,20 @@ def where(path: Path | str, row: int | None = None, column: str | None = None) -
     if column is not None:
         text += f", column {column!r}" if row is not None else f" column {column!r}"
     return text
+
+
+def check_columns(path: Path, required: tuple[str, ...]) -> None:
+    """Raise DataFormatError when the header of ``path`` lacks a required column."""
+    try:
+        header = pd.read_csv(path, nrows=0)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise DataFormatError(
+            f"cannot read CSV file: {exc}", where=str(path), fix="check the file is a CSV"
+        ) from exc
+    missing = [column for column in required if column not in header.columns]
+    if missing:
+        raise DataFormatError(
+            f"missing column(s) {', '.join(map(repr, missing))}; found {list(header.columns)}",
+            where=where(path),
+            fix=f"the file needs the columns {', '.join(required)}",
+        )

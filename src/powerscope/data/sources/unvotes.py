@@ -33,6 +33,7 @@ import pandas as pd
 
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
+from powerscope.data.sources._common import check_columns as _check_columns
 from powerscope.data.sources._common import where as _where
 from powerscope.errors import DataFormatError
 
@@ -85,23 +86,6 @@ INFO: Final = DatasetInfo(
         "Republic, Zanzibar) are resolved by country name."
     ),
 )
-
-
-def _check_columns(path: Path, required: tuple[str, ...]) -> None:
-    """Raise DataFormatError when the header of ``path`` lacks a required column."""
-    try:
-        header = pd.read_csv(path, nrows=0)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataFormatError(
-            f"cannot read CSV file: {exc}", where=str(path), fix="check the file is a CSV"
-        ) from exc
-    missing = [column for column in required if column not in header.columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(header.columns)}",
-            where=_where(path),
-            fix=f"the file needs the columns {', '.join(required)}",
-        )
 
 
 def _first_non_integer(path: Path, column: str) -> DataFormatError:
@@ -427,13 +411,17 @@ def read(root: Path) -> dict[str, pd.DataFrame]:
     -------
     dict
         ``{"un_votes": ..., "un_roll_calls": ..., "un_roll_call_issues": ...}``; see the module
-        docstring for their schemas.
+        docstring for their schemas. ``un_votes`` and ``un_roll_calls`` gain a ``source`` column
+        (``"unvotes"``): the UN Digital Library votes from 2020
+        (:mod:`powerscope.data.sources.unvotes_undl`) are appended to them with their own.
     """
     root = Path(root)
     roll_calls = read_roll_calls(root / ROLL_CALLS_FILE)
     votes = read_votes(root / VOTES_FILE)
     _check_known_rcids(votes["rcid"], roll_calls, root / VOTES_FILE)
     issues = read_issues(root / ISSUES_FILE, roll_calls)
+    votes["source"] = pd.Categorical([INFO.id] * len(votes))
+    roll_calls["source"] = pd.Categorical([INFO.id] * len(roll_calls))
     return {"un_votes": votes, "un_roll_calls": roll_calls, "un_roll_call_issues": issues}
 
 
