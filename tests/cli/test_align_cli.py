@@ -88,15 +88,33 @@ def test_bad_input_exit_2() -> None:
 
 
 def test_agreement_in_a_year_without_enough_roll_calls_is_an_error() -> None:
-    result = runner.invoke(app, ["align", "agreement", "KOR", "--year", "2020"])
+    # 1951 holds 7 roll calls
+    result = runner.invoke(app, ["align", "agreement", "USA", "--year", "1951"])
     assert isinstance(result.exception, PowerscopeError), result.output
     assert "choose a year with at least 10 roll calls" in str(result.exception)
 
 
+def test_a_year_after_the_votes_is_a_period_error_naming_the_last_year() -> None:
+    from powerscope.alignment import service
+    from powerscope.errors import PeriodError
+
+    last = service.last_vote_year()
+    for args in (
+        ["align", "agreement", "KOR", "--year", str(last + 1)],
+        ["align", "idealpoints", "--from", str(last - 2), "--to", str(last + 1)],
+    ):
+        result = runner.invoke(app, args)
+        assert isinstance(result.exception, PeriodError), result.output
+        assert str(last) in str(result.exception)
+
+
 def test_the_default_last_year_follows_the_votes(monkeypatch: pytest.MonkeyPatch) -> None:
     from powerscope.alignment import service
+    from powerscope.alignment.partners import last_full_year
+    from powerscope.data.store import open_store
 
-    assert service.last_vote_year() == 2019  # the 2020 votes are January's, a partial session
+    calls = open_store().table("un_roll_calls")
+    assert service.last_vote_year() == last_full_year(calls) == int(calls["year"].max())
     monkeypatch.setattr(service, "last_vote_year", lambda store=None: 2017)
     result = runner.invoke(
         app, ["align", "distance", "KOR", "USA", "--from", "2015", "--format", "json"]

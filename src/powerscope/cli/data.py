@@ -79,3 +79,38 @@ def data_where() -> None:
 
     store = open_store()
     typer.echo(store.describe())
+
+
+@app.command("check-votes")
+def data_check_votes(
+    source: Annotated[Path, typer.Option("--from", help="Folder holding the publishers' files.")],
+    first: Annotated[int, typer.Option("--first", help="First year compared.")] = 2015,
+    last: Annotated[int, typer.Option("--last", help="Last year compared.")] = 2019,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Check that the UN Digital Library votes agree with the Voeten votes where both overlap,
+    and show the roll calls and countries per year from 2020 in the store."""
+    from powerscope.data.sources.unvotes_undl import check_overlap, votes_per_year
+    from powerscope.data.store import open_store
+
+    report = check_overlap(source, (first, last))
+    store = open_store()
+    coverage = votes_per_year(store.table("un_votes"), store.table("un_roll_calls"), first=2020)
+    if fmt is Format.json:
+        out = report.to_dict() | {"store": store.describe()}
+        out["per_year_from_2020"] = coverage.to_dict(orient="records")
+        typer.echo(json.dumps(out, indent=1, default=str))
+        return
+    if fmt is Format.csv:
+        typer.echo(report.by_year.to_csv(index=False))
+        return
+    typer.echo(
+        f"UN votes {first}-{last}: {report.matched_roll_calls} General Assembly roll calls matched "
+        f"by resolution symbol and date (Voeten {report.voeten_roll_calls}, UN Digital Library "
+        f"{report.undl_records}); {report.identical_votes:,} of {report.country_votes_compared:,}"
+        f" country votes identical ({report.share_identical:.2%}); recorded by one source only: "
+        f"Voeten {report.only_voeten}, UN Digital Library {report.only_undl}"
+    )
+    typer.echo(report.by_year.to_string(index=False))
+    typer.echo(f"\nRoll calls and countries per year from 2020 ({store.describe()}):")
+    typer.echo(coverage.to_string(index=False))

@@ -83,7 +83,8 @@ INFO: Final = DatasetInfo(
     notes=(
         "vote is int8: 1 yes, 2 abstain, 3 no (Voeten's coding); absences and non-members are "
         "not rows. Rows with an empty ISO2 code (Federal Republic of Germany, Yemen Arab "
-        "Republic, Zanzibar) are resolved by country name."
+        "Republic, Zanzibar) are resolved by country name. Yugoslavia (YU) after 3 June 2006 is "
+        "Serbia (SRB), the continuing member."
     ),
 )
 
@@ -399,6 +400,23 @@ def _resolve_countries(country: pd.Series, iso2: pd.Series, path: Path) -> pd.Se
     return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), name="code")
 
 
+#: Serbia continued the UN membership of Serbia and Montenegro from 3 June 2006; the data keep
+#: the name Yugoslavia (ISO2 YU) for it to 2020, as the UN Digital Library's "SERBIA" after.
+SERBIA_FROM: Final = pd.Timestamp("2006-06-03")
+
+
+def serbia_after_2006(votes: pd.DataFrame, roll_calls: pd.DataFrame) -> pd.DataFrame:
+    """Code the votes of "Yugoslavia" after 3 June 2006 as Serbia (``SRB``), so that Serbia's
+    votes are one series with the UN Digital Library's from 2020."""
+    late = roll_calls.loc[roll_calls["date"] >= SERBIA_FROM, "rcid"]
+    mask = ((votes["code"] == "YUG") & votes["rcid"].isin(late)).to_numpy()
+    if not mask.any():
+        return votes
+    code = votes["code"].astype(str).to_numpy(copy=True)
+    code[mask] = "SRB"
+    return votes.assign(code=pd.Categorical(code))
+
+
 def read(root: Path) -> dict[str, pd.DataFrame]:
     """Read the three UN voting tables from a data directory.
 
@@ -420,6 +438,7 @@ def read(root: Path) -> dict[str, pd.DataFrame]:
     votes = read_votes(root / VOTES_FILE)
     _check_known_rcids(votes["rcid"], roll_calls, root / VOTES_FILE)
     issues = read_issues(root / ISSUES_FILE, roll_calls)
+    votes = serbia_after_2006(votes, roll_calls)
     votes["source"] = pd.Categorical([INFO.id] * len(votes))
     roll_calls["source"] = pd.Categorical([INFO.id] * len(roll_calls))
     return {"un_votes": votes, "un_roll_calls": roll_calls, "un_roll_call_issues": issues}

@@ -386,14 +386,19 @@ def check_overlap(root: Path, years: tuple[int, int] = (2015, 2019)) -> OverlapR
     Roll calls whose symbol and date are not unique on either side (the Voeten data's separate
     votes on paragraphs and amendments carry the resolution's symbol) are not matched.
     """
-    from powerscope.data.sources.unvotes import ROLL_CALLS_FILE, VOTES_FILE, read_votes
+    from powerscope.data.sources.unvotes import (
+        ROLL_CALLS_FILE,
+        VOTES_FILE,
+        read_votes,
+        serbia_after_2006,
+    )
     from powerscope.data.sources.unvotes import read_roll_calls as read_voeten_calls
 
     root = Path(root)
     first, last = years
     vcalls = read_voeten_calls(root / ROLL_CALLS_FILE)
     vcalls = vcalls[vcalls["year"].between(first, last)]
-    vvotes = read_votes(root / VOTES_FILE)
+    vvotes = serbia_after_2006(read_votes(root / VOTES_FILE), vcalls)
     vvotes = vvotes[vvotes["rcid"].isin(vcalls["rcid"])]
     uvotes, ucalls = read_long_votes(root / LONG_FILE, years=years)
 
@@ -438,3 +443,25 @@ def check_overlap(root: Path, years: tuple[int, int] = (2015, 2019)) -> OverlapR
 
 SOURCE: Final = Source(info=INFO, read=read)
 SOURCES: Final[list[Source]] = [SOURCE]
+
+
+def votes_per_year(votes: pd.DataFrame, calls: pd.DataFrame, first: int = 2020) -> pd.DataFrame:
+    """Roll calls, voting countries and votes per year from ``first``, with each year's sources.
+
+    ``votes`` and ``calls`` are the store's ``un_votes`` and ``un_roll_calls`` tables."""
+    calls = calls[calls["year"] >= first]
+    joined = votes[votes["rcid"].isin(calls["rcid"])].merge(
+        calls[["rcid", "year"]], on="rcid", how="left"
+    )
+    out = (
+        joined.groupby("year")
+        .agg(countries=("code", "nunique"), votes=("vote", "size"))
+        .join(calls.groupby("year").agg(roll_calls=("rcid", "size")))
+        .reset_index()
+    )
+    if "source" in calls.columns:
+        sources = calls.groupby("year")["source"].agg(
+            lambda s: ", ".join(sorted({str(v) for v in s}))
+        )
+        out["sources"] = out["year"].map(sources)
+    return out[["year", "roll_calls", "countries", "votes", *out.columns[4:]]]
