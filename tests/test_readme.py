@@ -9,8 +9,8 @@ that is none of these. Commands that need more than the snapshot are handled exp
 
 - ``powerscope serve`` starts on a free port, answers ``/openapi.json`` and ``/``, and is stopped;
   ``curl`` runs against such a server (skipped without ``curl``);
-- ``data build --from ../shared/data`` runs, in its own home, when the real data are there
-  (``support.require_shared``; CI fails instead of skipping);
+- ``data build --from ../shared/data`` (and ``data check-votes``) runs, in its own home, when
+  the real data are there (``support.require_shared``; CI fails instead of skipping);
 - ``brief ... --pdf`` needs Debian's ``chromium``: skipped with the reason when it is absent
   (failed instead under ``POWERSCOPE_REQUIRE_BROWSER=1``, as the other browser tests).
 """
@@ -100,7 +100,7 @@ def _kind(command: str) -> str:
     args = words[1:] if words[0] == "powerscope" else words[2:]
     if args[:1] == ["serve"]:
         return "serve"
-    if args[:2] == ["data", "build"]:
+    if args[:2] in (["data", "build"], ["data", "check-votes"]):
         return "data build"
     if args[:1] == ["brief"] and "--pdf" in args:
         return "pdf"

@@ -123,7 +123,8 @@ def test_the_default_last_year_follows_the_votes(monkeypatch: pytest.MonkeyPatch
     payload = json.loads(result.output)
     assert payload["to"] == 2017 and {r["year"] for r in payload["rows"]} == {2015, 2016, 2017}
     assert payload["citations"][0]["dataset"] == "unvotes"
-    assert payload["source"] == "Source: " + payload["citations"][0]["text"]
+    assert [c["dataset"] for c in payload["citations"]] == ["unvotes", "unvotes_undl"]
+    assert payload["source"] == "Source: " + "; ".join(c["text"] for c in payload["citations"])
 
 
 def test_a_full_session_makes_the_last_year() -> None:

@@ -21,6 +21,18 @@ def votes_citation(store: Store | None = None) -> Citation:
     return (store or open_store()).citation(VOTES_DATASET)
 
 
+#: the UN votes' datasets, in order: Voeten's to January 2020, the UN Digital Library's after
+VOTES_DATASETS = (VOTES_DATASET, "unvotes_undl")
+
+
+def votes_citations(store: Store | None = None) -> list[Citation]:
+    """The citations of every UN votes dataset in the store (Voeten's and, from 2020, the UN
+    Digital Library's), each with its edition and data years."""
+    store = store or open_store()
+    present = {str(i) for i in store.datasets()["id"]}
+    return [store.citation(d) for d in VOTES_DATASETS if d in present]
+
+
 def last_vote_year(store: Store | None = None) -> int:
     """The last year of UN votes in the store with a full session: the default last year of
     the alignment measures."""

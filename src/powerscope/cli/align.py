@@ -32,11 +32,12 @@ def _years(start: int | None, end: int | None) -> tuple[int, int] | None:
 
 
 def _votes_source(store: Store | None = None) -> dict[str, Any]:
-    """The UN votes' one-line source and citation (edition and data years), for a payload."""
-    from powerscope.alignment.service import votes_citation
+    """The UN votes' source line and citations (each dataset's edition and data years)."""
+    from powerscope.alignment.service import votes_citations
+    from powerscope.data.catalog import cite_all
 
-    cited = votes_citation(store)
-    return {"source": f"Source: {cited.text()}", "citations": [cited.to_dict()]}
+    cited = votes_citations(store)
+    return {"source": f"Source: {cite_all(cited)}", "citations": [c.to_dict() for c in cited]}
 
 
 @app.command("agreement")
