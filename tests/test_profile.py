@@ -45,7 +45,7 @@ def test_every_part_carries_the_citations_of_its_datasets(kor: CountryProfile) -
         "technology": {"belfer_ceti"},
         "military": {"gfp", "sipri_milex", "cow_nmc"},
         "arms": {"sipri_arms"},
-        "alignment": {"unvotes", "atop", "democracy", "cow_igo", "cow_trade",
+        "alignment": {"unvotes", "unvotes_undl", "atop", "democracy", "cow_igo", "cow_trade",
                       "powerscope_institutions"},
     }  # fmt: skip
     for name, part in kor.parts().items():

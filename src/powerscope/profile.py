@@ -370,7 +370,7 @@ def alignment_part(
     top = tuple(
         Partner(**{k: v for k, v in p.items() if k in keep}) for p in report["partners"][:partners]
     )
-    from powerscope.alignment.service import votes_citation
+    from powerscope.alignment.service import votes_citations
 
     year, agreement = _agreement(code, store)
     return AlignmentPart(
@@ -379,7 +379,7 @@ def alignment_part(
         agreement_year=year,
         agreement=agreement,
         source=str(report["source"]),
-        citations=cited(store, [*report["citations"], votes_citation(store)]),
+        citations=cited(store, [*report["citations"], *votes_citations(store)]),
     )
 
 

@@ -136,11 +136,13 @@ def test_arms_default_period_is_the_latest_of_the_data(client: TestClient, store
 
 
 def test_agreement_defaults_to_the_last_full_session(client: TestClient, store: Store) -> None:
-    from powerscope.alignment.service import last_vote_year, votes_citation
+    from powerscope.alignment.service import last_vote_year, votes_citations
+    from powerscope.data.catalog import cite_all
 
     body = client.get("/api/alignment/KOR/agreement").json()
     assert body["year"] == last_vote_year(store)
-    assert body["source"] == votes_citation(store).text()
+    assert body["source"] == cite_all(votes_citations(store))
+    assert [c["dataset"] for c in body["citations"]] == ["unvotes", "unvotes_undl"]
 
 
 def test_a_later_edition_changes_what_the_api_says(next_client: TestClient) -> None:

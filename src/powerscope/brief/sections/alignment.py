@@ -17,7 +17,7 @@ def alignment_section(ctx: BriefContext) -> Section:
     """Like-minded partners with rank intervals; UN vote agreement with four powers."""
     from powerscope.alignment.agreement import agreement_series
     from powerscope.alignment.agreement import load as load_votes
-    from powerscope.alignment.service import votes_citation
+    from powerscope.alignment.service import votes_citations
     from powerscope.countries import name_of
 
     section = Section("alignment", "Alignment and partners")
@@ -94,7 +94,7 @@ def alignment_section(ctx: BriefContext) -> Section:
                 )
             )
     votes = load_votes(ctx.store)
-    votes_cited = ids([votes_citation(ctx.store)])
+    votes_cited = ids(votes_citations(ctx.store))
     others = [c for c in ("USA", "CHN", "JPN", "RUS") if c != ctx.code]
     series: dict[str, dict[int, float]] = {}
     latest_rows = []

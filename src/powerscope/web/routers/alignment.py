@@ -71,8 +71,9 @@ def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]
     full session of votes, :func:`powerscope.alignment.service.last_vote_year`), cached, with
     the votes' citation."""
     from powerscope.alignment.agreement import agreement_with
-    from powerscope.alignment.service import last_vote_year, votes_citation
+    from powerscope.alignment.service import last_vote_year, votes_citations
     from powerscope.countries import name_of
+    from powerscope.data.catalog import cite_all
 
     data = state.unvotes()
     first, last = int(data.calls["year"].min()), int(data.calls["year"].max())
@@ -87,7 +88,7 @@ def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]
         )
 
     def make() -> dict[str, Any]:
-        citation = votes_citation(state.store)
+        citations = votes_citations(state.store)
         frame = agreement_with(code, data.votes, data.calls, data.issues, year=year)
         rows = []
         for rec in frame.to_dict(orient="records"):
@@ -98,7 +99,8 @@ def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]
                       "selection": frame.attrs.get("selection"),
                       "roll_calls": frame.attrs.get("roll_calls"),
                       "measures": "agreement: share of roll calls voted alike (0-1)",
-                      "source": citation.text(), "citations": [citation.to_dict()],
+                      "source": cite_all(citations),
+                      "citations": [c.to_dict() for c in citations],
                       "agreement": rows})  # fmt: skip
 
     return dict(state.cached(("agreement", code, year), make))
