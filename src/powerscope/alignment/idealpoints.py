@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -197,6 +199,7 @@ class _Problem:
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
     segments: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
+    pool: ThreadPoolExecutor | None = None  # set during a fit: votes' moments in two threads
     # per category slice [lo, hi): start offsets (relative to lo) of each item's run, the items
 
     def __post_init__(self) -> None:
@@ -482,26 +485,70 @@ class _Moments:
     cross: np.ndarray  # d2 log P / d mu d gap per vote, for the votes from n_low on (weighted)
 
 
+def _vote_moments(
+    p: _Problem,
+    s: _State,
+    a: int,
+    b: int,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray],
+) -> None:
+    """Score, information (and log P) of the votes ``[a, b)``, written into ``out``: ``score,
+    info, logp`` over all votes, ``pb, b_mid`` (phi(b)/P and b) over the abstain-like votes.
+    Each vote's values depend on that vote alone, so ranges can run in parallel."""
+    score, info, logp, pb, b_mid = out
+    lo, mid = p.n_low, p.n_low + p.n_mid
+    unit, item = p.unit[a:b], p.item[a:b]
+    mu = s.theta.take(unit)
+    mu *= s.beta.take(item)
+    mu += s.alpha.take(item)
+    need_log = logp is not None
+    # yes: z < -mu, i.e. -z > mu
+    a1, b1 = a, min(b, lo)
+    if b1 > a1:
+        lp = _one_sided(mu[: b1 - a], score[a1:b1], info[a1:b1], -1.0, need_log)
+        if logp is not None:
+            logp[a1:b1] = lp
+    # abstain: 0 < z + mu < gap
+    a2, b2 = max(a, lo), min(b, mid)
+    if b2 > a2:
+        am = -mu[a2 - a : b2 - a]
+        bm = s.gap.take(item[a2 - a : b2 - a])
+        bm += am
+        score[a2:b2], info[a2:b2], lp, pb[a2 - lo : b2 - lo] = _between(am, bm)
+        b_mid[a2 - lo : b2 - lo] = bm
+        if logp is not None:
+            logp[a2:b2] = lp
+    # no: z > gap - mu
+    a3, b3 = max(a, mid), b
+    if b3 > a3:
+        c = s.gap.take(item[a3 - a :])
+        c -= mu[a3 - a :]
+        lp = _one_sided(c, score[a3:b3], info[a3:b3], 1.0, need_log)
+        if logp is not None:
+            logp[a3:b3] = lp
+
+
 def _moments(
     p: _Problem, s: _State, w: np.ndarray | None, need_log: bool = False, items: bool = True
 ) -> _Moments:
     """Score and information of every vote in its linear predictor; with ``items``, the gap
     derivatives; with ``need_log``, the (weighted) log-likelihood."""
-    mu = s.theta.take(p.unit)
-    mu *= s.beta.take(p.item)
-    mu += s.alpha.take(p.item)
+    n_all = len(p.unit)
     lo, mid = p.n_low, p.n_low + p.n_mid
-    score = np.empty_like(mu)
-    info = np.empty_like(mu)
-    # yes: z < -mu, i.e. -z > mu
-    log_lo = _one_sided(mu[:lo].copy(), score[:lo], info[:lo], -1.0, need_log)
-    g = s.gap.take(p.item[lo:])
-    a_mid = -mu[lo:mid]
-    b_mid = g[: mid - lo] + a_mid
-    score[lo:mid], info[lo:mid], log_mid, pb = _between(a_mid, b_mid)
-    # no: z > gap - mu
-    log_hi = _one_sided(g[mid - lo :] - mu[mid:], score[mid:], info[mid:], 1.0, need_log)
-    n = len(mu) - lo
+    score = np.empty(n_all)
+    info = np.empty(n_all)
+    logp = np.empty(n_all) if need_log else None
+    pb = np.empty(mid - lo)
+    b_mid = np.empty(mid - lo)
+    out = (score, info, logp, pb, b_mid)
+    if p.pool is None:
+        _vote_moments(p, s, 0, n_all, out)
+    else:  # two ranges of about equal cost (an abstention costs about twice a yes or no)
+        cut = min(max((n_all + mid - lo) // 2, 0), n_all)
+        jobs = [p.pool.submit(_vote_moments, p, s, a, b, out) for a, b in ((0, cut), (cut, n_all))]
+        for job in jobs:
+            job.result()
+    n = n_all - lo
     gap_grad = gap_hess = cross = np.empty(0)
     if items:
         # gap derivatives: abstentions pull it up (through b), no votes down (through a)
@@ -521,9 +568,7 @@ def _moments(
         gap_grad = p.item_sum(d1, 1)
         gap_hess = p.item_sum(d2, 1)
     total = np.nan
-    if need_log:
-        assert log_lo is not None and log_hi is not None
-        logp = np.concatenate([log_lo, log_mid, log_hi])
+    if logp is not None:
         total = float(logp.sum() if w is None else logp @ w)
     return _Moments(score, info, total, gap_grad, gap_hess, cross)
 
@@ -1039,8 +1084,16 @@ def fit_idealpoints(
     p, units, rc = _prepare(votes, calls, start, end, float(tau), bridge, float(item_sd))
     # BLAS on one thread: the fit's work is element-wise and small solves, which a second BLAS
     # thread only slows down (and it would compete with the caller's other work)
-    with threadpool_limits(limits=1, user_api="blas"):
-        state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        if (os.cpu_count() or 1) > 1:
+            p.pool = pool
+        try:
+            state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
+        finally:
+            p.pool = None
     tail = (1.0 - level) / 2.0
     if draws is None:
         z = float(ndtri(1.0 - tail))
