@@ -268,8 +268,16 @@ def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
             where="votes, column 'code'",
             fix="resolve every voter to a powerscope code",
         )
-    dup = votes.duplicated(["rcid", "code"])
-    if dup.any():
+    # duplicates: count (roll call, country) pairs in integer arrays, and only when one occurs
+    # twice ask pandas for the rows (its duplicated() costs tens of MB on all UN votes)
+    rcid_code, _ = pd.factorize(votes["rcid"])
+    code_code, code_names = pd.factorize(votes["code"])
+    pair = rcid_code.astype(np.int64) * max(len(code_names), 1) + code_code
+    del rcid_code, code_code
+    twice = bool(len(pair)) and int(np.bincount(pair).max()) > 1
+    del pair
+    if twice:
+        dup = votes.duplicated(["rcid", "code"])
         r = int(np.flatnonzero(dup.to_numpy())[0])
         raise DataFormatError(
             f"{int(dup.sum())} duplicate vote(s): a country votes twice on a roll call "
@@ -1088,7 +1096,8 @@ def fit_idealpoints(
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=2) as pool,
     ):
-        if (os.cpu_count() or 1) > 1:
+        threads = 2 if (os.cpu_count() or 1) > 1 else 1
+        if threads > 1:
             p.pool = pool
         try:
             state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
@@ -1152,6 +1161,8 @@ def fit_idealpoints(
             "boot_iter": int(boot_iter) if interval == "bootstrap" else 0,
             "bridge": bool(bridge),
             "anchor": ANCHOR if len(p.anchor) else None,
+            "threads": threads,
+            "blas_threads": 1,
         },
         draws=draws,
     )
