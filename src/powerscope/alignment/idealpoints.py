@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -199,7 +197,6 @@ class _Problem:
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
     segments: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
-    pool: ThreadPoolExecutor | None = None  # set during a fit: votes' moments in two threads
     # per category slice [lo, hi): start offsets (relative to lo) of each item's run, the items
 
     def __post_init__(self) -> None:
@@ -502,7 +499,7 @@ def _vote_moments(
 ) -> None:
     """Score, information (and log P) of the votes ``[a, b)``, written into ``out``: ``score,
     info, logp`` over all votes, ``pb, b_mid`` (phi(b)/P and b) over the abstain-like votes.
-    Each vote's values depend on that vote alone, so ranges can run in parallel."""
+    Each vote's values depend on that vote alone."""
     score, info, logp, pb, b_mid = out
     lo, mid = p.n_low, p.n_low + p.n_mid
     unit, item = p.unit[a:b], p.item[a:b]
@@ -548,14 +545,7 @@ def _moments(
     logp = np.empty(n_all) if need_log else None
     pb = np.empty(mid - lo)
     b_mid = np.empty(mid - lo)
-    out = (score, info, logp, pb, b_mid)
-    if p.pool is None:
-        _vote_moments(p, s, 0, n_all, out)
-    else:  # two ranges of about equal cost (an abstention costs about twice a yes or no)
-        cut = min(max((n_all + mid - lo) // 2, 0), n_all)
-        jobs = [p.pool.submit(_vote_moments, p, s, a, b, out) for a, b in ((0, cut), (cut, n_all))]
-        for job in jobs:
-            job.result()
+    _vote_moments(p, s, 0, n_all, (score, info, logp, pb, b_mid))
     n = n_all - lo
     gap_grad = gap_hess = cross = np.empty(0)
     if items:
@@ -1092,17 +1082,8 @@ def fit_idealpoints(
     p, units, rc = _prepare(votes, calls, start, end, float(tau), bridge, float(item_sd))
     # BLAS on one thread: the fit's work is element-wise and small solves, which a second BLAS
     # thread only slows down (and it would compete with the caller's other work)
-    with (
-        threadpool_limits(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=2) as pool,
-    ):
-        threads = 2 if (os.cpu_count() or 1) > 1 else 1
-        if threads > 1:
-            p.pool = pool
-        try:
-            state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
-        finally:
-            p.pool = None
+    with threadpool_limits(limits=1, user_api="blas"):
+        state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
     tail = (1.0 - level) / 2.0
     if draws is None:
         z = float(ndtri(1.0 - tail))
@@ -1161,7 +1142,6 @@ def fit_idealpoints(
             "boot_iter": int(boot_iter) if interval == "bootstrap" else 0,
             "bridge": bool(bridge),
             "anchor": ANCHOR if len(p.anchor) else None,
-            "threads": threads,
             "blas_threads": 1,
         },
         draws=draws,
