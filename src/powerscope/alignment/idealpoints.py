@@ -40,7 +40,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import linalg
-from scipy.special import erfcx, ndtr, ndtri
+from scipy.special import erfcx, ndtri
 from threadpoolctl import threadpool_limits
 
 from powerscope.errors import DataFormatError, PeriodError, PowerscopeError, SpecError
@@ -137,40 +137,36 @@ def _one_sided(
 
 
 def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``z ~ N(0,1)`` truncated to ``a < z < b``: mean, information, log P, phi(b)/P."""
-    pa = np.empty_like(a)
-    pb = np.empty_like(a)
-    logp = np.empty_like(a)
-    upper = a >= 0.0  # both bounds in the upper tail: factor out phi(a)
-    lower = b <= 0.0  # both in the lower tail: factor out phi(b)
-    mid = ~(upper | lower)
-    if upper.any():
-        au, bu = a[upper], b[upper]
-        ex = -0.5 * (bu - au) * (bu + au)
-        eb = _erfcx(bu / _SQRT2)
-        shrink = np.exp(ex)
-        den = (_erfcx(au / _SQRT2) - eb) - eb * np.expm1(ex)  # two terms >= 0
-        pa[upper] = _SQRT_2_OVER_PI / den
-        pb[upper] = pa[upper] * shrink
-        logp[upper] = -0.5 * au * au + np.log(0.5 * den)
-    if lower.any():
-        al, bl = a[lower], b[lower]
-        ex = -0.5 * (al - bl) * (al + bl)
-        ea = _erfcx(-al / _SQRT2)
-        shrink = np.exp(ex)
-        den = (_erfcx(-bl / _SQRT2) - ea) - ea * np.expm1(ex)
-        pb[lower] = _SQRT_2_OVER_PI / den
-        pa[lower] = pb[lower] * shrink
-        logp[lower] = -0.5 * bl * bl + np.log(0.5 * den)
-    if mid.any():
-        am, bm = a[mid], b[mid]
-        prob = ndtr(bm) - ndtr(am)
-        pa[mid] = _INV_SQRT_2PI * np.exp(-0.5 * am * am) / prob
-        pb[mid] = _INV_SQRT_2PI * np.exp(-0.5 * bm * bm) / prob
-        logp[mid] = np.log(prob)
-    mean = pa - pb
-    info = mean * mean - (a * pa - b * pb)
-    return mean, info, logp, pb
+    """``z ~ N(0,1)`` truncated to ``a < z < b``: mean, information, log P, phi(b)/P.
+
+    Without masks: each interval is mirrored, where needed, so that ``a' + b' >= 0``; then
+    ``P = phi(a') * sqrt(2 pi) / 2 * den`` with ``den = erfcx(a'/sqrt2) - exp(ex) erfcx(b'/sqrt2)``
+    (``ex = (a'^2 - b'^2) / 2 <= 0``) when ``a' >= 0`` (both bounds in the upper tail), and
+    ``P = 1 - (erfc(-a'/sqrt2) + erfc(b'/sqrt2)) / 2`` when ``a' < 0`` (the interval holds 0)."""
+    flip = (a + b) < 0.0
+    lo = np.where(flip, -b, a)  # a'
+    hi = np.where(flip, -a, b)  # b' >= |a'|
+    ea = _erfcx(np.abs(lo) * (1.0 / _SQRT2))
+    eb = _erfcx(hi * (1.0 / _SQRT2))
+    half_a2 = 0.5 * lo * lo
+    ex = half_a2 - 0.5 * hi * hi  # <= 0
+    shrink = np.exp(ex)  # phi(b') / phi(a')
+    upper = lo >= 0.0
+    # both bounds in the upper tail: two terms >= 0, no cancellation
+    den = (ea - eb) - eb * np.expm1(ex)
+    # the interval holds 0: P directly (lo < 0 < hi)
+    phi_a = np.exp(-half_a2)
+    prob = 1.0 - 0.5 * (phi_a * ea + phi_a * shrink * eb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa = np.where(upper, _SQRT_2_OVER_PI / den, _INV_SQRT_2PI * phi_a / prob)
+        logp = np.where(upper, -half_a2 + np.log(0.5 * den), np.log(prob))
+    pb = pa * shrink
+    # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
+    mean = np.where(flip, pb - pa, pa - pb)
+    p_at_a = np.where(flip, pb, pa)
+    p_at_b = np.where(flip, pa, pb)
+    info = mean * mean - (a * p_at_a - b * p_at_b)
+    return mean, info, logp, p_at_b
 
 
 # --------------------------------------------------------------------------------------------
