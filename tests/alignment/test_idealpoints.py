@@ -367,9 +367,11 @@ REFERENCE_SIMULATED = [0.2511121559481589, 1.051006587157331, 0.5489126550790221
 REFERENCE_SIMULATED_SE = [0.14863746988257817, 0.15961855882574602, 0.15189914925135017,
     0.1446885006803078, 0.205116317936023, 0.17106441741261286, 0.1434136631016107,
     0.15371510609747843]  # fmt: skip
+#: every 97th row (rows by country code, then year): Serbia's votes after June 2006 are coded
+#: SRB (they were YUG), which moves the last sampled row to another country
 REFERENCE_UN_2016_2019 = [-0.42097578679437575, -0.23642913218783418, -0.30275481889411043,
     0.07869125898526498, -0.08739026813314932, -0.5963509767919274, 1.4344887591691375,
-    -0.7215320777992057]  # fmt: skip
+    -0.5065816808841019]  # fmt: skip
 
 
 def test_estimates_match_the_reference_implementation(simulated, un) -> None:  # type: ignore[no-untyped-def]

@@ -59,7 +59,7 @@ def test_alignment_results_cite_the_votes_and_every_partner_dataset(store: Snaps
 
     report = like_minded("KOR", store=store)
     cited = [c["dataset"] for c in report["citations"]]
-    assert cited == ["unvotes", "atop", "cow_igo", "democracy", "cow_trade",
+    assert cited == ["unvotes", "unvotes_undl", "atop", "cow_igo", "democracy", "cow_trade",
                      "powerscope_institutions"]  # fmt: skip
     assert "data: unvotes" in report["source"]
     votes = votes_citation(store)
