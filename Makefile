@@ -21,8 +21,11 @@ run: $(BIN)/.installed
 	$(BIN)/powerscope country KOR
 	$(BIN)/powerscope brief KOR --output build/powerscope-brief-KOR.html
 
+# Bytecode is cached even where the environment sets PYTHONDONTWRITEBYTECODE: the suite starts
+# many powerscope subprocesses (the README's commands) and two workers, each of which would
+# otherwise compile every module again (about 180 s instead of 130 s on 2 cores).
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q -n auto
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
