@@ -54,19 +54,16 @@ def test_military_explanation_cites_global_firepower(store: SnapshotStore) -> No
 
 
 def test_alignment_results_cite_the_votes_and_every_partner_dataset(store: SnapshotStore) -> None:
-    from powerscope.alignment import service
-    from powerscope.alignment.service import like_minded, votes_citation
+    from powerscope.alignment.service import like_minded, votes_citations
 
     report = like_minded("KOR", store=store)
     cited = [c["dataset"] for c in report["citations"]]
     assert cited == ["unvotes", "unvotes_undl", "atop", "cow_igo", "democracy", "cow_trade",
                      "powerscope_institutions"]  # fmt: skip
     assert "data: unvotes" in report["source"]
-    votes = votes_citation(store)
+    votes, undl = votes_citations(store)
     assert votes.years == (1946, 2020) and votes.publisher.startswith("Erik Voeten")
-    assert votes.text() == service.SOURCE_VOTES
-    with pytest.raises(AttributeError):
-        _ = service.NO_SUCH_NAME
+    assert undl.years == (2020, 2025) and undl.publisher == "United Nations Digital Library"
 
 
 def test_claim_verdicts_carry_the_citation_of_their_edition(store: SnapshotStore) -> None:

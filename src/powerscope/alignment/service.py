@@ -16,11 +16,6 @@ from powerscope.data.store import Store, open_store
 VOTES_DATASET = "unvotes"
 
 
-def votes_citation(store: Store | None = None) -> Citation:
-    """The citation of the UN General Assembly votes in the store (edition and data years)."""
-    return (store or open_store()).citation(VOTES_DATASET)
-
-
 #: the UN votes' datasets, in order: Voeten's to January 2020, the UN Digital Library's after
 VOTES_DATASETS = (VOTES_DATASET, "unvotes_undl")
 
@@ -39,14 +34,6 @@ def last_vote_year(store: Store | None = None) -> int:
     from powerscope.alignment.partners import last_full_year
 
     return last_full_year((store or open_store()).table("un_roll_calls", columns=["year"]))
-
-
-def __getattr__(name: str) -> Any:
-    # SOURCE_VOTES: the votes' one-line citation, made from the catalog when first asked for
-    # (kept for the shells that import it; new code calls votes_citation()).
-    if name == "SOURCE_VOTES":
-        return votes_citation().text()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def like_minded(
