@@ -277,7 +277,7 @@ def cited(store: Store, citations: Iterable[Mapping[str, Any] | Citation]) -> tu
     return tuple(out.values())
 
 
-def technology_part(result: IndexResult, code: str, store: Store) -> TechnologyPart:
+def technology_part(result: IndexResult, code: str) -> TechnologyPart:
     """The country on a computed index (see :func:`powerscope.index.service.country_profile`)."""
     from powerscope.countries import name_of
     from powerscope.index.service import country_profile as index_profile
@@ -333,7 +333,7 @@ def last_periods(data: ArmsData) -> tuple[tuple[int, int], tuple[int, int]]:
     return (first - 5, last - 5), (first, last)
 
 
-def arms_part(code: str, data: ArmsData, store: Store, *, clients: int = 5) -> ArmsPart:
+def arms_part(code: str, data: ArmsData, *, clients: int = 5) -> ArmsPart:
     """The country's arms exports in the last two five-year periods of the SIPRI data (see
     :func:`powerscope.arms.service.profile`)."""
     from powerscope.arms.service import profile
@@ -486,12 +486,12 @@ def country_profile(
             from powerscope.index.service import compute_index
 
             result = compute_index(load_spec(index), store=store)
-        return technology_part(result, code, store)
+        return technology_part(result, code)
 
     def arms() -> ArmsPart:
         from powerscope.arms.service import load
 
-        return arms_part(code, arms_data or load(store), store, clients=clients)
+        return arms_part(code, arms_data or load(store), clients=clients)
 
     makers: dict[str, Callable[[], Any]] = {
         "technology": technology,

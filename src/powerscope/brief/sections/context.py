@@ -54,7 +54,7 @@ class BriefContext:
         """The country's part of the profile on the CETI (unavailable when not covered)."""
         from powerscope.profile import technology_part, try_part
 
-        return try_part("technology", lambda: technology_part(self.ceti, self.code, self.store))
+        return try_part("technology", lambda: technology_part(self.ceti, self.code))
 
     def ceti_uncertainty(self, exclude_aggregates: bool) -> UncertaintyResult:
         """The CETI's rank uncertainty with its default assumptions (as ``powerscope index
@@ -87,7 +87,7 @@ class BriefContext:
         """The country's arms exports in the last two five-year periods, eight clients."""
         from powerscope.profile import arms_part, try_part
 
-        return try_part("arms", lambda: arms_part(self.code, self.arms, self.store, clients=8))
+        return try_part("arms", lambda: arms_part(self.code, self.arms, clients=8))
 
     @cached_property
     def arms_periods(self) -> list[tuple[int, int]]:
