@@ -21,9 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from powerscope.errors import NotFoundError, SpecError, WeightsError
+from powerscope.files import load_yaml, read_yaml_file, shown_path
 
 #: the normalisations the shells offer by name; a spec may name any method of the catalogue
 #: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
@@ -382,11 +381,9 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
     rescale them when asked (``renormalise=True``) and refuse them otherwise.
     """
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
-        if not path.exists():
-            raise SpecError("index spec file not found", where=str(path), fix="check the path")
-        text = path.read_text(encoding="utf-8")
-        where = str(path)
+    if isinstance(name_or_path, Path) or path.suffix in (".yaml", ".yml") or path.is_file():
+        where = shown_path(path)
+        raw = read_yaml_file(path, "index spec file", error=SpecError, where=where)
     else:
         resource = resources.files("powerscope.indices").joinpath(f"{name_or_path}.yaml")
         if not resource.is_file():
@@ -394,12 +391,8 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
                 f"unknown index {str(name_or_path)!r}",
                 fix=f"use one of {', '.join(builtin_indices())}, or a path to a spec .yaml",
             )
-        text = resource.read_text(encoding="utf-8")
         where = f"powerscope/indices/{name_or_path}.yaml"
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"not valid YAML: {exc}", where=where) from None
+        raw = load_yaml(resource.read_text(encoding="utf-8"), where, error=SpecError)
     spec = parse_spec(raw, where=where, check_weights=False)
     return replace(spec, path=path.resolve()) if path.is_file() else spec
 
