@@ -50,6 +50,8 @@ ABANDONED_AFTER = 24 * 3600.0
 #: temporary files of :func:`write_atomic` (``.NAME.PID-RANDOM.tmp``) and of the warehouse build
 #: (``.NAME.PID.tmp`` and DuckDB's ``.NAME.PID.tmp.wal`` beside it)
 _TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)(?:-[A-Za-z0-9_]+)?\.tmp(?:\.wal)?")
+#: temporary files of :func:`write_atomic` before it named its process (``.NAME.RANDOM.tmp``)
+_UNNAMED_TEMPORARY = re.compile(r"\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp")
 
 
 def home() -> Path:
@@ -310,17 +312,6 @@ def check_csv_file(
     inside its last cell is refused too."""
     where = where or shown_path(path)
     check_regular_file(path, what, error=error, where=where)
-    if final_newline:
-        with open(path, "rb") as handle:
-            handle.seek(-1, os.SEEK_END)
-            if handle.read(1) not in (b"\n", b"\r"):
-                raise _refuse(
-                    error,
-                    f"the {what} ends in the middle of a line: cut short?",
-                    where,
-                    "copy the publisher's file again, complete",
-                    None,
-                )
     width: int | None = None
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -363,6 +354,17 @@ def check_csv_file(
             "close every quoted cell; copy the file again if it was cut short",
             None,
         ) from None
+    if final_newline:
+        with open(path, "rb") as handle:
+            handle.seek(-1, os.SEEK_END)
+            if handle.read(1) not in (b"\n", b"\r"):
+                raise _refuse(
+                    error,
+                    f"the {what} ends in the middle of a line: cut short?",
+                    where,
+                    "copy the publisher's file again, complete",
+                    None,
+                )
 
 
 # -- YAML ---------------------------------------------------------------------------------
@@ -544,7 +546,8 @@ def remove_stale_temporaries(
     """Remove the temporary files that killed runs left in ``folder``: those of
     :func:`write_atomic` and of the warehouse build (with DuckDB's ``.wal``) whose process is no
     longer running and that were untouched for :data:`STALE_AFTER` seconds, and any untouched
-    for :data:`ABANDONED_AFTER`. ``targets`` limits the cleaning to the temporaries of those
+    for :data:`ABANDONED_AFTER` (those of older versions, which do not name their process,
+    too). ``targets`` limits the cleaning to the temporaries of those
     file names. Returns the files removed; a file that cannot be removed is left alone."""
     removed: list[Path] = []
     wanted = set(targets) if targets is not None else None
@@ -554,7 +557,7 @@ def remove_stale_temporaries(
     except OSError:
         return removed
     for entry in entries:
-        match = _TEMPORARY.fullmatch(entry.name)
+        match = _TEMPORARY.fullmatch(entry.name) or _UNNAMED_TEMPORARY.fullmatch(entry.name)
         if match is None or (wanted is not None and match["target"] not in wanted):
             continue
         try:
@@ -563,7 +566,8 @@ def remove_stale_temporaries(
             idle = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        gone = not process_running(int(match["pid"]))
+        pid = match.groupdict().get("pid")
+        gone = pid is not None and not process_running(int(pid))
         if (gone and idle >= STALE_AFTER) or idle >= ABANDONED_AFTER:
             try:
                 os.unlink(entry.path)

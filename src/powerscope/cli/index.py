@@ -353,9 +353,10 @@ def index_uncertainty(
     from powerscope.index.robustness import uncertainty
 
     spec = load_spec(index)
+    chosen = _assumptions(assumptions)  # read (or refused) before the progress bar starts
     with _Progress(runs, f"{runs} runs") as progress:
         result = uncertainty(
-            spec, runs=runs, seed=seed, assumptions=_assumptions(assumptions),
+            spec, runs=runs, seed=seed, assumptions=chosen,
             exclude_aggregates=exclude_aggregates, engine=engine, scheduler=scheduler,
             progress=progress,
         )  # fmt: skip
