@@ -160,3 +160,16 @@ def test_a_bad_aliases_file_is_a_clear_error(
 
     with pytest.raises(DataFormatError, match="aliases file .* is not a regular file"):
         identity._Registry()
+
+
+def test_an_output_that_is_a_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = bad_file(tmp_path, "folder", "out")
+    code, err = cli(capsys, "index", "compute", "ceti", "--format", "csv", "--output", str(folder))
+    assert code == 2
+    assert err == (
+        f"error: Is a directory (in {folder}). Fix: check the path (a folder where a file is "
+        "expected, a missing folder, permissions, free space)\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left beside it
