@@ -170,12 +170,20 @@ def read_bytes_file(
     if len(data) > max_bytes:
         raise _refuse(
             error,
-            f"the {what} is larger than {max_bytes // (1024 * 1024)} MB",
+            f"the {what} is larger than {_size(max_bytes)}",
             where,
             "give a smaller file",
             parameter,
         )
     return data
+
+
+def _size(n: int) -> str:
+    """A size in MB, KB or bytes."""
+    for unit, factor in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}"
+    return f"{n} bytes"
 
 
 def decode_text(

@@ -307,7 +307,7 @@ class AppState:
             )
         path = self.uploads.folder("scenarios") / str(record["stored"])
         label = f"saved scenario {name} ({record['id']})"
-        raw = read_yaml_file(path, "saved scenario", error=SpecError, where=label, max_aliases=0)
+        raw = read_yaml_file(path, "saved scenario", error=SpecError, where=label)
         return ("saved", str(record["id"])), parse_scenario(raw, where=label)
 
 
