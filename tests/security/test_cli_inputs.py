@@ -173,3 +173,21 @@ def test_an_output_that_is_a_folder_is_a_clear_error(
         "expected, a missing folder, permissions, free space)\n"
     )
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left beside it
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("id: x\nchildren: 5\n", "'children' must be a list of nodes"),
+        ("id: x\nchildren: [{id: a, direction: up}]\n", "direction 'up' is not +1 or -1"),
+        ("id: x\nscale: abc\nchildren: [{id: a}]\n", "'scale' must be numbers"),
+        ("id: x\nchildren: [{id: a, aliases: 5}]\n", "'aliases' must be a list of names"),
+    ],
+)
+def test_a_spec_of_the_wrong_shape_is_a_clear_error(
+    body: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(body, encoding="utf-8")
+    code, err = cli(capsys, "index", "compute", "--spec", str(spec))
+    assert code == 2 and message in err and "Traceback" not in err
