@@ -191,3 +191,27 @@ def test_a_spec_of_the_wrong_shape_is_a_clear_error(
     spec.write_text(body, encoding="utf-8")
     code, err = cli(capsys, "index", "compute", "--spec", str(spec))
     assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "body", "message"),
+    [
+        (("dynamics", "run", "KOR", "--runs", "10", "--scenario"), "name: x\nuncertain: 5\n",
+         "`uncertain` must map parameters to [low, high]"),
+        (("index", "uncertainty", "ceti", "--runs", "5", "--assumptions"), "weights: 5\n",
+         "an assumption is not of the documented shape"),
+        (("index", "uncertainty", "ceti", "--runs", "5", "--assumptions"),
+         "weights: [{noise: abc, level: 1}]\n", "an assumption is not of the documented shape"),
+    ],
+)  # fmt: skip
+def test_scenarios_and_assumptions_of_the_wrong_shape(
+    args: tuple[str, ...],
+    body: str,
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "in.yaml"
+    path.write_text(body, encoding="utf-8")
+    code, err = cli(capsys, *args, str(path))
+    assert code == 2 and message in err and "Traceback" not in err

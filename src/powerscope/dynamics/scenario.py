@@ -203,7 +203,14 @@ def parse_scenario(data: Any, where: str = "<scenario>") -> Scenario:
                 )
             changes.append(Change(operation, parameter, value, start, end))
     uncertain: dict[str, tuple[float, float]] = {}
-    for key, bounds in (data.get("uncertain") or {}).items():
+    declared = data.get("uncertain") or {}
+    if not isinstance(declared, dict):
+        raise SpecError(
+            "`uncertain` must map parameters to [low, high]",
+            where=f"{where}: uncertain",
+            fix="write e.g. `uncertain: {rd_target: [4.0, 6.0]}`",
+        )
+    for key, bounds in declared.items():
         here = f"{where}: uncertain.{key}"
         parameter = _parameter(key, here)
         if not isinstance(bounds, list | tuple) or len(bounds) != 2:
