@@ -5,6 +5,9 @@
   DIR``. Building is atomic: every dataset is read and validated first, the database is written
   to a temporary file beside the old one, and only a complete build replaces it. A failure
   part-way leaves the previous warehouse as it was and says which dataset failed and why.
+  Each dataset's files are checked before they are read (regular, non-empty files; a
+  plain CSV complete, row by row), and the temporary files of a killed build are removed by
+  the next one.
 - The **snapshot** ships inside the package (``powerscope/data/snapshot``: Parquet tables and
   ``datasets.json``), derived by :mod:`powerscope.data.snapshot` from the same readers, so a fresh
   install works offline.
