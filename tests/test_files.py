@@ -35,3 +35,32 @@ def test_a_failure_keeps_the_old_file_and_leaves_no_temporary(
         write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_read_csv_rows_skips_blank_lines_and_a_byte_order_mark(tmp_path: Path) -> None:
+    from powerscope.files import read_csv_rows
+
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeffa,b\n\n1,2\n , \n3,4".encode())
+    text, header, rows = read_csv_rows(path)
+    assert header == ["a", "b"] and rows == [["1", "2"], ["3", "4"]]
+    assert text.startswith("a,b")
+
+
+def test_read_text_file_refuses_a_file_over_the_limit(tmp_path: Path) -> None:
+    from powerscope.errors import DataFormatError
+    from powerscope.files import read_text_file
+
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 2048, encoding="utf-8")
+    assert read_text_file(path, max_bytes=2048) == "x" * 2048
+    with pytest.raises(DataFormatError, match="larger than 1 KB"):
+        read_text_file(path, max_bytes=1024)
+
+
+def test_a_live_processs_fresh_temporary_is_kept(tmp_path: Path) -> None:
+    from powerscope.files import remove_stale_temporaries
+
+    live = tmp_path / f".out.csv.{os.getpid()}-abc.tmp"
+    live.write_text("x", encoding="utf-8")
+    assert remove_stale_temporaries(tmp_path) == [] and live.exists()

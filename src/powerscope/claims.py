@@ -42,9 +42,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from powerscope.errors import DataFormatError, PowerscopeError, SpecError
+from powerscope.files import MAX_YAML_BYTES, load_yaml, read_text_file, shown_path
 
 if TYPE_CHECKING:
     from powerscope.data.catalog import Citation
@@ -285,13 +284,9 @@ def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
         text = resources.files("powerscope").joinpath("claims.yaml").read_text("utf-8")
         where = "powerscope/claims.yaml"
     else:
-        if not path.is_file():
-            raise DataFormatError("claims file not found", where=str(path), fix="check the path")
-        text, where = path.read_text(encoding="utf-8"), str(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFormatError(f"not valid YAML: {exc}", where=where) from None
+        where = shown_path(path)
+        text = read_text_file(path, "claims file", where=where, max_bytes=MAX_YAML_BYTES)
+    raw = load_yaml(text, where)
     if not isinstance(raw, list):
         raise DataFormatError("a claims file is a list of claims", where=where)
     seen: set[str] = set()

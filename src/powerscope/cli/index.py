@@ -189,18 +189,13 @@ def _rescale(text: str | None) -> tuple[float, float] | None:
 
 def _read_mapping(path: Path, what: str) -> dict[str, Any]:
     """A YAML/JSON mapping from a file, or a clear error."""
-    import yaml
-
     from powerscope.errors import SpecError
+    from powerscope.files import read_yaml_file, shown_path
 
-    if not path.is_file():
-        raise SpecError(f"{what} file not found", where=str(path), fix="check the path")
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"not valid YAML/JSON: {exc}", where=str(path)) from None
+    where = shown_path(path)
+    raw = read_yaml_file(path, f"{what} file", error=SpecError, where=where)
     if not isinstance(raw, dict):
-        raise SpecError(f"the {what} file must hold a mapping", where=str(path))
+        raise SpecError(f"the {what} file must hold a mapping", where=where)
     return raw
 
 
@@ -358,9 +353,10 @@ def index_uncertainty(
     from powerscope.index.robustness import uncertainty
 
     spec = load_spec(index)
+    chosen = _assumptions(assumptions)  # read (or refused) before the progress bar starts
     with _Progress(runs, f"{runs} runs") as progress:
         result = uncertainty(
-            spec, runs=runs, seed=seed, assumptions=_assumptions(assumptions),
+            spec, runs=runs, seed=seed, assumptions=chosen,
             exclude_aggregates=exclude_aggregates, engine=engine, scheduler=scheduler,
             progress=progress,
         )  # fmt: skip

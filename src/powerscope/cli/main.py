@@ -50,14 +50,25 @@ def _root(
 def handle_error(exc: Exception) -> int:
     """Tell the user why a command stopped and return the exit code; re-raise anything else.
 
-    A :class:`~powerscope.errors.PowerscopeError` is one line on stderr (exit code 2); a usage
-    error (an unknown option, a missing argument) is click's message (exit code 2).
+    A :class:`~powerscope.errors.PowerscopeError` is one line on stderr (exit code 2), and so
+    is a file the system refused to read or write (an :class:`OSError` naming its file: a folder
+    where a file was expected, a missing folder, no permission, a full disk); a usage error (an
+    unknown option, a missing argument) is click's message (exit code 2).
     """
     if isinstance(exc, PowerscopeError):
         from powerscope.cli.errors import format_error
 
         sys.stderr.write(f"error: {format_error(exc)}\n")
         return exc.exit_code
+    if isinstance(exc, OSError) and exc.filename is not None:
+        from powerscope.files import shown_path
+
+        name = exc.filename2 if exc.filename2 is not None else exc.filename
+        sys.stderr.write(
+            f"error: {exc.strerror or exc} (in {shown_path(str(name))}). Fix: check the path "
+            "(a folder where a file is expected, a missing folder, permissions, free space)\n"
+        )
+        return 2
     if isinstance(exc, typer.Exit):
         return exc.exit_code
     if isinstance(exc, typer.Abort):

@@ -14,9 +14,10 @@ from powerscope.errors import PowerscopeError
 
 def read_token(path: Path) -> str:
     """The API token from a file (its first line, stripped); the file should be private."""
-    if not path.is_file():
-        raise PowerscopeError("token file not found", where=str(path), fix="check the path")
-    lines = path.read_text(encoding="utf-8").strip().splitlines()
+    from powerscope.files import read_text_file
+
+    text = read_text_file(path, "token file", error=PowerscopeError, max_bytes=64 * 1024)
+    lines = text.strip().splitlines()
     token = lines[0].strip() if lines else ""
     if len(token) < 16:
         raise PowerscopeError(

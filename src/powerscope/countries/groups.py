@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from powerscope.errors import SpecError
+from powerscope.files import load_yaml
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Group:
 @cache
 def _load() -> dict[str, Group]:
     text = resources.files(__package__).joinpath("groups.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text, "powerscope/countries/groups.yaml")
     return {
         key: Group(key, v["name"], str(v["as_of"]), v["source"], frozenset(v["members"]))
         for key, v in raw.items()

@@ -210,30 +210,25 @@ class _Registry:
         if not path:
             return
         from powerscope.errors import DataFormatError
+        from powerscope.files import read_csv_rows
 
-        try:
-            with open(path, encoding="utf-8") as fh:
-                reader = csv.DictReader(fh)
-                if not reader.fieldnames or not {"alias", "code"} <= set(reader.fieldnames):
-                    raise DataFormatError(
-                        "aliases file lacks the columns 'alias' and 'code'",
-                        where=path,
-                        fix="write a CSV with a header line 'alias,code'",
-                    )
-                for line, rec in enumerate(reader, start=2):
-                    if rec["code"] not in self.entities:
-                        raise DataFormatError(
-                            f"alias {rec['alias']!r} points to unknown code {rec['code']!r}",
-                            where=f"{path} line {line}",
-                            fix="use an ISO3 code or a powerscope entity code",
-                        )
-                    self.by_name[_norm(rec["alias"])] = rec["code"]
-        except OSError as exc:
+        _, header, rows = read_csv_rows(path, "aliases file (POWERSCOPE_ALIASES)", where=path)
+        columns = [c.strip() for c in header]
+        if not {"alias", "code"} <= set(columns):
             raise DataFormatError(
-                f"cannot read aliases file: {exc.strerror}",
+                "aliases file lacks the columns 'alias' and 'code'",
                 where=path,
-                fix="point POWERSCOPE_ALIASES at a readable CSV",
-            ) from exc
+                fix="write a CSV with a header line 'alias,code'",
+            )
+        alias_col, code_col = columns.index("alias"), columns.index("code")
+        for line, row in enumerate(rows, start=2):
+            if row[code_col] not in self.entities:
+                raise DataFormatError(
+                    f"alias {row[alias_col]!r} points to unknown code {row[code_col]!r}",
+                    where=f"{path} line {line}",
+                    fix="use an ISO3 code or a powerscope entity code",
+                )
+            self.by_name[_norm(row[alias_col])] = row[code_col]
 
     # -- resolution of one value ------------------------------------------------------------
     def resolve_one(self, value: object, scheme: Scheme) -> str | None:

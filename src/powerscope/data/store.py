@@ -5,6 +5,9 @@
   DIR``. Building is atomic: every dataset is read and validated first, the database is written
   to a temporary file beside the old one, and only a complete build replaces it. A failure
   part-way leaves the previous warehouse as it was and says which dataset failed and why.
+  Each dataset's files are checked before they are read (regular, non-empty files; a
+  plain CSV complete, row by row), and the temporary files of a killed build are removed by
+  the next one.
 - The **snapshot** ships inside the package (``powerscope/data/snapshot``: Parquet tables and
   ``datasets.json``), derived by :mod:`powerscope.data.snapshot` from the same readers, so a fresh
   install works offline.
@@ -36,19 +39,10 @@ if TYPE_CHECKING:
 from powerscope import __version__
 from powerscope.data.catalog import CURATED, Citation, Source, curated_record, sha256_of
 from powerscope.errors import PowerscopeError, WarehouseError
+from powerscope.files import check_csv_file, check_regular_file, home, remove_stale_temporaries
 
 DATASETS_TABLE = "_datasets"
 ENTITIES_TABLE = "entities"
-
-
-def home() -> Path:
-    """powerscope's data directory: ``$POWERSCOPE_HOME`` or the platform's user data dir."""
-    env = os.environ.get("POWERSCOPE_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("powerscope", appauthor=False))
 
 
 def warehouse_path() -> Path:
@@ -439,13 +433,25 @@ def read_sources(
                 where=str(root),
                 fix="pass --from the folder that holds the publishers' files",
             )
+        for name in info.files:
+            check_source_file(root, name, info.id)
         try:
             produced = source.read(root)
         except PowerscopeError as exc:
             raise WarehouseError(
-                f"dataset {info.id!r} failed to read: {exc.message}",
+                f"dataset {info.id!r} failed to read: {_relative(exc.message, root)}",
                 where=str(root),
                 fix="correct the file, or set the dataset aside; the previous warehouse is intact",
+            ) from exc
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # a damaged file the reader did not foresee
+            raise WarehouseError(
+                f"dataset {info.id!r} failed to read: {type(exc).__name__}: "
+                f"{_relative(str(exc), root)}",
+                where=str(root),
+                fix="check that its files are the publisher's, complete and unmodified (copy "
+                "them again); the previous warehouse is intact",
             ) from exc
         for name in info.tables:
             if name not in produced:
@@ -457,6 +463,44 @@ def read_sources(
         record["rows"] = {name: len(produced[name]) for name in info.tables}
         records.append(record)
     return tables, records
+
+
+def _relative(message: str, root: Path) -> str:
+    """A reader's message with the data folder's own path left out (files named inside it)."""
+    for prefix in {str(root), str(root.resolve())}:
+        message = message.replace(prefix.rstrip(os.sep) + os.sep, "")
+    return message
+
+
+def check_source_file(root: Path, name: str, dataset: str) -> None:
+    """Check a dataset's file before its reader opens it: a regular, non-empty file (a link to
+    a device such as ``/dev/zero``, a FIFO or a folder is refused at once, never read); a plain
+    ``.csv`` must also be UTF-8 with one cell per column on every row (a copy cut short is
+    refused naming the line).
+
+    Raises
+    ------
+    WarehouseError
+        Naming the dataset and the file (relative to the data folder).
+    """
+    path = root / name
+    where = name
+    try:
+        check_regular_file(path, f"file of dataset {dataset!r}", error=WarehouseError, where=where)
+        if name.lower().endswith(".csv"):
+            check_csv_file(
+                path,
+                f"file of dataset {dataset!r}",
+                error=WarehouseError,
+                where=where,
+                final_newline=True,
+            )
+    except WarehouseError as exc:
+        raise WarehouseError(
+            exc.what,
+            where=exc.where,
+            fix=f"{exc.fix}; the previous warehouse is intact" if exc.fix else None,
+        ) from None
 
 
 def _extend(existing: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
@@ -511,6 +555,7 @@ def build_warehouse(
     start = time.perf_counter()
     sources = all_sources() if sources is None else sources
     dest = dest or warehouse_path()
+    remove_stale_temporaries(dest.parent, [dest.name])  # left by builds that were killed
     tables, records = read_sources(Path(root), sources)
     tables[ENTITIES_TABLE] = entity_table(tables)
     tables[DATASETS_TABLE] = pd.DataFrame(
@@ -542,7 +587,7 @@ def build_warehouse(
             raise
         raise WarehouseError(
             f"writing the warehouse failed: {exc}",
-            where=str(dest),
+            where=portable_location(dest),
             fix="check free disk space and permissions; the previous warehouse is intact",
         ) from exc
     return BuildReport(

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from powerscope.dynamics.parameters import PARAMETERS, closest
 from powerscope.errors import NotFoundError, SpecError
+from powerscope.files import read_yaml_file, shown_path
 
 KEYS = {"name", "title", "description", "set", "add", "scale", "uncertain", "references"}
 OPERATIONS = ("set", "add", "scale")
@@ -96,13 +96,9 @@ def load_scenario(source: str | Path | None) -> Scenario:
                 where=str(source),
                 fix=f"give a YAML file or one of the shipped scenarios: {', '.join(sorted(known))}",
             )
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise SpecError("the scenario is not valid YAML", where=where, fix=str(error)) from error
-    return parse_scenario(data, where=str(path))
+    where = shown_path(path)
+    data = read_yaml_file(path, "scenario file", error=SpecError, parameter="scenario", where=where)
+    return parse_scenario(data, where=where)
 
 
 def _number(value: Any, where: str) -> float:
@@ -207,7 +203,14 @@ def parse_scenario(data: Any, where: str = "<scenario>") -> Scenario:
                 )
             changes.append(Change(operation, parameter, value, start, end))
     uncertain: dict[str, tuple[float, float]] = {}
-    for key, bounds in (data.get("uncertain") or {}).items():
+    declared = data.get("uncertain") or {}
+    if not isinstance(declared, dict):
+        raise SpecError(
+            "`uncertain` must map parameters to [low, high]",
+            where=f"{where}: uncertain",
+            fix="write e.g. `uncertain: {rd_target: [4.0, 6.0]}`",
+        )
+    for key, bounds in declared.items():
         here = f"{where}: uncertain.{key}"
         parameter = _parameter(key, here)
         if not isinstance(bounds, list | tuple) or len(bounds) != 2:

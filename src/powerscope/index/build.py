@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from powerscope.errors import DataFormatError, SpecError
+from powerscope.files import read_csv_rows, shown_path
 from powerscope.index.engine import CompiledIndex, IndexResult, Matrix, compile_index, compute
 from powerscope.index.spec import IndexSpec
 
@@ -334,9 +336,8 @@ def load_data(spec: IndexSpec) -> pd.DataFrame:
     path = Path(str(name))
     if not path.is_absolute() and spec.path is not None:
         path = spec.path.parent / path
-    if not path.is_file():
-        raise DataFormatError("index data file not found", where=str(path), fix="check 'data_file'")
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    text, _, _ = read_csv_rows(path, "index data file", where=shown_path(path))
+    return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
 
 
 def variant_steps(

@@ -35,8 +35,8 @@ Decisions
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import io
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -47,6 +47,7 @@ import pandas as pd
 import yaml
 
 from powerscope.errors import DataFormatError, SpecError
+from powerscope.files import check_regular_file, read_csv_rows, shown_path
 from powerscope.index.engine import Matrix
 from powerscope.index.spec import IndexSpec, load_spec, parse_spec
 
@@ -76,22 +77,28 @@ __all__ = [
 
 def _read_table(path: Path, what: str) -> pd.DataFrame:
     """A CSV or Excel table with every cell as a stripped string ('' when empty)."""
-    if not path.is_file():
-        raise DataFormatError(f"{what} file not found", where=str(path), fix="check the path")
+    where = shown_path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        check_regular_file(path, f"{what} file", where=where)
+        try:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        except Exception as exc:  # a damaged or mislabelled workbook: zip, xml, value errors
+            raise DataFormatError(
+                f"cannot read the {what} workbook: {type(exc).__name__}: {exc}",
+                where=where,
+                fix="save it again from the spreadsheet, or as CSV UTF-8",
+            ) from None
     else:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), [])
+        text, header, _ = read_csv_rows(path, f"{what} file", where=where)
         names = [h.strip() for h in header]
         twice = sorted({h for h in names if names.count(h) > 1})
         if twice:
             raise DataFormatError(
                 f"duplicate column name(s) {twice} in {what}",
-                where=str(path),
+                where=where,
                 fix="give every column a distinct name",
             )
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.fillna("").apply(lambda col: col.str.strip())
 
@@ -368,12 +375,12 @@ def import_coinr(
         no children, a weight <= 0, a direction other than +/-1.
     """
     idata_file, imeta_file = Path(idata_path), Path(imeta_path)
-    rows = _parse_imeta(_read_table(imeta_file, "iMeta"), str(imeta_file))
-    root, n_levels = _build_tree(rows, str(imeta_file), index_id, index_name)
+    rows = _parse_imeta(_read_table(imeta_file, "iMeta"), shown_path(imeta_file))
+    root, n_levels = _build_tree(rows, shown_path(imeta_file), index_id, index_name)
     by_code = {r["code"]: r for r in rows}
 
     frame = _read_table(idata_file, "iData")
-    where = str(idata_file)
+    where = shown_path(idata_file)
     _check_columns(frame, ("uCode",), "iData", where)
     indicators = [r["code"] for r in rows if r["type"] == "Indicator"]
     groups = [r["code"] for r in rows if r["type"] == "Group"]
@@ -505,7 +512,7 @@ def import_coinr(
         "children": root["children"],
     }
     spec = {k: v for k, v in spec.items() if v is not None}
-    parse_spec(spec, where=str(imeta_file))  # the tree is valid for powerscope too
+    parse_spec(spec, where=shown_path(imeta_file))  # the tree is valid for powerscope too
     return spec, data
 
 
@@ -618,12 +625,12 @@ def read_data(path: str | Path, spec: IndexSpec) -> pd.DataFrame:
     denominators = sorted(set((spec.extra.get("denominators") or {}).values()))
     time = spec.extra.get("time_column")
     needed = ["uCode", *indicators, *denominators, *([time] if time else [])]
-    _check_columns(frame, needed, "the data", str(file))
+    _check_columns(frame, needed, "the data", shown_path(file))
     numeric = {*indicators, *denominators, *([time] if time else [])}
     out = pd.DataFrame(index=frame.index)
     for col in frame.columns:
         if col in numeric:
-            out[col] = _numeric_column(frame, col, str(file))
+            out[col] = _numeric_column(frame, col, shown_path(file))
         else:
             out[col] = frame[col].where(~frame[col].isin(MISSING_TOKENS), None)
     if time and (out[time].dropna() == out[time].dropna().round()).all():

@@ -21,9 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from powerscope.errors import NotFoundError, SpecError, WeightsError
+from powerscope.files import load_yaml, read_yaml_file, shown_path
 
 #: the normalisations the shells offer by name; a spec may name any method of the catalogue
 #: (:mod:`powerscope.index.steps.normalise`, COINr's meaning of every name)
@@ -276,10 +275,31 @@ def _parse_node(raw: Any, where: str) -> Node:
         raise SpecError(f"weight {raw.get('weight')!r} is not a number", where=here) from None
     if not weight >= 0:
         raise WeightsError(f"weight {weight} is negative", where=here, fix="use a weight >= 0")
-    direction = int(raw.get("direction", 1))
-    if direction not in (1, -1):
-        raise SpecError(f"direction {direction} is not +1 or -1", where=here)
-    children = tuple(_parse_node(c, here) for c in raw.get("children") or ())
+    given = raw.get("direction", 1)
+    try:
+        sign = float(given)
+    except (TypeError, ValueError):
+        sign = 0.0
+    if isinstance(given, bool) or sign not in (1.0, -1.0):
+        raise SpecError(
+            f"direction {given!r} is not +1 or -1",
+            where=here,
+            fix="1: higher is better, -1: lower is better",
+        )
+    direction = int(sign)
+    aliases = raw.get("aliases") or ()
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+    if not isinstance(aliases, list | tuple):
+        raise SpecError("'aliases' must be a list of names", where=here, fix="e.g. [AI, A.I.]")
+    listed = raw.get("children") or ()
+    if not isinstance(listed, list | tuple):
+        raise SpecError(
+            "'children' must be a list of nodes",
+            where=here,
+            fix="write '- id: name' items under 'children:'",
+        )
+    children = tuple(_parse_node(c, here) for c in listed)
     indicator = raw.get("indicator")
     if not children and indicator is None:
         indicator = node_id
@@ -300,7 +320,7 @@ def _parse_node(raw: Any, where: str) -> Node:
         weight=weight,
         direction=direction,
         name=raw.get("name"),
-        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        aliases=tuple(str(a) for a in aliases),
         indicator=None if indicator is None else str(indicator),
         children=children,
         aggregate=None if aggregate is None else str(aggregate),
@@ -342,8 +362,11 @@ def parse_spec(
     try:
         power = float(raw.get("power", 1.0))
         min_availability = float(raw.get("min_availability", 0.0))
+        scale = float(raw.get("scale", 1.0))
     except (TypeError, ValueError):
-        raise SpecError("'power' and 'min_availability' must be numbers", where=where) from None
+        raise SpecError(
+            "'power', 'min_availability' and 'scale' must be numbers", where=where
+        ) from None
     if not 0.0 <= min_availability <= 1.0:
         raise SpecError(
             f"min_availability {min_availability} is outside 0-1",
@@ -362,7 +385,7 @@ def parse_spec(
         root=root,
         normalise=normalise,
         aggregate=aggregate,
-        scale=float(raw.get("scale", 1.0)),
+        scale=scale,
         edition=None if raw.get("edition") is None else str(raw["edition"]),
         source=raw.get("source"),
         table=raw.get("table"),
@@ -382,11 +405,9 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
     rescale them when asked (``renormalise=True``) and refuse them otherwise.
     """
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
-        if not path.exists():
-            raise SpecError("index spec file not found", where=str(path), fix="check the path")
-        text = path.read_text(encoding="utf-8")
-        where = str(path)
+    if isinstance(name_or_path, Path) or path.suffix in (".yaml", ".yml") or path.is_file():
+        where = shown_path(path)
+        raw = read_yaml_file(path, "index spec file", error=SpecError, where=where)
     else:
         resource = resources.files("powerscope.indices").joinpath(f"{name_or_path}.yaml")
         if not resource.is_file():
@@ -394,12 +415,8 @@ def load_spec(name_or_path: str | Path) -> IndexSpec:
                 f"unknown index {str(name_or_path)!r}",
                 fix=f"use one of {', '.join(builtin_indices())}, or a path to a spec .yaml",
             )
-        text = resource.read_text(encoding="utf-8")
         where = f"powerscope/indices/{name_or_path}.yaml"
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"not valid YAML: {exc}", where=where) from None
+        raw = load_yaml(resource.read_text(encoding="utf-8"), where, error=SpecError)
     spec = parse_spec(raw, where=where, check_weights=False)
     return replace(spec, path=path.resolve()) if path.is_file() else spec
 

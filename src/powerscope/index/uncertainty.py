@@ -117,6 +117,23 @@ def parse_uncertainty(
     data_options:
         The data-step parameters the index's build can vary (e.g. ``treat.winmax``).
     """
+    try:
+        return _parse_uncertainty(raw, spec, data_options=data_options, where=where)
+    except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong shape
+        raise SpecError(
+            f"an assumption is not of the documented shape: {exc}",
+            where=where,
+            fix="see docs/robustness.md for the assumptions' format",
+        ) from None
+
+
+def _parse_uncertainty(
+    raw: Mapping[str, Any],
+    spec: IndexSpec,
+    *,
+    data_options: Sequence[str],
+    where: str,
+) -> UncertaintySpec:
     if not isinstance(raw, Mapping):
         raise SpecError("an uncertainty specification must be a mapping", where=where)
     unknown = set(raw) - set(KEYS)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from powerscope.errors import WeightsError
+from powerscope.files import read_csv_rows, read_yaml_file, shown_path
 
 #: the library's one default: a group of weights that does not sum to 1 is an error
 RENORMALISE_DEFAULT = False
@@ -81,32 +82,24 @@ def read_weights_file(path: Path) -> dict[str, float]:
     """Read weights from YAML/JSON (``{node: weight}``, or under ``weights:``) or CSV
     (``node,weight`` columns)."""
     path = Path(path)
-    if not path.exists():
-        raise WeightsError("weights file not found", where=str(path), fix="check the path")
-    text = path.read_text(encoding="utf-8")
+    where = shown_path(path)
     raw: Any
     if path.suffix.lower() == ".csv":
-        import csv
-
-        rows = list(csv.DictReader(text.splitlines()))
-        if not rows or not {"node", "weight"} <= set(rows[0]):
+        _, header, rows = read_csv_rows(path, "weights file", error=WeightsError, where=where)
+        columns = [c.strip() for c in header]
+        if not rows or not {"node", "weight"} <= set(columns):
             raise WeightsError(
                 "weights CSV needs the columns 'node' and 'weight'",
-                where=str(path),
+                where=where,
                 fix="write a header line 'node,weight'",
             )
-        raw = {r["node"]: r["weight"] for r in rows}
+        raw = {r[columns.index("node")]: r[columns.index("weight")] for r in rows}
     else:
-        import yaml
-
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise WeightsError(f"not valid YAML/JSON: {exc}", where=str(path)) from None
+        raw = read_yaml_file(path, "weights file", error=WeightsError, where=where)
         if isinstance(raw, Mapping) and isinstance(raw.get("weights"), Mapping):
             raw = raw["weights"]
     if not isinstance(raw, Mapping):
         raise WeightsError(
-            "a weights file must map node names to weights", where=str(path), fix="e.g. 'AI: 0.3'"
+            "a weights file must map node names to weights", where=where, fix="e.g. 'AI: 0.3'"
         )
-    return {str(key): _number(key, value, where=str(path)) for key, value in raw.items()}
+    return {str(key): _number(key, value, where=where) for key, value in raw.items()}

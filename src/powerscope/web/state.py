@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from powerscope.countries.identity import resolve
 from powerscope.data.store import Store
-from powerscope.errors import PowerscopeError, UnknownEntityError
+from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
+from powerscope.files import read_yaml_file
 from powerscope.index.session import IndexSession, Scores
 from powerscope.index.spec import builtin_indices, load_spec
 from powerscope.web.errors import NotFoundError
@@ -285,8 +286,6 @@ class AppState:
         """
         import json
 
-        import yaml
-
         from powerscope.dynamics.scenario import load_scenario, parse_scenario, shipped
 
         if not isinstance(choice, str):
@@ -307,8 +306,8 @@ class AppState:
                 + ", ".join(sorted({*known, *self.saved_scenarios()})),
             )
         path = self.uploads.folder("scenarios") / str(record["stored"])
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         label = f"saved scenario {name} ({record['id']})"
+        raw = read_yaml_file(path, "saved scenario", error=SpecError, where=label)
         return ("saved", str(record["id"])), parse_scenario(raw, where=label)
 
 

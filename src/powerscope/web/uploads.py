@@ -10,7 +10,9 @@ shipped scenario's. The client's file name is only kept, sanitised,
 as a label: the file is stored as ``<id>.csv`` or ``<id>.yaml`` (a random id; a scenario as the YAML of its checked mapping) under
 ``<upload dir>/<kind>/`` (default ``$POWERSCOPE_HOME/uploads``), written atomically (a temporary
 file renamed into place), mode 0644, beside a ``<id>.json`` record of its name, size and sha256.
-Uploads never touch the warehouse.
+Uploads never touch the warehouse. Saving a scenario name again keeps its newest
+:data:`SCENARIO_VERSIONS` versions (10) and deletes the older ones; temporary files left by a
+killed server are removed when the store is next opened.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powerscope.errors import DataFormatError, SpecError
-from powerscope.files import write_atomic
+from powerscope.files import load_yaml, remove_stale_temporaries, write_atomic
 from powerscope.index.spec import IndexSpec, parse_spec
 from powerscope.web.errors import (
     ConflictError,
@@ -55,6 +57,8 @@ WHAT_KIND = {
 }
 #: the largest scenario accepted, in bytes (64 KB: a scenario is a few lines)
 MAX_SCENARIO_BYTES = 64 * 1024
+#: the versions of one saved scenario name kept (the newest; older ones are deleted on save)
+SCENARIO_VERSIONS = 10
 CODE_COLUMNS = ("uCode", "code")
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MAX_SPEC_NODES = 5000
@@ -190,23 +194,8 @@ def load_yaml_mapping(content: bytes, where: str, *, what: str, fix: str) -> dic
         Not UTF-8, not YAML, YAML aliases, nested too deeply, or not a mapping (``what`` must be
         one; ``fix`` says where its format is described).
     """
-    import yaml
-
     text = _text(content, where)
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
-                raise SpecError(
-                    "YAML aliases (*name) are not accepted in uploads",
-                    where=where,
-                    fix="write the nodes out in full",
-                )
-        raw = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"not valid YAML: {exc}", where=where) from None
-    except RecursionError:
-        raise SpecError("the YAML is nested too deeply", where=where) from None
+    raw = load_yaml(text, where, error=SpecError, max_aliases=0)
     if not isinstance(raw, dict):
         raise SpecError(f"{what} must be a mapping", where=where, fix=fix)
     return raw
@@ -274,9 +263,23 @@ def check_scenario(
 class UploadStore:
     """Uploaded files under ``root/<kind>/``, each with a JSON record beside it."""
 
-    def __init__(self, root: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    def __init__(
+        self,
+        root: Path,
+        max_bytes: int = MAX_UPLOAD_BYTES,
+        scenario_versions: int = SCENARIO_VERSIONS,
+    ) -> None:
+        if scenario_versions < 1:
+            raise SpecError(
+                f"scenario_versions must be >= 1, not {scenario_versions}",
+                parameter="scenario_versions",
+                fix=f"keep at least the newest version (default {SCENARIO_VERSIONS})",
+            )
         self.root = Path(root)
         self.max_bytes = max_bytes
+        self.scenario_versions = scenario_versions
+        for kind in KINDS:  # temporary files of uploads cut short by a killed server
+            remove_stale_temporaries(self.root / kind)
 
     # -- reading ---------------------------------------------------------------------------
     def folder(self, kind: str) -> Path:
@@ -424,7 +427,22 @@ class UploadStore:
         except BaseException:
             (folder / stored).unlink(missing_ok=True)
             raise
+        if kind == "scenarios":
+            self.prune_scenarios(str(record["name"]))
         return record
+
+    def prune_scenarios(self, name: str) -> list[str]:
+        """Delete the older versions of the saved scenario ``name``, keeping the newest
+        :attr:`scenario_versions` (default :data:`SCENARIO_VERSIONS`); return the ids deleted."""
+        versions = [r for r in self.records("scenarios") if str(r.get("name")) == name]
+        folder = self.folder("scenarios")
+        deleted = []
+        for record in versions[: max(0, len(versions) - self.scenario_versions)]:
+            upload_id = str(record["id"])
+            (folder / f"{upload_id}.json").unlink(missing_ok=True)  # the record first
+            (folder / f"{upload_id}{STORED_SUFFIX['scenarios']}").unlink(missing_ok=True)
+            deleted.append(upload_id)
+        return deleted
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:

@@ -480,7 +480,7 @@ async def save_scenario(state: State, request: Request) -> Response:
     add, scale, uncertain), as YAML or JSON. It is validated (known parameters, values in
     their meaningful ranges, a safe name that is not a shipped scenario's) before it is
     stored; it can then be run by name. Saving a name again replaces it (the newest
-    wins)."""
+    wins; the newest 10 versions of a name are kept, older ones deleted)."""
     content, label, json_body = await scenario_body(request)
     reserved = [row["name"] for row in scenario_list()]
     scenario, stored = check_scenario(content, label, reserved, json_body=json_body)
