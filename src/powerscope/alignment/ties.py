@@ -71,6 +71,10 @@ THIN_MEASURES = ("embassy_share", "agreement_share", "forums", "vote_agreement")
 EMBASSIES_DATASET = "lowy_gdi"
 AGREEMENTS_DATASET = "desta"
 
+#: The curated lists' citation ids (:data:`powerscope.data.catalog.CURATED`).
+REGIONS_SOURCE = "powerscope_regions"
+INSTITUTIONS_SOURCE = "powerscope_institutions"
+
 _REGIONS_FILE = "powerscope/alignment/regions.yaml"
 
 
@@ -234,6 +238,103 @@ class Ties:
     forums: dict[str, dict[str, Any]]
     citations: list[Citation]
     notes: list[str] = field(default_factory=list)
+
+    def source(self) -> str:
+        """The source line: every dataset and curated list the result reads."""
+        from powerscope.data.catalog import cite_all
+
+        return f"Source: {cite_all(self.citations)}"
+
+    def frame(self) -> pd.DataFrame:
+        """:attr:`table` for a CSV: the thin measures joined by ``;``."""
+        return self.table.assign(thin=self.table["thin"].map("; ".join))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: each region with its members, embassies by edition, agreements, forums,
+        vote agreement (the window and by year), the peers' values and medians, and ``thin``."""
+        from powerscope.countries import name_of
+
+        def number(value: Any) -> Any:
+            if value is None:
+                return None
+            if isinstance(value, np.integer):
+                return int(value)
+            if isinstance(value, float | np.floating):
+                return None if np.isnan(value) else float(value)
+            return value
+
+        series = self.series
+        regions = []
+        for rec in self.table.to_dict(orient="records"):
+            if rec["country"] != self.focal:
+                continue
+            region = self.regions[rec["region"]]
+            by_year = series[(series["country"] == self.focal) & (series["region"] == region.id)]
+            peers = self.table[
+                (self.table["region"] == region.id) & (self.table["country"] != self.focal)
+            ]
+            regions.append(
+                {
+                    "id": region.id,
+                    "name": region.name,
+                    "comparison": region.comparison,
+                    "as_of": region.as_of,
+                    "source": region.source,
+                    "note": region.note,
+                    "members": rec["members"],
+                    "member_codes": [m for m in region.members if m != self.focal],
+                    "embassies": {e: number(rec.get(f"embassies_{e}")) for e in self.editions},
+                    "embassy_share": number(rec["embassy_share"]),
+                    "agreements": number(rec["agreements"]),
+                    "agreement_share": number(rec["agreement_share"]),
+                    "agreement_partners": [
+                        p for p in str(rec["agreement_partners"]).split(", ") if p
+                    ],
+                    "forums": [f for f in str(rec["forum_ids"]).split(", ") if f],
+                    "vote_agreement": number(rec["vote_agreement"]),
+                    "vote_members": number(rec["vote_members"]),
+                    "vote_agreement_by_year": {
+                        str(int(y)): float(v)
+                        for y, v in zip(by_year["year"], by_year["vote_agreement"], strict=True)
+                    },
+                    "peer_median": {m: number(rec.get(f"peer_median_{m}")) for m in THIN_MEASURES}
+                    if self.peers
+                    else {},
+                    "peers": {
+                        str(p["country"]): {m: number(p[m]) for m in THIN_MEASURES}
+                        for p in peers.to_dict(orient="records")
+                    },
+                    "thin": list(rec["thin"]),
+                }
+            )
+        return {
+            "focal": self.focal,
+            "name": name_of(self.focal),
+            "peers": self.peers,
+            "years": list(self.years),
+            "window": list(self.window),
+            "editions": self.editions,
+            "agreements_year": self.agreements_year,
+            "measures": {
+                "embassies": "members hosting an embassy of the country, by Lowy GDI edition",
+                "embassy_share": "% of members hosting an embassy (latest edition)",
+                "agreements": "members with >= 1 trade agreement in force (DESTA)",
+                "agreement_share": "% of members with >= 1 trade agreement in force",
+                "forums": f"curated forums of the country taking in >= {FORUM_COVERAGE:.0%} "
+                "of the members (institutions.yaml)",
+                "vote_agreement": "mean % of UN General Assembly roll calls voted alike with "
+                f"the members, {self.window[0]}-{self.window[1]}",
+                "thin": "measures below the peers' median",
+            },
+            "regions": regions,
+            "forums": {
+                k: {"name": v.get("name"), "source": v.get("source")}
+                for k, v in self.forums.items()
+            },
+            "notes": self.notes,
+            "source": self.source(),
+            "citations": [c.to_dict() for c in self.citations],
+        }
 
     def focal_table(self) -> pd.DataFrame:
         """The focal country's rows of :attr:`table`."""
@@ -439,7 +540,11 @@ def ties(
         for c in countries
         if c not in voted
     ]
-    citations = votes_citations(store)
+    citations = [
+        *votes_citations(store),
+        store.citation(REGIONS_SOURCE),
+        store.citation(INSTITUTIONS_SOURCE),
+    ]
     links = _links()
     embassy_rows: list[pd.DataFrame] = []
     agreement_lists: dict[str, dict[str, list[str]]] = {}
