@@ -33,9 +33,12 @@ def test_ties_json_lists_each_region_with_every_measure() -> None:
 
 
 def test_ties_table_and_csv(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["align", "ties", "KOR", "--from", "2015", "--to", "2019"])
+    table = tmp_path / "ties.txt"
+    args = ["align", "ties", "KOR", "--from", "2015", "--to", "2019", "--output", str(table)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "Central Asia" in result.output and "UN agreement % 2015-2019" in result.output
+    text = table.read_text()
+    assert "Central Asia" in text and "UN agreement % 2015-2019" in text
     out = tmp_path / "ties.csv"
     result = runner.invoke(
         app, ["align", "ties", "KOR", "--peers", "JPN", "--format", "csv", "--output", str(out)]
