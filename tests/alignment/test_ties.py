@@ -212,10 +212,39 @@ def test_embassies_and_agreements_by_region(
     assert "central_asia" in list(result.thinnest()["region"])
 
 
-def test_without_the_datasets_the_measures_are_missing_and_said(
-    korea: ties_module.Ties,
+class _WithoutLinks(_LinkedStore):
+    """The snapshot without the embassy and trade-agreement datasets in its catalog."""
+
+    def datasets(self) -> pd.DataFrame:
+        frame = self.inner.datasets()
+        return frame[~frame["id"].isin(["lowy_gdi", "desta"])].reset_index(drop=True)
+
+
+def test_without_the_datasets_the_measures_are_missing_and_said(store: SnapshotStore) -> None:
+    result = ties("KOR", _WithoutLinks(store), years=(2018, 2019))
+    assert any("lowy_gdi" in n for n in result.notes)
+    assert any("desta" in n for n in result.notes)
+    assert result.focal_table()["agreements"].isna().all() and result.editions == []
+    assert {c.dataset for c in result.citations}.isdisjoint({"lowy_gdi", "desta"})
+
+
+def test_embassies_and_agreements_from_the_store(
+    korea: ties_module.Ties, store: SnapshotStore
 ) -> None:
-    if "lowy_gdi" in {c.dataset for c in korea.citations}:
-        pytest.skip("this store holds the Lowy GDI")
-    assert any("lowy_gdi" in n for n in korea.notes)
-    assert korea.focal_table()["agreements"].isna().all()
+    from powerscope.alignment.links import embassies, trade_agreements
+
+    if "lowy_gdi" not in {str(i) for i in store.datasets()["id"]}:
+        pytest.skip("this store holds no Lowy GDI")
+    assert korea.editions == ["2016", "2017", "2021", "2023"]
+    posts = embassies(store, "KOR", edition=2023).set_index("code")["focal_embassy"]
+    agreements = trade_agreements(store, "KOR").set_index("code")["n_agreements"]
+    own = korea.focal_table().set_index("region")
+    for key, region in korea.regions.items():
+        members = [m for m in region.members if m != "KOR"]
+        hosting = sum(bool(posts.get(m, False)) for m in members)
+        assert own.loc[key, "embassies_2023"] == hosting, key
+        assert own.loc[key, "embassy_share"] == pytest.approx(100 * hosting / len(members))
+        linked = sorted(m for m in members if agreements.get(m, 0) >= 1)
+        assert own.loc[key, "agreement_partners"] == ", ".join(linked), key
+    assert own.loc["asean", "agreements"] == 10  # the ASEAN-Korea agreements
+    assert {c.dataset for c in korea.citations} >= {"lowy_gdi", "desta"}

@@ -35,7 +35,6 @@ Data years: each citation gives its dataset's edition and years
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -198,11 +197,10 @@ def load_regions(path: Path | None = None) -> dict[str, Region]:
 
 
 def _links() -> ModuleType | None:
-    """:mod:`powerscope.alignment.links` (embassies, trade agreements) when installed."""
-    try:
-        return importlib.import_module("powerscope.alignment.links")
-    except ModuleNotFoundError:
-        return None
+    """:mod:`powerscope.alignment.links` (embassies, trade agreements)."""
+    from powerscope.alignment import links
+
+    return links
 
 
 def _has_dataset(store: Store, dataset: str) -> bool:
@@ -468,14 +466,18 @@ def _forums(
 def _embassies(
     store: Store, links: ModuleType, country: str, regions: Mapping[str, Region]
 ) -> pd.DataFrame:
-    """Per region and edition: members hosting an embassy of ``country``."""
+    """Per region and edition in which ``country`` reports: members hosting its embassy
+    (``region``, ``edition``, ``embassies``, zeros included)."""
     frame = links.embassies_by_edition(store, country)
     frame = frame.assign(code=frame["code"].astype(str), edition=frame["edition"].astype(str))
-    frame = frame[frame["embassy"].astype(bool)]
+    editions = sorted(frame["edition"].unique())
+    hosts = frame[frame["embassy"].astype(bool)]
     membership = _membership(regions).rename(columns={"partner": "code"})
-    merged = frame.merge(membership, on="code")
+    merged = hosts.merge(membership, on="code")
     merged = merged[merged["code"] != country]
-    return merged.groupby(["region", "edition"]).size().rename("embassies").reset_index()
+    counts = merged.groupby(["region", "edition"]).size()
+    grid = pd.MultiIndex.from_product([list(regions), editions], names=["region", "edition"])
+    return counts.reindex(grid, fill_value=0).rename("embassies").reset_index()
 
 
 def _agreements(
@@ -557,11 +559,16 @@ def ties(
     if links is not None and _has_dataset(store, EMBASSIES_DATASET):
         for country in countries:
             try:
-                embassy_rows.append(
-                    _embassies(store, links, country, found).assign(country=country)
-                )
+                mine = _embassies(store, links, country, found)
             except PowerscopeError as exc:
                 notes.append(f"embassies of {country}: {exc}")
+                continue
+            if mine.empty:
+                notes.append(
+                    f"embassies of {country}: not one of the countries the Lowy Institute "
+                    "Global Diplomacy Index covers"
+                )
+            embassy_rows.append(mine.assign(country=country))
     if links is not None and _has_dataset(store, AGREEMENTS_DATASET):
         for country in countries:
             try:
@@ -592,9 +599,7 @@ def ties(
             here = embassies[(embassies["country"] == country) & (embassies["region"] == region.id)]
             counts = dict(zip(here["edition"].astype(str), here["embassies"], strict=True))
             for edition in editions:
-                row[f"embassies_{edition}"] = (
-                    int(counts.get(edition, 0)) if country in set(embassies["country"]) else None
-                )
+                row[f"embassies_{edition}"] = int(counts[edition]) if edition in counts else None
             latest = row.get(f"embassies_{editions[-1]}") if editions else None
             row["embassy_share"] = (
                 100.0 * latest / len(members) if latest is not None and members else np.nan
