@@ -66,6 +66,16 @@ FIRST_YEAR = 2000
 #: The measures on which a country is compared with its peers, as columns of
 #: :attr:`Ties.table`.
 THIN_MEASURES = ("embassy_share", "agreement_share", "forums", "vote_agreement")
+#: Peers a country is compared with when none are chosen (the brief; ``--peers`` elsewhere):
+#: middle powers with networks beyond the West of their own.
+DEFAULT_PEERS = ("JPN", "AUS", "TUR", "IND")
+#: Readable names of the measures.
+MEASURE_NAMES = {
+    "embassy_share": "embassies",
+    "agreement_share": "trade agreements",
+    "forums": "forums",
+    "vote_agreement": "UN vote agreement",
+}
 #: The catalog ids of the embassy and trade-agreement datasets.
 EMBASSIES_DATASET = "lowy_gdi"
 AGREEMENTS_DATASET = "desta"
