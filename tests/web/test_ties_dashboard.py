@@ -71,3 +71,25 @@ def test_the_peers_chooser_and_an_unknown_country(page: Any, server_url: str) ->
     alert.wait_for()
     assert "ATLANTIS" in alert.inner_text().upper()
     assert page.errors == []
+
+
+def test_the_peers_embassy_table_shows_the_apis_shares(page: Any, server_url: str) -> None:
+    api = httpx.get(
+        f"{server_url}/api/alignment/KOR/ties", params={"peers": "JPN"}, timeout=60
+    ).json()
+    if not api["editions"]:
+        pytest.skip("no embassy data in this store")
+    page.goto(f"{server_url}/#/ties/KOR?peers=JPN")
+    page.wait_for_selector('[data-testid="ties-embassies-table"] tbody tr')
+    cells = page.locator('[data-testid="ties-embassies-table"] tbody tr').evaluate_all(
+        "rows => rows.map(r => [...r.cells].slice(1).map(c => c.innerText))"
+    )
+    expected = [[r["embassy_share"], r["peers"]["JPN"]["embassy_share"]] for r in api["regions"]]
+    assert len(cells) == len(expected)
+    for shown, wanted in zip(cells, expected, strict=True):
+        assert [abs(float(a) - b) <= 0.5 for a, b in zip(shown, wanted, strict=True)] == [
+            True,
+            True,
+        ]
+    note = page.locator('[data-testid="ties-embassies-table-figure"] [data-testid="source"]')
+    assert "Lowy" in (note.get_attribute("title") or "")

@@ -93,25 +93,24 @@ function regionTable(data, url) {
   });
 }
 
-/** Each peer's UN vote agreement with each region over the window, beside the country's. */
-function peersTable(data) {
-  const [w0, w1] = data.window || [];
+/** Each peer's value of one measure in each region, beside the country's. */
+function peersTable(data, measure, title, testid, datasets) {
   const columns = [
     { key: "name", label: "Region" },
-    { key: "own", label: data.focal, numeric: true, format: (r) => fmt(r.vote_agreement, 1), csv: (r) => r.vote_agreement },
+    { key: "own", label: data.focal, numeric: true, format: (r) => fmt(r[measure], measure === "vote_agreement" ? 1 : 0), csv: (r) => r[measure] },
     ...(data.peers || []).map((p) => ({
       key: p,
       label: p,
       numeric: true,
-      format: (r) => fmt(r.peers[p] && r.peers[p].vote_agreement, 1),
-      csv: (r) => r.peers[p] && r.peers[p].vote_agreement,
+      format: (r) => fmt(r.peers[p] && r.peers[p][measure], measure === "vote_agreement" ? 1 : 0),
+      csv: (r) => r.peers[p] && r.peers[p][measure],
     })),
   ];
-  return tableFigure(`UN vote agreement with each region, ${w0}–${w1} (%): ${data.focal} and its peers`, columns, data.regions || [], {
-    testid: "ties-peers-table",
-    citations: (data.citations || []).filter((c) => String(c.dataset).startsWith("unvotes")),
+  return tableFigure(title, columns, data.regions || [], {
+    testid,
+    citations: (data.citations || []).filter((c) => datasets.some((d) => String(c.dataset).startsWith(d))),
     source: data.source,
-    csv: { name: `ties-peers-${data.focal}.csv` },
+    csv: { name: `${testid}-${data.focal}.csv` },
   });
 }
 
@@ -195,6 +194,17 @@ export async function render(container, code, { isCurrent, query }) {
       "UN vote agreement: mean share of roll calls the country and each member voted alike.",
   );
   const parts = [regionTable(data, url).el, explain, ...notes, seriesChart(data).el];
-  if ((data.peers || []).length) parts.push(peersTable(data).el);
+  if ((data.peers || []).length) {
+    const [w0, w1] = data.window || [];
+    parts.push(
+      peersTable(data, "vote_agreement", `UN vote agreement with each region, ${w0}–${w1} (%): ${data.focal} and its peers`, "ties-peers-table", ["unvotes"]).el,
+    );
+    const latest = (data.editions || []).at(-1);
+    if (latest) {
+      parts.push(
+        peersTable(data, "embassy_share", `Members hosting an embassy (%), Global Diplomacy Index ${latest}: ${data.focal} and its peers`, "ties-embassies-table", ["lowy_gdi", "powerscope_regions"]).el,
+      );
+    }
+  }
   slot.replaceChildren(...parts);
 }
