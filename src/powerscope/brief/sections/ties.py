@@ -93,17 +93,20 @@ def ties_section(ctx: BriefContext) -> Section:
             )
         label = f"Thin: {row['region_name']}"
         section.facts.append(Fact(label, "; ".join(parts), cited, raw=list(row["thin"])))
+    # the thinnest regions and the G77 (every region when none is thin): a legible chart
+    shown = set(section.data["thinnest"]) or {r["id"] for r in payload["regions"]}
     series = {
         r["name"]: {int(y): v for y, v in r["vote_agreement_by_year"].items()}
         for r in payload["regions"]
+        if r["id"] in shown or r["comparison"]
     }
     years = sorted({y for s in series.values() for y in s})
     if years:
         section.charts.append(
             Chart(
                 "chart-ties-votes",
-                f"UN General Assembly vote agreement of {ctx.name} with each region, "
-                f"{years[0]}-{years[-1]}",
+                f"UN General Assembly vote agreement of {ctx.name} with its thinnest regions "
+                f"and the G77, {years[0]}-{years[-1]}",
                 "line",
                 tuple(years),
                 {k: tuple(v.get(y) for y in years) for k, v in series.items()},
