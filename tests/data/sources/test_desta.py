@@ -102,7 +102,15 @@ def test_malformed_files_are_data_format_errors_saying_where(files: Path) -> Non
     write(files / desta.AGREEMENTS_FILE, AGREEMENTS.replace("GeogArea,", "Area,"))
     with pytest.raises(DataFormatError, match="missing column"):
         desta.read(files)
+    third = AGREEMENTS + AGREEMENTS.splitlines()[-1] + "\n"
+    write(files / desta.AGREEMENTS_FILE, third)
+    with pytest.raises(DataFormatError, match="'ECVTNM_2019O' is used by more than two"):
+        desta.read(files)
     write(files / desta.AGREEMENTS_FILE, AGREEMENTS)
+    write(files / desta.MEMBERS_FILE, MEMBERS + "EC_1957O,EC_1957O,EC,1957,,1957,1958,,293\n")
+    with pytest.raises(DataFormatError, match="neither stateID nor StateName") as info:
+        desta.read(files)
+    assert info.value.where == "desta_memberships_manytrade.csv row 11, column 'stateID'"
     orphan = MEMBERS + "ZZZ_1990O,ZZZ_1990O,Nothing,1990,KOR,1990,1990,South Korea,9999\n"
     write(files / desta.MEMBERS_FILE, orphan)
     with pytest.raises(DataFormatError, match="'ZZZ_1990O', which is not among") as info:

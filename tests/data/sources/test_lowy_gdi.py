@@ -29,6 +29,7 @@ ROWS = [
     ("India", 1400.0, "Santo Domingo", "Dominica Republic", "Embassy / High Commission",
      "Embassy", 2023),
     ("Japan", 125.0, "Rome", "Italy", "Embassy / High Commission", "Embassy", 2019),
+    ("Japan", 125.0, "Geneva", None, "Permanent Mission", "Mission to UN", 2023),
 ]  # fmt: skip
 
 
@@ -49,6 +50,7 @@ def test_posts_are_read_with_identity_codes(tmp_path: Path) -> None:
     # a mission to an organisation, and places that are not countries, have no host
     assert pd.isna(rows["KOR", "New York"].host)
     assert rows["KOR", "New York"].post_type == "permanent_mission"
+    assert pd.isna(rows["JPN", "Geneva"].host)  # a mission needs no host country
     assert pd.isna(rows["TWN", "Hargeisa"].host) and rows["TWN", "Hargeisa"].post_type == "other"
     assert pd.isna(rows["RUS", "Sukhumi"].host)
     # the "*" of contested status is dropped; the EU's delegations are the EU's
@@ -70,11 +72,16 @@ def test_malformed_workbooks_are_data_format_errors(tmp_path: Path) -> None:
     rows = [*ROWS, ("Japan", 125.0, "Rome", "Italy", "Palace", "Embassy", 2023)]
     with pytest.raises(DataFormatError, match="unknown TYPE OF POST 'Palace'") as info:
         lowy_gdi.read_posts(workbook(tmp_path / "a.xlsx", rows))
-    assert info.value.where == "a.xlsx column 'TYPE OF POST'"
+    # rows count in the workbook as it is, the 2019 post left out before it included
+    assert info.value.where == "a.xlsx row 12, column 'TYPE OF POST'"
     rows = [*ROWS, ("Japan", 125.0, "Rome", "Italy", "Other", "Office", "last year")]
     with pytest.raises(DataFormatError, match="edition year 'last year'") as info:
         lowy_gdi.read_posts(workbook(tmp_path / "b.xlsx", rows))
-    assert info.value.where == "b.xlsx row 11, column 'Year'"
+    assert info.value.where == "b.xlsx row 12, column 'Year'"
+    rows = [*ROWS, ("Japan", 125.0, "Rome", None, "Embassy / High Commission", "Embassy", 2023)]
+    with pytest.raises(DataFormatError, match="empty POST COUNTRY") as info:
+        lowy_gdi.read_posts(workbook(tmp_path / "e.xlsx", rows))
+    assert info.value.where == "e.xlsx row 12, column 'POST COUNTRY'"
     frame = pd.DataFrame(ROWS, columns=COLUMNS).drop(columns="POST COUNTRY")
     frame.to_excel(tmp_path / "c.xlsx", index=False)
     with pytest.raises(DataFormatError, match="missing column.*'POST COUNTRY'"):

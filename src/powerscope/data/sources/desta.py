@@ -207,7 +207,8 @@ def read_members(path: Path, agreements: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     DataFormatError
-        A missing column, an unreadable date, or a membership of no known agreement.
+        A missing column, an unreadable date, a member without code or name, or a membership
+        of no known agreement.
     UnknownEntityError
         A ``stateID`` (or, where it is empty, a ``StateName``) the identity does not know,
         every one named.
@@ -233,6 +234,13 @@ def read_members(path: Path, agreements: pd.DataFrame) -> pd.DataFrame:
         key = key.where(~missing, base)
     iso3 = frame["stateID"].astype(str).str.strip()
     by_name = (iso3 == "").to_numpy()
+    nameless = np.flatnonzero(by_name & (frame["StateName"].astype(str).str.strip() == ""))
+    if len(nameless):
+        raise DataFormatError(
+            "a member with neither stateID nor StateName",
+            where=_where(path, int(nameless[0]) + 2, "stateID"),
+            fix="every membership needs the member's ISO3 code or name",
+        )
     code = pd.Series(index=frame.index, dtype=object)
     if (~by_name).any():
         code[~by_name] = resolve_series(

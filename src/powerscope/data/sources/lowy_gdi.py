@@ -94,13 +94,29 @@ def _strip_mark(values: pd.Series) -> pd.Series:
     return values.astype(str).str.strip().str.rstrip("*").str.strip()
 
 
+def _require_text(
+    values: pd.Series, needed: np.ndarray, line: np.ndarray, path: Path, column: str
+) -> None:
+    """A DataFormatError naming the first row where ``needed`` and the cell is empty."""
+    empty = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
+    bad = np.flatnonzero(empty & needed)
+    if len(bad):
+        raise DataFormatError(
+            f"empty {column}",
+            where=_where(path, int(line[bad[0]]), column),
+            fix=f"every post needs its {column}"
+            + (" (posts to organisations excepted)" if column == "POST COUNTRY" else ""),
+        )
+
+
 def read_posts(path: Path) -> pd.DataFrame:
     """Read the index's workbook (first sheet) into the ``lowy_posts`` table.
 
     Raises
     ------
     DataFormatError
-        An unreadable workbook, a missing column, an unknown TYPE OF POST or a bad Year.
+        An unreadable workbook, a missing column, an unknown TYPE OF POST, a bad Year, or an
+        empty sending country or (except for a post to an organisation) host country.
     UnknownEntityError
         A sending or host country the identity does not know (every one named).
     """
@@ -129,22 +145,26 @@ def read_posts(path: Path) -> pd.DataFrame:
             fix="Year must be the edition's year",
         )
     keep = ~year.isin(list(INCOMPLETE_EDITIONS))
+    # spreadsheet rows of the posts kept (the header is row 1), for error messages
+    line = np.flatnonzero(keep.to_numpy()) + 2
     frame, year = frame[keep].reset_index(drop=True), year[keep].reset_index(drop=True)
     kind = frame["TYPE OF POST"].astype(str).str.strip()
     unknown = np.flatnonzero((~kind.isin(list(POST_TYPES))).to_numpy())
     if len(unknown):
         raise DataFormatError(
             f"unknown TYPE OF POST {frame['TYPE OF POST'].iloc[unknown[0]]!r}",
-            where=_where(path, None, "TYPE OF POST"),
+            where=_where(path, int(line[unknown[0]]), "TYPE OF POST"),
             fix=f"TYPE OF POST must be one of {', '.join(POST_TYPES)}",
         )
     post_type = kind.map(POST_TYPES)
+    _require_text(frame["COUNTRY"], np.ones(len(frame), dtype=bool), line, path, "COUNTRY")
     code = resolve_series(
         _strip_mark(frame["COUNTRY"]), where=_where(path, None, "COUNTRY"), scheme="name"
     )
-    place = _strip_mark(frame["POST COUNTRY"])
+    place = _strip_mark(frame["POST COUNTRY"].fillna(""))
     # a mission to an organisation has no host country; a place that is not a country neither
     bilateral = (post_type != "permanent_mission") & ~place.isin(list(NOT_COUNTRIES))
+    _require_text(frame["POST COUNTRY"], bilateral.to_numpy(), line, path, "POST COUNTRY")
     host = pd.Series(pd.NA, index=frame.index, dtype=object)
     if bilateral.any():
         host[bilateral] = resolve_series(
@@ -156,7 +176,7 @@ def read_posts(path: Path) -> pd.DataFrame:
             "host": host.astype("string").array,
             "edition": year.astype("Int16").array,
             "post_type": post_type.to_numpy(),
-            "city": frame["POST CITY"].astype(str).str.strip().to_numpy(),
+            "city": frame["POST CITY"].fillna("").astype(str).str.strip().to_numpy(),
         }
     )
     return out.sort_values(["edition", "code"], kind="stable").reset_index(drop=True)
