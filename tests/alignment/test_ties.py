@@ -140,8 +140,14 @@ def test_years_outside_the_votes_name_the_years(store: SnapshotStore) -> None:
 def test_unknown_countries(store: SnapshotStore) -> None:
     with pytest.raises(UnknownEntityError, match="Atlantis"):
         ties("Atlantis", store)
-    with pytest.raises(UnknownEntityError, match="Narnia"):
+    with pytest.raises(UnknownEntityError, match="Narnia") as caught:
         ties("KOR", store, peers=["JPN", "Narnia"])
+    assert caught.value.parameter == "peers"
+    with pytest.raises(SpecError, match="not a present-day country"):
+        ties("World", store)
+    with pytest.raises(SpecError, match="not a present-day country") as spec:
+        ties("KOR", store, peers=["JPN", "World"])
+    assert spec.value.parameter == "peers"
 
 
 class _LinkedStore:

@@ -537,10 +537,24 @@ def ties(
     """
     from powerscope.alignment.partners import load_institutions
     from powerscope.alignment.service import votes_citations
-    from powerscope.countries import resolve, resolve_many
+    from powerscope.countries import entity, resolve, resolve_many
 
     code = resolve(focal, where="country argument")
-    peer_codes = [p for p in resolve_many(list(peers), where="peers") if p != code]
+    try:
+        listed = resolve_many(list(peers))
+    except UnknownEntityError as exc:
+        raise UnknownEntityError(exc.unresolved, fix=exc.fix, parameter="peers") from None
+    for country in [code, *listed]:
+        found_entity = entity(country)
+        if not found_entity.is_country:
+            raise SpecError(
+                f"{country} is {found_entity.name} ({found_entity.kind}), not a present-day "
+                "country",
+                parameter="peers" if country != code else None,
+                where=None if country != code else "country argument",
+                fix="give countries' names or ISO3 codes, e.g. KOR",
+            )
+    peer_codes = [p for p in listed if p != code]
     peer_codes = list(dict.fromkeys(peer_codes))
     countries = [code, *peer_codes]
     found = load_regions(regions)
