@@ -183,3 +183,67 @@ def align_partners(
         title=f"Like-minded partners of {report['name']}",
         caption=caption,
     )
+
+
+@app.command("ties")
+def align_ties(
+    country: Annotated[str, typer.Argument(help="The focal country, e.g. KOR.")],
+    peers: Annotated[
+        str | None, typer.Option(help="Peers to compare with, e.g. 'JPN,AUS,TUR,IND'.")
+    ] = None,
+    start: Annotated[
+        int | None, typer.Option("--from", help="First year of UN votes (default 2000).")
+    ] = None,
+    end: Annotated[
+        int | None, typer.Option("--to", help="Last year of UN votes (default: the last).")
+    ] = None,
+    regions: Annotated[Path | None, typer.Option(help="Your own regions YAML.")] = None,
+    institutions: Annotated[Path | None, typer.Option(help="Your own institutions YAML.")] = None,
+    fmt: Fmt = Format.table,
+    output: Output = None,
+) -> None:
+    """Ties beyond the West: embassies, trade agreements, forums and UN vote agreement by
+    region (and with the G77), and where the country is thin against its peers."""
+    from powerscope.alignment.ties import ties
+    from powerscope.data.store import open_store
+
+    if (start is None) != (end is None):
+        from powerscope.alignment.service import last_vote_year
+        from powerscope.alignment.ties import FIRST_YEAR
+
+        start = FIRST_YEAR if start is None else start
+        end = last_vote_year() if end is None else end
+    listed = [p.strip() for p in (peers or "").split(",") if p.strip()]
+    result = ties(country, open_store(), peers=listed, years=_years(start, end), regions=regions,
+                  institutions=institutions)  # fmt: skip
+    payload = result.to_dict()
+    if fmt is not Format.table:
+        emit(result.frame(), payload, fmt, output)
+        return
+    import pandas as pd
+
+    latest = result.editions[-1] if result.editions else None
+    rows = []
+    for r in payload["regions"]:
+        row: dict[str, Any] = {"region": r["name"], "members": r["members"]}
+        if latest:
+            row[f"embassies {latest}"] = r["embassies"].get(latest)
+            row["embassy %"] = r["embassy_share"]
+        if result.agreements_year is not None:
+            row["agreements"] = r["agreements"]
+        row["forums"] = ", ".join(r["forums"])
+        row[f"UN agreement % {result.window[0]}-{result.window[1]}"] = r["vote_agreement"]
+        if result.peers:
+            row["peers' median %"] = r["peer_median"].get("vote_agreement")
+            row["thin vs peers"] = ", ".join(r["thin"])
+        rows.append(row)
+    peers_text = f" (peers: {', '.join(result.peers)})" if result.peers else ""
+    caption = " ".join([*(f"Note: {n}." for n in result.notes), payload["source"]])
+    emit(
+        pd.DataFrame(rows),
+        payload,
+        fmt,
+        output,
+        title=f"Ties beyond the West of {payload['name']}{peers_text}",
+        caption=caption,
+    )

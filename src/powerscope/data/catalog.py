@@ -145,6 +145,22 @@ CURATED: tuple[DatasetInfo, ...] = (
         short="powerscope institutional ties",
     ),
     DatasetInfo(
+        id="powerscope_regions",
+        publisher="powerscope",
+        title="Regions beyond the West (powerscope/alignment/regions.yaml)",
+        edition="as shipped with this version of powerscope",
+        licence="as powerscope; each membership list cites its own public source",
+        citation="powerscope, alignment/regions.yaml: Central Asia, ASEAN, South Asia (SAARC), "
+        "the Gulf (GCC), Africa and Latin America (UN M49), the Pacific (Pacific Islands Forum), "
+        "the Indian Ocean rim (IORA) and the G77, each with its source",
+        url="",
+        files=("alignment/regions.yaml",),
+        tables=(),
+        notes="Membership lists of the secretariats and the UN M49 standard; the source of "
+        "each list is given in the file.",
+        short="powerscope regions",
+    ),
+    DatasetInfo(
         id="powerscope_claims",
         publisher="powerscope",
         title="Claims of the debate (powerscope/claims.yaml)",

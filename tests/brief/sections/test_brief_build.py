@@ -23,10 +23,11 @@ def test_sections_in_registry_order(kor: Brief) -> None:
         "military",
         "arms",
         "alignment",
+        "ties",
         "dynamics",
         "claims",
     ]
-    assert len(SECTIONS) == 7
+    assert len(SECTIONS) == 8
 
 
 def test_unknown_country_is_an_error() -> None:

@@ -42,6 +42,7 @@ from powerscope.brief.sections.model import Brief, Chart, Fact, Note, Section, S
 from powerscope.brief.sections.sources import source_entry
 from powerscope.brief.sections.summary import summary_section
 from powerscope.brief.sections.technology import technology_section
+from powerscope.brief.sections.ties import ties_section
 from powerscope.data.store import Store, open_store
 from powerscope.errors import SpecError
 
@@ -68,6 +69,7 @@ __all__ = [
     "source_entry",
     "summary_section",
     "technology_section",
+    "ties_section",
 ]
 
 #: The sections of a brief, in order. A builder takes a :class:`BriefContext` and returns a
@@ -78,6 +80,7 @@ SECTIONS: list[SectionBuilder] = [
     military_section,
     arms_section,
     alignment_section,
+    ties_section,
     dynamics_section,
     claims_section,
 ]

@@ -15,6 +15,7 @@ from powerscope.web.routers import (
     dynamics,
     indices,
     military,
+    ties,
     uploads,
 )
 
@@ -25,6 +26,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     military.router,
     arms.router,
     alignment.router,
+    ties.router,
     claims.router,
     uploads.router,
     dynamics.router,

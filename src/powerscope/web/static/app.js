@@ -4,6 +4,7 @@
 //   #/country/{code}    country profile
 //   #/arms              arms-trade exporters and trends
 //   #/partners/{code}   like-minded partners and UN vote agreement
+//   #/ties/{code}       ties beyond the West by region, against peers (?peers=JPN,AUS)
 // Each view is a module exporting `render(container, arg, {isCurrent, query})`; it may return
 // a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
@@ -12,12 +13,14 @@ import { render as renderIndex } from "./views/index-explorer.js";
 import { render as renderCountry } from "./views/country.js";
 import { render as renderArms } from "./views/arms.js";
 import { render as renderPartners } from "./views/partners.js";
+import { render as renderTies } from "./views/ties.js";
 
 const ROUTES = {
   index: { render: renderIndex, fallback: "ceti", title: "Index explorer" },
   country: { render: renderCountry, fallback: "KOR", title: "Country profile" },
   arms: { render: renderArms, fallback: "", title: "Arms trade" },
   partners: { render: renderPartners, fallback: "KOR", title: "Partners" },
+  ties: { render: renderTies, fallback: "KOR", title: "Ties beyond the West" },
 };
 
 let cleanup = null;
