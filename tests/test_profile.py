@@ -84,7 +84,7 @@ def test_military_arms_and_alignment_figures(kor: CountryProfile) -> None:
     assert round(kor.arms.current.share, 2) == 2.18
     assert [c.code for c in kor.arms.clients[:2]] == ["POL", "PHL"] and len(kor.arms.clients) == 5
     assert isinstance(kor.alignment, AlignmentPart)
-    assert [p.code for p in kor.alignment.partners[:3]] == ["JPN", "AUS", "FRA"]
+    assert [p.code for p in kor.alignment.partners[:3]] == ["JPN", "AUS", "DEU"]
     assert len(kor.alignment.partners) == 10
     agreement = {a.code: a.agreement for a in kor.alignment.agreement}
     from powerscope.alignment.agreement import agreement_with, load

@@ -201,6 +201,25 @@ def test_partners_of_south_korea_have_japan_first(client: TestClient) -> None:
     assert "like-mindedness" in body["source"]
 
 
+def test_partners_carry_obligations_data_years_and_trend(client: TestClient) -> None:
+    body = client.get("/api/alignment/KOR/partners?top=0&runs=0").json()
+    partners = by_code(body["partners"])
+    for code in ("PRK", "CHN"):
+        assert partners[code]["components"]["alliance"] == 0
+        assert partners[code]["evidence"]["alliance"] == "non-aggression pact"
+    assert body["years"]["un_votes"] == "2021-2025" and body["years"]["alliance"] == 2018
+    assert partners["USA"]["evidence"]["un_trend"] in {"converging", "steady", "drifting apart"}
+    window = client.get("/api/alignment/KOR/partners?top=3&runs=0&years=2015-2019").json()
+    assert window["years"]["un_votes"] == "2015-2019"
+    bad = client.get("/api/alignment/KOR/partners?runs=0&years=2021-2030")
+    assert bad.status_code == 422 and bad.json()["error"]["parameter"] == "years"
+    assert "1946-2025" in bad.json()["error"]["what"]
+    moved = client.get("/api/alignment/KOR/partners?top=0&runs=0&weights=alliance/nonaggression=1")
+    assert (
+        by_code(moved.json()["partners"])["PRK"]["components"]["alliance"] == 50
+    )  # renormalised: 0.4/0.1/0.5
+
+
 def test_agreement_with_japan_in_2019(client: TestClient) -> None:
     body = client.get("/api/alignment/KOR/agreement?year=2019").json()
     assert body["year"] == 2019
@@ -288,6 +307,7 @@ def test_non_finite_weight_is_422(client: TestClient) -> None:
         "/api/arms/trend?start=2020&end=2010",
         "/api/indices/ceti/ranking?weights=AI",
         "/api/alignment/KOR/agreement?year=1900",
+        "/api/alignment/KOR/partners?runs=0&years=recent",
     ],
 )
 def test_out_of_range_queries_are_422(client: TestClient, url: str) -> None:
