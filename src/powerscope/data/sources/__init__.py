@@ -10,7 +10,17 @@ import importlib
 from powerscope.data.catalog import Source
 
 #: Reader modules, in the order datasets are built.
-MODULES: tuple[str, ...] = ("belfer", "sipri", "unvotes", "unvotes_undl", "wdi", "gfp", "cow")
+MODULES: tuple[str, ...] = (
+    "belfer",
+    "sipri",
+    "unvotes",
+    "unvotes_undl",
+    "wdi",
+    "gfp",
+    "cow",
+    "desta",
+    "lowy_gdi",
+)
 
 
 def all_sources() -> list[Source]:
