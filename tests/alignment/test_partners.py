@@ -144,6 +144,28 @@ def test_vote_window() -> None:
         like_minded("KOR", years=(1900, 1950), store=SnapshotStore())
 
 
+def test_trade_agreements_and_embassies(korea) -> None:  # type: ignore[no-untyped-def]
+    assert korea["years"]["trade_agreements"] == 2020 and korea["years"]["embassies"] == 2023
+    assert {"desta", "lowy_gdi"} <= {c["dataset"] for c in korea["citations"]}
+    partners = {p["code"]: p for p in korea["partners"]}
+    evidence = {c: p["evidence"] for c, p in partners.items()}
+    assert evidence["CHL"]["trade_agreements"] == 3  # PTN, GSTP and the 2004 FTA
+    assert "Chile Korea (2004)" in evidence["CHL"]["trade_agreement_titles"]
+    assert evidence["JPN"]["trade_agreements"] == 0  # no agreement in force in 2020
+    assert evidence["USA"]["embassy"] == "both ways"
+    assert partners["USA"]["components"]["embassies"] == 100.0
+    assert evidence["PRK"]["embassy"] == "neither"
+    assert partners["PRK"]["components"]["embassies"] == 0.0
+    assert set(evidence["USA"]["embassies_by_edition"]) == {2016, 2017, 2021, 2023}
+    # a partner that is not one of Lowy's reporting countries: its side is missing, not zero,
+    # and the component is the focal country's side alone
+    outside = [c for c, e in evidence.items() if "not a Lowy reporting country" in e["embassy"]]
+    assert outside
+    for code in outside:
+        focal_side = "keeps an embassy there" in evidence[code]["embassy"]
+        assert partners[code]["components"]["embassies"] == (100.0 if focal_side else 0.0)
+
+
 def test_intervals(korea) -> None:  # type: ignore[no-untyped-def]
     for p in korea["partners"][:10]:
         assert p["q05_rank"] <= p["median_rank"] <= p["q95_rank"]
@@ -158,6 +180,8 @@ def test_reweighting_moves_the_us_up() -> None:
         "institutions": 0.1,
         "shared_igos": 0.1,
         "trade": 0.1,
+        "embassies": 0.0,
+        "trade_agreements": 0.0,
     }
     report = like_minded("KOR", weights=weights, store=SnapshotStore())
     assert report["partners"][0]["code"] == "USA"

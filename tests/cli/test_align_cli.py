@@ -31,9 +31,10 @@ def test_partners_json_and_reweighting() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert len(payload["partners"]) == 10 and payload["partners"][0]["code"] == "JPN"
+    assert len(payload["partners"]) == 10 and payload["partners"][0]["code"] == "AUS"
     assert {"median_rank", "q05_rank", "q95_rank"} <= set(payload["partners"][0])
-    weights = "un_votes=0,alliance=0.6,democracy=0.1,institutions=0.1,shared_igos=0.1,trade=0.1"
+    weights = "un_votes=0,alliance=0.6,democracy=0.1,institutions=0.1,shared_igos=0.1,trade=0.1,"
+    weights += "embassies=0,trade_agreements=0"
     moved = runner.invoke(
         app, ["align", "partners", "KOR", "--runs", "0", "--weights", weights, "--format", "json"]
     )

@@ -192,11 +192,11 @@ def test_arms_exporters_2017_2021_has_south_korea_eighth(client: TestClient) -> 
     assert sum(series["KOR"]["tiv"]) == pytest.approx(kor["tiv"])
 
 
-def test_partners_of_south_korea_have_japan_first(client: TestClient) -> None:
+def test_partners_of_south_korea_have_australia_first(client: TestClient) -> None:
     body = client.get("/api/alignment/KOR/partners?top=5").json()
     assert len(body["partners"]) == 5
     first = body["partners"][0]
-    assert (first["code"], first["rank"]) == ("JPN", 1)
+    assert (first["code"], first["rank"]) == ("AUS", 1)
     assert first["p05"] <= first["median"] <= first["p95"]
     assert "like-mindedness" in body["source"]
 
@@ -239,7 +239,7 @@ def test_country_profile(client: TestClient) -> None:
     assert body["technology"]["index"]["rank"] == 5
     assert body["military"]["measures"]["gfp"]["rank"] == 5
     assert body["arms"]["available"] and body["arms"]["clients"]
-    assert body["alignment"]["partners"][0]["code"] == "JPN"
+    assert body["alignment"]["partners"][0]["code"] == "AUS"
     chad = client.get("/api/countries/TCD").json()
     assert chad["technology"]["available"] is False
     assert "not covered by the CETI" in chad["technology"]["reason"]

@@ -51,16 +51,37 @@ import pandas as pd
 import yaml
 
 from powerscope.data.store import Store
-from powerscope.errors import DataFormatError, PeriodError, SpecError
+from powerscope.errors import DataFormatError, NotFoundError, PeriodError, SpecError
 from powerscope.index.engine import Matrix
 
 #: The index's components (the top-level nodes of ``indices/partners.yaml``).
-COMPONENTS = ("un_votes", "alliance", "shared_igos", "democracy", "trade", "institutions")
+COMPONENTS = (
+    "un_votes",
+    "alliance",
+    "democracy",
+    "institutions",
+    "embassies",
+    "shared_igos",
+    "trade_agreements",
+    "trade",
+)
 #: The alliance component's leaves (``alliance/defence``, ``alliance/consultation``,
 #: ``alliance/nonaggression``), by their indicator names.
 ALLIANCE_LEAVES = ("alliance_defence", "alliance_consultation", "alliance_nonaggression")
-#: The indicators (the matrix's columns), in the order of the spec's leaves.
-INDICATORS = ("un_votes", *ALLIANCE_LEAVES, "shared_igos", "democracy", "trade", "institutions")
+#: The embassies component's leaves (``embassies/focal``: the focal country's embassy in the
+#: partner; ``embassies/partner``: the partner's in the focal country), by indicator name.
+EMBASSY_LEAVES = ("embassy_focal", "embassy_partner")
+#: The indicators (the matrix's columns).
+INDICATORS = (
+    "un_votes",
+    *ALLIANCE_LEAVES,
+    "shared_igos",
+    "democracy",
+    "trade",
+    "institutions",
+    "trade_agreements",
+    *EMBASSY_LEAVES,
+)
 #: ATOP's obligation flags and their names in the evidence.
 OBLIGATIONS = {
     "defense": "defence pact",
@@ -409,6 +430,8 @@ def partner_data(
     shared = {p: sorted(k for k, m in focal_ties.items() if p in m) for p in partners}
     if focal not in polyarchy.index:
         raise SpecError(f"no democracy score for {focal}", fix="choose a country V-Dem covers")
+    agreements, desta_year = _trade_agreements(store, focal, partners)
+    posts, lowy_edition, by_edition = _embassies(store, focal, partners)
     evidence = pd.DataFrame(
         {
             "code": partners,
@@ -427,6 +450,13 @@ def partner_data(
                 else np.full(len(partners), np.nan)
             ),
             "institutions": [", ".join(shared[p]) for p in partners],
+            "trade_agreements": agreements["n_agreements"].to_numpy(float),
+            "trade_agreement_titles": agreements["agreements"].fillna("").to_numpy(),
+            "embassy": [
+                _presence(f, q, focal)
+                for f, q in zip(posts["focal"], posts["partner"], strict=True)
+            ],
+            "embassies_by_edition": [by_edition.get(p, {}) for p in partners],
         }
     )
     values = np.column_stack(
@@ -437,6 +467,9 @@ def partner_data(
             1.0 - np.abs(evidence["polyarchy"].to_numpy(float) - float(polyarchy[focal])),
             np.log1p(evidence["trade_share_pct"].to_numpy(float)),
             np.array([len(shared[p]) for p in partners], dtype=float),
+            agreements["n_agreements"].to_numpy(float),
+            posts["focal"].to_numpy(float),
+            posts["partner"].to_numpy(float),
         ]
     )
     since = [str(v.get("since", ""))[:4] for v in ties.values() if focal in v["members"]]
@@ -449,6 +482,8 @@ def partner_data(
         "democracy": _span([*poly_year.reindex(partners).dropna(), poly_year[focal]]),
         "trade": trade_year,
         "institutions": f"{min(since)}-{max(since)}" if since else "undated",
+        "embassies": lowy_edition,
+        "trade_agreements": desta_year,
     }
     matrix = Matrix(partners, list(INDICATORS), values)
     return PartnerData(focal, matrix, evidence, data_years, by_year)
@@ -468,3 +503,71 @@ def _named(atop: pd.DataFrame, focal: str, words: pd.Series) -> dict[str, str]:
         if out.get(str(other), "none") == "none":
             out[str(other)] = str(text)
     return out
+
+
+def _trade_agreements(
+    store: Store, focal: str, partners: list[str]
+) -> tuple[pd.DataFrame, int | str]:
+    """DESTA trade agreements in force with each partner in DESTA's last year
+    (:func:`powerscope.alignment.links.trade_agreements`): ``n_agreements`` (missing for a
+    country DESTA does not cover) and ``agreements`` (titles), and the year; all missing when
+    the focal country is in no DESTA agreement."""
+    from powerscope.alignment.links import trade_agreements
+
+    try:
+        frame = trade_agreements(store, focal)
+    except NotFoundError:
+        empty = pd.DataFrame(index=partners, columns=["n_agreements", "agreements"], dtype=object)
+        empty["n_agreements"] = np.nan
+        return empty, "none"
+    year = int(frame["year"].iloc[0]) if len(frame) else "none"
+    out = frame.set_index("code")[["n_agreements", "agreements"]].reindex(partners)
+    return out, year
+
+
+def _presence(focal: Any, partner: Any, code: str = "the focal country") -> str:
+    """Who keeps an embassy in the other, in words (``code``: the focal country)."""
+    if pd.isna(focal) and pd.isna(partner):
+        return "not covered"
+    if pd.isna(partner):
+        ours = "an embassy" if focal else "no embassy"
+        return f"{code} keeps {ours} there; the partner is not a Lowy reporting country"
+    if pd.isna(focal):
+        theirs = "an embassy" if partner else "no embassy"
+        return f"the partner keeps {theirs} in {code}; {code} is not a Lowy reporting country"
+    if focal and partner:
+        return "both ways"
+    if focal:
+        return f"{code}'s embassy there only"
+    if partner:
+        return f"its embassy in {code} only"
+    return "neither"
+
+
+def _embassies(
+    store: Store, focal: str, partners: list[str]
+) -> tuple[pd.DataFrame, int | str, dict[str, dict[int, str]]]:
+    """Embassies each keeps in the other (Lowy Global Diplomacy Index,
+    :func:`powerscope.alignment.links.embassies`), in the latest edition: columns ``focal``
+    and ``partner`` (1.0/0.0; ``partner`` missing when the partner is not one of Lowy's
+    reporting countries, ``focal`` missing when the focal country is not), the edition, and
+    each partner's presence by edition in words (:func:`_presence`)."""
+    from powerscope.alignment.links import embassies, lowy_editions
+
+    editions = lowy_editions(store)
+    if not editions:
+        return pd.DataFrame({"focal": np.nan, "partner": np.nan}, index=partners), "none", {}
+    by_edition: dict[str, dict[int, str]] = {p: {} for p in partners}
+    latest = pd.DataFrame()
+    for edition in editions:
+        frame = embassies(store, focal, edition=edition).set_index("code")
+        focal_reports = bool(frame["focal_embassy"].notna().any())
+        ours = frame["focal_embassy"].reindex(partners).astype("float")
+        if focal_reports:  # a country with no post of the focal country's: a real no
+            ours = ours.fillna(0.0)
+        theirs = frame["partner_embassy"].reindex(partners).astype("float")
+        for p, f, q in zip(partners, ours, theirs, strict=True):
+            by_edition[p][int(edition)] = _presence(f, q, focal)
+        latest = pd.DataFrame({"focal": ours.to_numpy(), "partner": theirs.to_numpy()},
+                              index=partners)  # fmt: skip
+    return latest, int(editions[-1]), by_edition

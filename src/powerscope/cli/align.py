@@ -193,6 +193,7 @@ def align_partners(
         row[f"UN trend {data_years['un_trend']} pp/yr"] = None if slope is None else round(slope, 1)
         row["trend"] = ev.get("un_trend", "")
         row["ATOP obligations"] = ev["alliance"].replace(" pact", "")
+        row[f"embassies {data_years.get('embassies', '')}".strip()] = ev.get("embassy", "")
         row["institutions"] = ev["institutions"]
         rows.append(row)
     frame = pd.DataFrame(rows)

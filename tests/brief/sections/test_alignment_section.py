@@ -10,7 +10,7 @@ from powerscope.data.store import SnapshotStore
 
 def test_alignment_partners_and_un_agreement(kor: Brief) -> None:
     data = kor.section("alignment").data
-    assert data["partners"][:3] == ["JPN", "AUS", "DEU"]
+    assert data["partners"][:3] == ["AUS", "JPN", "FRA"]
     agreement = data["un_agreement_latest"]
     last = last_vote_year(SnapshotStore())
     votes = load(SnapshotStore())
@@ -24,7 +24,7 @@ def test_alignment_partners_and_un_agreement(kor: Brief) -> None:
     assert chart.x[0] == 1991 and chart.x[-1] == last
     intervals = [row[3] for row in kor.section("alignment").tables[0].rows]
     low, high = (int(v) for v in intervals[0].split("-"))
-    assert low == 1 and high <= 5  # Japan: first in some runs, never below 5th
+    assert low == 1 and high <= 5  # Australia: first in some runs, never below 5th
 
 
 def test_alignment_obligations_data_years_and_trend(kor: Brief) -> None:

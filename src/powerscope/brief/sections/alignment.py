@@ -18,6 +18,8 @@ COMPONENT_NAMES: dict[str, str] = {
     "institutions": "shared institutional ties",
     "shared_igos": "shared IGO memberships",
     "trade": "trade interdependence (COW)",
+    "embassies": "embassies in each other (Lowy Global Diplomacy Index)",
+    "trade_agreements": "trade agreements in force (DESTA)",
 }
 
 
@@ -86,6 +88,8 @@ def alignment_section(ctx: BriefContext) -> Section:
                 ev.get("un_agreement_pct"),
                 trend(p),
                 ev.get("alliance") or "",
+                ev.get("embassy") or "",
+                ev.get("trade_agreements"),
                 ev.get("institutions") or "",
             )
 
@@ -97,9 +101,11 @@ def alignment_section(ctx: BriefContext) -> Section:
             f"UN agreement % {years.get('un_votes')}",
             f"UN trend {years.get('un_trend')} (pp/year)",
             f"alliance obligations (ATOP {years.get('alliance')})",
+            f"embassies (Lowy {years.get('embassies')})",
+            f"trade agreements in force (DESTA {years.get('trade_agreements')})",
             "shared institutional ties",
         )
-        formats = {"score": "{:.1f}", columns[4]: "{:.0f}"}
+        formats = {"score": "{:.1f}", columns[4]: "{:.0f}", columns[8]: "{:.0f}"}
         section.tables.append(
             Table(
                 f"Most like-minded partners of {ctx.name} (* named like-minded: the US, Japan, "

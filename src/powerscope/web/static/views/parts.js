@@ -54,7 +54,7 @@ export const PARTNER_COMPONENTS = {
   shared_igos: "Shared IGOs",
   trade: "Trade",
   trade_agreements: "Trade agreements",
-  embassies: "Embassies",
+  embassies: "Embassy presence",
 };
 
 /** A partner's UN agreement trend as text: "+1.2 pp/yr, converging". */
@@ -116,6 +116,12 @@ export async function partnerFigures(code, { top = 20, detail = false } = {}) {
         label: `ATOP obligations ${years.alliance || ""}`.trim(),
         format: (r) => r.evidence.alliance || "–",
         csv: (r) => r.evidence.alliance || "",
+      },
+      {
+        key: "embassy",
+        label: "Who keeps an embassy",
+        format: (r) => r.evidence.embassy || "–",
+        csv: (r) => r.evidence.embassy || "",
       },
       {
         key: "ties",
