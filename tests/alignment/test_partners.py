@@ -53,6 +53,9 @@ def test_named_like_minded_rank_high(korea) -> None:  # type: ignore[no-untyped-
     assert named.loc["JPN", "rank"] <= 5 and named.loc["AUS", "rank"] <= 5
     ranks = {p["code"]: p["rank"] for p in korea["partners"]}
     assert ranks["JPN"] < ranks["CHN"] and ranks["USA"] < ranks["PRK"]
+    # docs/alignment.md: the measured ranks of the default index
+    assert [p["code"] for p in korea["partners"][:3]] == ["AUS", "JPN", "FRA"]
+    assert (ranks["USA"], ranks["CHN"], ranks["RUS"], ranks["PRK"]) == (6, 72, 117, 189)
 
 
 def test_alliance_evidence(korea) -> None:  # type: ignore[no-untyped-def]
