@@ -33,8 +33,17 @@ def test_alignment_obligations_data_years_and_trend(kor: Brief) -> None:
     assert "UN agreement % 2021-2025" in top.columns
     assert "alliance obligations (ATOP 2018)" in top.columns
     assert "UN trend 2016-2025 (pp/year)" in top.columns
-    for key in ("(2021-2025)", "(2018)", "(2019)", "(2014)", "nonaggression 0"):
-        assert key in top.note
+    for key in (
+        "UN vote agreement, 2021-2025",
+        "obligations, 2018",
+        "polyarchy), 2019",
+        "COW), 2014",
+        "Index), 2023",
+        "(DESTA), 2020",
+        "nonaggression 0: a defence",
+    ):
+        assert key in top.note, key  # fmt: skip
+    assert "embassies (Lowy 2023)" in top.columns
     rows = {row[1].rstrip(" *"): row for row in powers.rows}
     alliance = top.columns.index("alliance obligations (ATOP 2018)")
     assert rows["North Korea"][alliance] == "non-aggression pact"

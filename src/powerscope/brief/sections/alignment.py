@@ -34,9 +34,11 @@ def _weights_note(years: Mapping[str, Any]) -> str:
             continue
         label = COMPONENT_NAMES.get(key, key.replace("_", " "))
         year = years.get(key)
-        parts.append(f"{label}{f' ({year})' if year is not None else ''}, weight {weight:g}")
+        parts.append(f"{label}{f', {year}' if year is not None else ''}, weight {weight:g}")
     alliance = ", ".join(
-        f"{key.split('/', 1)[1]} {weight:g}" for key, weight in weights.items() if "/" in key
+        f"{key.split('/', 1)[1]} {weight:g}"
+        for key, weight in weights.items()
+        if key.startswith("alliance/")
     )
     return (
         "Like-mindedness index (0-100): "
@@ -44,7 +46,8 @@ def _weights_note(years: Mapping[str, Any]) -> str:
         + f". Alliance obligations weighted {alliance}: a defence pact scores 100, a "
         "consultation or neutrality pact 20, a non-aggression pact alone 0 (no evidence of "
         "like-mindedness). The embedded ATOP data are dyad-year obligation flags and do not "
-        "name the treaties."
+        "name the treaties. Embassies: each country's embassy in the other counts half; a "
+        "partner that is not one of Lowy's reporting countries has its side missing, not zero."
     )
 
 
