@@ -378,18 +378,18 @@ def partner_data(
     """
     from powerscope.alignment.agreement import agreement_with
 
-    votes = store.table("un_votes")
     calls = store.table("un_roll_calls")
     if years is None:
         last_year = last_full_year(calls)
         years = (last_year - UN_WINDOW + 1, last_year)
-    years = check_vote_years(years, calls)
+    years = check_vote_years(years, calls)  # before reading the votes: a bad window fails fast
     if int(trend_years) < 2:
         raise PeriodError(
             f"a trend needs at least 2 years, not {trend_years}",
             parameter="trend_years",
             fix=f"e.g. {TREND_YEARS}",
         )
+    votes = store.table("un_votes")
     agree = agreement_with(focal, votes, calls, years=years)
     common = agree.set_index("partner")["n"]
     agree = agree.set_index("partner")["percent_agreement"] * 100.0
