@@ -46,6 +46,7 @@ def test_every_part_carries_the_citations_of_its_datasets(kor: CountryProfile) -
         "military": {"gfp", "sipri_milex", "cow_nmc"},
         "arms": {"sipri_arms"},
         "alignment": {"unvotes", "unvotes_undl", "atop", "democracy", "cow_igo", "cow_trade",
+                      "desta", "lowy_gdi",
                       "powerscope_institutions"},
     }  # fmt: skip
     for name, part in kor.parts().items():
@@ -84,7 +85,7 @@ def test_military_arms_and_alignment_figures(kor: CountryProfile) -> None:
     assert round(kor.arms.current.share, 2) == 2.18
     assert [c.code for c in kor.arms.clients[:2]] == ["POL", "PHL"] and len(kor.arms.clients) == 5
     assert isinstance(kor.alignment, AlignmentPart)
-    assert [p.code for p in kor.alignment.partners[:3]] == ["JPN", "AUS", "FRA"]
+    assert [p.code for p in kor.alignment.partners[:3]] == ["AUS", "JPN", "FRA"]
     assert len(kor.alignment.partners) == 10
     agreement = {a.code: a.agreement for a in kor.alignment.agreement}
     from powerscope.alignment.agreement import agreement_with, load
@@ -112,7 +113,7 @@ def test_to_dict_is_json_with_the_web_api_shape(kor: CountryProfile) -> None:
     )
     assert payload["arms"]["previous"]["period"] == "2015-2019"
     partner = payload["alignment"]["partners"][0]
-    assert {"rank", "code", "name", "score"} <= set(partner) and partner["code"] == "JPN"
+    assert {"rank", "code", "name", "score"} <= set(partner) and partner["code"] == "AUS"
     assert payload["alignment"]["years"]["alliance"] == 2018
 
 

@@ -127,7 +127,7 @@ def test_key_figures_are_in_the_page(kor: tuple[Brief, str]) -> None:
         "5th of 145",
         "US$48.5 bn",
         "2.18% of world exports, 10th, 2020-2024",
-        "Japan, Australia, France",
+        "Australia, Japan, France",
         "How to reproduce",
         "powerscope index uncertainty ceti --runs 2000 --seed 1",
     ):

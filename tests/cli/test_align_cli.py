@@ -31,13 +31,47 @@ def test_partners_json_and_reweighting() -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert len(payload["partners"]) == 10 and payload["partners"][0]["code"] == "JPN"
+    assert len(payload["partners"]) == 10 and payload["partners"][0]["code"] == "AUS"
     assert {"median_rank", "q05_rank", "q95_rank"} <= set(payload["partners"][0])
-    weights = "un_votes=0,alliance=0.6,democracy=0.1,institutions=0.1,shared_igos=0.1,trade=0.1"
+    weights = "un_votes=0,alliance=0.6,democracy=0.1,institutions=0.1,shared_igos=0.1,trade=0.1,"
+    weights += "embassies=0,trade_agreements=0"
     moved = runner.invoke(
         app, ["align", "partners", "KOR", "--runs", "0", "--weights", weights, "--format", "json"]
     )
     assert json.loads(moved.output)["partners"][0]["code"] == "USA"
+
+
+def test_partners_json_alliance_obligations_years_and_trend() -> None:
+    args = ["align", "partners", "KOR", "--runs", "0", "--top", "0", "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    partners = {p["code"]: p for p in payload["partners"]}
+    for code in ("PRK", "CHN"):  # non-aggression obligations only
+        assert partners[code]["components"]["alliance"] == 0
+        assert partners[code]["evidence"]["alliance"] == "non-aggression pact"
+    assert partners["USA"]["components"]["alliance"] == 100
+    years = payload["years"]
+    assert years["un_votes"] == "2021-2025" and years["un_trend"] == "2016-2025"
+    assert set(partners["USA"]["components"]) <= set(years)
+    assert partners["JPN"]["evidence"]["un_by_year"]["2025"] > 80
+    assert payload["trend"]["years"] == "2016-2025"
+    table = runner.invoke(app, ["align", "partners", "KOR", "--runs", "0", "--top", "5",
+                                "--years", "2019-2023", "--trend-years", "5", "--format", "csv"])  # fmt: skip
+    assert table.exit_code == 0, table.output
+    header = table.output.splitlines()[0].split(",")
+    for text in ("un_votes 2019-2023", "alliance 2018", "trade 2014", "UN trend 2019-2023 pp/yr"):
+        assert text in header, (text, header)
+    assert {"trend", "ATOP obligations"} <= set(header)
+
+
+def test_partners_alliance_obligations_reweight() -> None:
+    weights = "alliance/defence=0.5,alliance/consultation=0,alliance/nonaggression=0.5"
+    args = ["align", "partners", "KOR", "--runs", "0", "--top", "0", "--format", "json"]
+    result = runner.invoke(app, [*args, "--weights", weights])
+    assert result.exit_code == 0, result.output
+    partners = {p["code"]: p for p in json.loads(result.output)["partners"]}
+    assert partners["PRK"]["components"]["alliance"] == 50
 
 
 def test_idealpoints_and_distance(tmp_path: Path) -> None:
@@ -77,6 +111,12 @@ def test_bad_input_exit_2() -> None:
         (["align", "agreement", "KOR", "--year", "1964"], "1964"),
         (["align", "agreement", "Atlantis"], "Atlantis"),
         (["align", "partners", "KOR", "--weights", "votes=1"], "unknown node 'votes'"),
+        (["align", "partners", "Atlantis"], "Atlantis"),
+        (["align", "partners", "KOR", "--years", "2021-2030"], "the votes cover 1946-2025"),
+        (["align", "partners", "KOR", "--years", "1900-1950"], "(in --years)"),
+        (["align", "partners", "KOR", "--years", "recent"], "cannot read the years"),
+        (["align", "partners", "KOR", "--weights", "alliance/defence=2"], "sum to 2.2"),
+        (["align", "partners", "KOR", "--weights", "alliance=-1"], "must be finite and >= 0"),
     ):
         proc = subprocess.run(
             [sys.executable, "-m", "powerscope.cli.main", *args],

@@ -18,7 +18,7 @@ def test_country_profile_json() -> None:
     assert [s["rank"] for s in tech["sectors"]] == [5, 9, 10, 13, 12]
     assert profile["military"]["measures"]["gfp"]["rank"] == 5
     assert profile["arms"]["current"]["rank"] == 10
-    assert profile["alignment"]["partners"][0]["code"] == "JPN"
+    assert profile["alignment"]["partners"][0]["code"] == "AUS"
     for part in ("technology", "military", "arms", "alignment"):
         cited = profile[part]["citations"]
         assert cited and all(c["dataset"] and c["edition"] and c["text"] for c in cited), part
@@ -35,7 +35,7 @@ def test_country_profile_table() -> None:
     assert "2.18% of world exports, rank 10, in 2020-2024" in out and "Poland 46%" in out
     from powerscope.alignment.service import last_vote_year
 
-    assert "1. Japan" in out and f"UN vote agreement {last_vote_year()}" in out
+    assert "1. Australia" in out and f"UN vote agreement {last_vote_year()}" in out
     assert "sipri_arms" in out and "1950-2024" in out  # the data behind each part
     assert "Data: embedded snapshot, powerscope" in out
 

@@ -59,7 +59,7 @@ def test_alignment_results_cite_the_votes_and_every_partner_dataset(store: Snaps
     report = like_minded("KOR", store=store)
     cited = [c["dataset"] for c in report["citations"]]
     assert cited == ["unvotes", "unvotes_undl", "atop", "cow_igo", "democracy", "cow_trade",
-                     "powerscope_institutions"]  # fmt: skip
+                     "desta", "lowy_gdi", "powerscope_institutions"]  # fmt: skip
     assert "data: unvotes" in report["source"]
     votes, undl = votes_citations(store)
     assert votes.years == (1946, 2020) and votes.publisher.startswith("Erik Voeten")

@@ -57,7 +57,9 @@ def test_rank_means_the_same_with_and_without_a_data_file(tmp_path: Path) -> Non
 
 def test_a_normalisation_with_parameters_in_the_engine() -> None:
     spec = load_spec("partners")
-    frame = pd.DataFrame(np.arange(12.0).reshape(2, 6), index=["AAA", "BBB"], columns=spec.paths())
+    columns = [str(node.indicator) for _, node in spec.leaves()]
+    values = np.arange(2.0 * len(columns)).reshape(2, -1)
+    frame = pd.DataFrame(values, index=["AAA", "BBB"], columns=columns)
     from powerscope.index import compile_index
 
     compiled = compile_index(

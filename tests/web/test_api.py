@@ -192,13 +192,32 @@ def test_arms_exporters_2017_2021_has_south_korea_eighth(client: TestClient) -> 
     assert sum(series["KOR"]["tiv"]) == pytest.approx(kor["tiv"])
 
 
-def test_partners_of_south_korea_have_japan_first(client: TestClient) -> None:
+def test_partners_of_south_korea_have_australia_first(client: TestClient) -> None:
     body = client.get("/api/alignment/KOR/partners?top=5").json()
     assert len(body["partners"]) == 5
     first = body["partners"][0]
-    assert (first["code"], first["rank"]) == ("JPN", 1)
+    assert (first["code"], first["rank"]) == ("AUS", 1)
     assert first["p05"] <= first["median"] <= first["p95"]
     assert "like-mindedness" in body["source"]
+
+
+def test_partners_carry_obligations_data_years_and_trend(client: TestClient) -> None:
+    body = client.get("/api/alignment/KOR/partners?top=0&runs=0").json()
+    partners = by_code(body["partners"])
+    for code in ("PRK", "CHN"):
+        assert partners[code]["components"]["alliance"] == 0
+        assert partners[code]["evidence"]["alliance"] == "non-aggression pact"
+    assert body["years"]["un_votes"] == "2021-2025" and body["years"]["alliance"] == 2018
+    assert partners["USA"]["evidence"]["un_trend"] in {"converging", "steady", "drifting apart"}
+    window = client.get("/api/alignment/KOR/partners?top=3&runs=0&years=2015-2019").json()
+    assert window["years"]["un_votes"] == "2015-2019"
+    bad = client.get("/api/alignment/KOR/partners?runs=0&years=2021-2030")
+    assert bad.status_code == 422 and bad.json()["error"]["parameter"] == "years"
+    assert "1946-2025" in bad.json()["error"]["what"]
+    moved = client.get("/api/alignment/KOR/partners?top=0&runs=0&weights=alliance/nonaggression=1")
+    assert (
+        by_code(moved.json()["partners"])["PRK"]["components"]["alliance"] == 50
+    )  # renormalised: 0.4/0.1/0.5
 
 
 def test_agreement_with_japan_in_2019(client: TestClient) -> None:
@@ -220,7 +239,7 @@ def test_country_profile(client: TestClient) -> None:
     assert body["technology"]["index"]["rank"] == 5
     assert body["military"]["measures"]["gfp"]["rank"] == 5
     assert body["arms"]["available"] and body["arms"]["clients"]
-    assert body["alignment"]["partners"][0]["code"] == "JPN"
+    assert body["alignment"]["partners"][0]["code"] == "AUS"
     chad = client.get("/api/countries/TCD").json()
     assert chad["technology"]["available"] is False
     assert "not covered by the CETI" in chad["technology"]["reason"]
@@ -288,6 +307,7 @@ def test_non_finite_weight_is_422(client: TestClient) -> None:
         "/api/arms/trend?start=2020&end=2010",
         "/api/indices/ceti/ranking?weights=AI",
         "/api/alignment/KOR/agreement?year=1900",
+        "/api/alignment/KOR/partners?runs=0&years=recent",
     ],
 )
 def test_out_of_range_queries_are_422(client: TestClient, url: str) -> None:

@@ -276,6 +276,38 @@ def test_arms_and_partners_views_cite_and_stay_on_loopback(dashboard: Dashboard)
     assert dashboard.errors == []
 
 
+def test_partners_view_shows_components_evidence_data_years_and_trend(
+    dashboard: Dashboard, artifacts: Path
+) -> None:
+    dashboard.open("#/partners/KOR")
+    page = dashboard.page
+    page.wait_for_selector('[data-testid="partners-table"] tbody tr')
+    page.wait_for_selector('[data-testid="partners-moving"] tbody tr')
+    page.wait_for_selector('[data-testid="partners-trend"] .js-plotly-plot')
+    api = httpx.get(f"{dashboard.base}/api/alignment/KOR/partners", params={"top": 0}).json()
+    years = page.locator('[data-testid="partners-years"]').inner_text()
+    assert f"UN votes {api['years']['un_votes']}" in years and "Alliance 2018" in years
+    headers = page.locator('[data-testid="partners-table"] thead th').all_inner_texts()
+    for header in ("UN votes 2021-2025", "Alliance 2018", "Trade 2014", "ATOP obligations 2018"):
+        assert header in headers, headers
+    usa = page.locator('[data-testid="partners-table"] tbody tr[data-code="USA"]').inner_text()
+    assert "defence pact" in usa and "100" in usa
+    # the trend lines: the top partners and the major powers, each with its slope
+    names = page.locator('[data-testid="partners-trend-plot"]').evaluate(
+        "div => div.data.map(t => t.name)"
+    )
+    assert any(n.startswith("North Korea (") for n in names) and len(names) >= 8
+    moving = page.locator('[data-testid="partners-moving"] tbody tr').evaluate_all(
+        "rows => rows.map(r => r.dataset.code)"
+    )
+    by_code = {p["code"]: p for p in api["partners"]}
+    assert moving and all(by_code[c]["evidence"]["un_trend"] != "steady" for c in moving)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "partners-KOR.png"), full_page=True)
+    assert dashboard.errors == []
+    assert dashboard.outside_requests() == []
+
+
 def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) -> None:
     dashboard.open("#/country/KOR")
     page = dashboard.page

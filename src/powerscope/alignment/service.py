@@ -43,16 +43,22 @@ def like_minded(
     renormalise: bool = False,
     runs: int = 0,
     seed: int = 1,
-    un_years: tuple[int, int] | None = None,
+    years: tuple[int, int] | None = None,
+    trend_years: int | None = None,
     institutions: Path | None = None,
     store: Store | None = None,
 ) -> dict[str, Any]:
     """Rank every country by like-mindedness with ``focal``, with each component's evidence.
 
-    With ``runs`` > 0 a rank-uncertainty analysis (the index's declared assumptions) adds each
-    partner's median rank and 5th-95th percentile interval.
+    ``years`` is the window of UN votes (default: the last five full years, 2021-2025) and
+    ``trend_years`` the length of the agreement trend ending with it (default 10; see
+    :func:`powerscope.alignment.partners.partner_data`). With ``runs`` > 0 a rank-uncertainty
+    analysis (the index's declared assumptions, around the weights given) adds each partner's
+    median rank and 5th-95th percentile interval. ``years`` in the result holds every
+    component's data years; each partner's ``evidence`` its raw values (the ATOP obligations in
+    words, the agreement by year and its trend in percentage points per year).
     """
-    from powerscope.alignment.partners import partner_data
+    from powerscope.alignment.partners import TREND_THRESHOLD, TREND_YEARS, partner_data
     from powerscope.countries import members, name_of
     from powerscope.index import compute, load_spec
     from powerscope.index.robustness import uncertainty
@@ -60,7 +66,8 @@ def like_minded(
 
     store = store or open_store()
     spec = load_spec("partners")
-    data = partner_data(focal, store, un_years=un_years, institutions=institutions)
+    data = partner_data(focal, store, years=years, institutions=institutions,
+                        trend_years=TREND_YEARS if trend_years is None else trend_years)  # fmt: skip
     names = {c: (name_of(c), False) for c in data.matrix.units}
     result = compute(spec, data.matrix, weights=weights, renormalise=renormalise, units=names)
     named = members("LMC")
@@ -86,12 +93,25 @@ def like_minded(
         "name": name_of(focal),
         "weights": result.method["weights"],
         "years": data.years,
+        "trend": {
+            "years": data.years["un_trend"],
+            "measure": "Theil-Sen slope of the yearly UN vote agreement (median of the slopes "
+            "between every two years), percentage points per year",
+            "converging": f">= +{TREND_THRESHOLD:g}",
+            "drifting apart": f"<= -{TREND_THRESHOLD:g}",
+        },
+        "notes": {
+            "alliance": "ATOP obligations of the dyad in its last year of data; the embedded "
+            "ATOP data are dyad-year obligation flags and do not name the treaties (ATOP's "
+            "treaty list: http://www.atopdata.org)",
+        },
         "source": source_text(spec, citations),
         "citations": [c.to_dict() for c in citations],
         "partners": rows,
     }
     if runs:
-        ua = uncertainty(spec, runs=runs, seed=seed, data=data.matrix, units=names)
+        weighted = spec.with_weights(weights or {}, renormalise=renormalise)
+        ua = uncertainty(weighted, runs=runs, seed=seed, data=data.matrix, units=names)
         summary = ua.summary().set_index("code")
         for row in rows:
             s = summary.loc[row["code"]]

@@ -134,7 +134,11 @@ def align_distance(
 def align_partners(
     country: Annotated[str, typer.Argument(help="The focal country, e.g. KOR.")],
     weights: Annotated[
-        str | None, typer.Option(help="Component weights, e.g. 'un_votes=0.5,...'.")
+        str | None,
+        typer.Option(
+            help="Component weights, e.g. 'un_votes=0.5,...'; alliance obligations as "
+            "'alliance/defence=...,alliance/consultation=...,alliance/nonaggression=...'."
+        ),
     ] = None,
     renormalise: Annotated[
         bool, typer.Option(help="Rescale weights that do not sum to 1.")
@@ -142,19 +146,30 @@ def align_partners(
     runs: Annotated[
         int, typer.Option(help="Uncertainty runs for rank intervals (0 = none).")
     ] = 1000,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Years of UN votes, e.g. 2021-2025 (default: the last five full years)."),
+    ] = None,
+    trend_years: Annotated[
+        int, typer.Option(help="Years of the UN agreement trend, ending with --years.")
+    ] = 10,
     institutions: Annotated[Path | None, typer.Option(help="Your own institutions YAML.")] = None,
     top: Annotated[int, typer.Option(help="How many partners (0 = all).")] = 30,
     fmt: Fmt = Format.table,
     output: Output = None,
 ) -> None:
-    """Rank every country by like-mindedness with a focal country, with the evidence."""
+    """Rank every country by like-mindedness with a focal country, with the evidence, every
+    component's data years and the trend of UN vote agreement (converging or drifting apart)."""
     import pandas as pd
 
+    from powerscope.alignment.partners import parse_years
     from powerscope.alignment.service import like_minded
     from powerscope.countries import resolve
 
     code = resolve(country, where="country argument")
+    window = parse_years(years) if years is not None else None
     report = like_minded(code, weights=parse_weights(weights), renormalise=renormalise, runs=runs,
+                         years=window, trend_years=trend_years,
                          institutions=institutions)  # fmt: skip
     partners = report["partners"][:top] if top else report["partners"]
     if fmt is Format.json:
@@ -164,17 +179,31 @@ def align_partners(
             json.dumps({**report, "partners": partners}, indent=1, default=json_default), output
         )
         return
+    data_years = report["years"]
     rows = []
     for p in partners:
         row = {"rank": p["rank"], "code": p["code"], "name": ("* " if p["named_like_minded"] else "") + p["name"],
                "score": p["score"]}  # fmt: skip
         if "median_rank" in p:
             row["interval"] = f"{p['q05_rank']:.0f}-{p['q95_rank']:.0f}"
-        row.update({k: v for k, v in p["components"].items()})
-        row["institutions"] = p["evidence"]["institutions"]
+        ev = p["evidence"]
+        for k, v in p["components"].items():
+            row[f"{k} {data_years.get(k, '')}".strip()] = v
+        slope = ev.get("un_trend_pp_per_year")
+        row[f"UN trend {data_years['un_trend']} pp/yr"] = None if slope is None else round(slope, 1)
+        row["trend"] = ev.get("un_trend", "")
+        row["ATOP obligations"] = ev["alliance"].replace(" pact", "")
+        row[f"embassies {data_years.get('embassies', '')}".strip()] = ev.get("embassy", "")
+        row["institutions"] = ev["institutions"]
         rows.append(row)
     frame = pd.DataFrame(rows)
-    caption = "* named like-minded (US, Japan, Australia, New Zealand, EU). " + report["source"]
+    caption = (
+        "* named like-minded (US, Japan, Australia, New Zealand, EU). Component scores 0-100; "
+        "data years in the headers. UN trend: Theil-Sen slope of the yearly agreement, "
+        f"converging {report['trend']['converging']}, drifting apart "
+        f"{report['trend']['drifting apart']} pp/yr. Alliance: "
+        f"{report['notes']['alliance']}. " + report["source"]
+    )
     emit(
         frame,
         report,

@@ -11,7 +11,7 @@ def test_summary_headlines_match_the_published_figures(kor: Brief) -> None:
     assert data["gfp_rank"] == 5  # docs/military.md: GFP 5th of 145
     assert data["milex_rank"] == 11  # SIPRI 2024, constant 2023 US$
     assert data["arms"]["rank"] == 10 and round(data["arms"]["share"], 2) == 2.18  # 2020-2024
-    assert data["partners"] == ["JPN", "AUS", "FRA"]  # docs/alignment.md
+    assert data["partners"] == ["AUS", "JPN", "FRA"]  # docs/alignment.md
     values = {f.label: f.value for f in kor.section("summary").facts}
     assert values["Technology (Belfer CETI 2025)"].startswith("5th of 26, score 20.0")
     assert "US$48.5 bn" in values["Military spending (SIPRI)"]

@@ -35,16 +35,30 @@ Year = Annotated[
 ]
 
 
+VoteYears = Annotated[
+    str | None,
+    Query(
+        description="Years of UN votes for the agreement, FIRST-LAST (e.g. 2021-2025); default: "
+        "the last five full years of votes."
+    ),
+]
+
+
 def partners_of(
-    state: AppState, code: str, runs: int, seed: int, weights: dict[str, float]
+    state: AppState,
+    code: str,
+    runs: int,
+    seed: int,
+    weights: dict[str, float],
+    years: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """The 'partners' index for ``code`` (cached): every country, its score, rank interval,
-    components and evidence."""
+    components and evidence, every component's data years and the UN agreement trend."""
     from powerscope.alignment.service import like_minded
 
     def make() -> dict[str, Any]:
         report = like_minded(code, weights=weights or None, renormalise=True, runs=runs, seed=seed,
-                             store=state.store)  # fmt: skip
+                             years=years, store=state.store)  # fmt: skip
         rows = [
             {
                 "rank": p["rank"],
@@ -62,7 +76,7 @@ def partners_of(
         ]
         return plain({**report, "partners": rows, "runs": runs, "seed": seed})
 
-    key = ("partners", code, runs, seed, tuple(sorted(weights.items())))
+    key = ("partners", code, runs, seed, tuple(sorted(weights.items())), years)
     return dict(state.cached(key, make))
 
 
@@ -119,19 +133,29 @@ def partners(
     runs: Runs = 1000,
     seed: Seed = 1,
     weights: WeightsQuery = None,
+    years: VoteYears = None,
     fmt: Fmt = "json",
 ) -> Response:
     """Every country ranked by like-mindedness with the focal country (the 'partners'
-    index: UN votes, alliances, democracy, institutions, IGOs, trade), with each component,
-    its evidence, and median and 5th-95th percentile ranks; ``citations``: every dataset the
-    index reads, with its edition and data years."""
+    index: UN votes, alliance obligations, democracy, institutions, IGOs, trade), with each
+    component, its evidence (the ATOP obligations in words, the UN agreement by year and its
+    trend in percentage points per year), and median and 5th-95th percentile ranks; ``years``:
+    every component's data years; ``citations``: every dataset the index reads, with its
+    edition and data years. Alliance obligations re-weight as
+    ``alliance/defence``, ``alliance/consultation``, ``alliance/nonaggression``."""
+    from powerscope.alignment.partners import parse_years
+
     resolved = country_code(code)
-    report = partners_of(state, resolved, runs, seed, parse_weights(weights))
+    window = parse_years(years) if years else None
+    report = partners_of(state, resolved, runs, seed, parse_weights(weights), window)
     rows = report["partners"][:top] if top else report["partners"]
+    components = list(rows[0]["components"]) if rows else []
     flat = [{**{k: v for k, v in r.items() if k not in ("components", "evidence")},
-             **r["components"]} for r in rows]  # fmt: skip
+             **r["components"], "un_trend_pp_per_year": r["evidence"].get("un_trend_pp_per_year"),
+             "un_trend": r["evidence"].get("un_trend"),
+             "alliance_obligations": r["evidence"].get("alliance")} for r in rows]  # fmt: skip
     columns = ["rank", "code", "name", "score", "median", "p05", "p95", "named_like_minded",
-               *report["weights"]]  # fmt: skip
+               *components, "un_trend_pp_per_year", "un_trend", "alliance_obligations"]  # fmt: skip
     payload = {**report, "partners": rows}
     return table(flat, payload, fmt, csv_filename(resolved, "partners"), columns)
 

@@ -45,8 +45,41 @@ export async function armsTrendFigure(codes, { title = "Annual arms exports", te
   return fig;
 }
 
-/** Like-minded partners of `code` with rank intervals: a table and an interval chart. */
-export async function partnerFigures(code, { top = 20 } = {}) {
+/** How the partners view names each component of the like-mindedness index. */
+export const PARTNER_COMPONENTS = {
+  un_votes: "UN votes",
+  alliance: "Alliance",
+  democracy: "Democracy",
+  institutions: "Institutions",
+  shared_igos: "Shared IGOs",
+  trade: "Trade",
+  trade_agreements: "Trade agreements",
+  embassies: "Embassy presence",
+};
+
+/** A partner's UN agreement trend as text: "+1.2 pp/yr, converging". */
+export function trendText(row) {
+  const slope = row.evidence && row.evidence.un_trend_pp_per_year;
+  if (typeof slope !== "number") return "–";
+  return `${slope >= 0 ? "+" : "−"}${fmt(Math.abs(slope), 1)} pp/yr, ${row.evidence.un_trend}`;
+}
+
+/** The data years of every component (the API's `years`), as one line of text. */
+export function partnerYears(data) {
+  const years = data.years || {};
+  const parts = Object.keys(years).map((k) => {
+    const label = k === "un_trend" ? "UN agreement trend" : PARTNER_COMPONENTS[k] || k.replace(/_/g, " ");
+    return `${label} ${years[k]}`;
+  });
+  return parts.length ? `Data years: ${parts.join(" · ")}.` : "";
+}
+
+/**
+ * Like-minded partners of `code` with rank intervals: a table and an interval chart. With
+ * `detail`, the table also shows every component's score (its data years in the header), the
+ * ATOP obligations, the UN agreement trend and the shared institutional ties.
+ */
+export async function partnerFigures(code, { top = 20, detail = false } = {}) {
   const url = `/api/alignment/${encodeURIComponent(code)}/partners?top=${top}`;
   const data = await getJSON(url);
   const rows = data.partners || [];
@@ -58,6 +91,45 @@ export async function partnerFigures(code, { top = 20 } = {}) {
   ];
   if (rows.some((r) => typeof r.score === "number")) {
     columns.push({ key: "score", label: "Score", numeric: true, format: (r) => fmt(r.score, 1) });
+  }
+  if (detail && rows.length) {
+    const years = data.years || {};
+    for (const key of Object.keys(rows[0].components || {})) {
+      const label = PARTNER_COMPONENTS[key] || key.replace(/_/g, " ");
+      columns.push({
+        key,
+        label: years[key] !== undefined ? `${label} ${years[key]}` : label,
+        numeric: true,
+        format: (r) => fmt(r.components[key], 0),
+        csv: (r) => r.components[key] ?? "",
+      });
+    }
+    columns.push(
+      {
+        key: "un_trend",
+        label: `UN trend ${years.un_trend || ""}`.trim(),
+        format: (r) => trendText(r),
+        csv: (r) => r.evidence.un_trend_pp_per_year ?? "",
+      },
+      {
+        key: "obligations",
+        label: `ATOP obligations ${years.alliance || ""}`.trim(),
+        format: (r) => r.evidence.alliance || "–",
+        csv: (r) => r.evidence.alliance || "",
+      },
+      {
+        key: "embassy",
+        label: "Who keeps an embassy",
+        format: (r) => r.evidence.embassy || "–",
+        csv: (r) => r.evidence.embassy || "",
+      },
+      {
+        key: "ties",
+        label: "Shared institutional ties",
+        format: (r) => r.evidence.institutions || "–",
+        csv: (r) => r.evidence.institutions || "",
+      },
+    );
   }
   if (hasInterval) {
     columns.push(
@@ -130,6 +202,70 @@ export async function partnerFigures(code, { top = 20 } = {}) {
     chart.setSource(data.source, data.edition, data.citations);
   }
   return { table, chart, data };
+}
+
+/**
+ * The trend of UN vote agreement with `code`: a line chart of the agreement by year with the
+ * top partners and the major powers (`extra`), and a table of the partners converging fastest
+ * and drifting apart fastest (Theil-Sen slope, percentage points a year).
+ */
+export async function partnerTrendFigures(code, { lines = 5, extra = ["USA", "CHN", "RUS", "PRK"], moving = 5 } = {}) {
+  const url = `/api/alignment/${encodeURIComponent(code)}/partners?top=0`;
+  const data = await getJSON(url);
+  const rows = data.partners || [];
+  const span = (data.years && data.years.un_trend) || "";
+  const chosen = rows.slice(0, lines);
+  for (const c of extra) {
+    const row = rows.find((r) => r.code === c);
+    if (row && !chosen.includes(row)) chosen.push(row);
+  }
+  const chart = chartFigure(`UN vote agreement with ${data.name || code} by year, ${span}`, {
+    testid: "partners-trend",
+    filename: `partners-trend-${code}`,
+    height: 380,
+  });
+  const hover = hoverSource(data.source, data.edition, data.citations);
+  chart.draw(
+    chosen.map((r) => {
+      const byYear = r.evidence.un_by_year || {};
+      const years = Object.keys(byYear).map(Number).sort((a, b) => a - b);
+      return {
+        type: "scatter",
+        mode: "lines+markers",
+        marker: { size: 4 },
+        name: `${r.name} (${trendText(r)})`,
+        x: years,
+        y: years.map((y) => byYear[y]),
+        hovertemplate: `${r.name} %{x}: %{y:.0f}% agreement` + hover,
+      };
+    }),
+    {
+      yaxis: { title: { text: "agreement, % of votes" }, range: [0, 100] },
+      xaxis: { title: { text: "year" }, dtick: 1 },
+      legend: { orientation: "h", y: -0.2 },
+      margin: { l: 60, r: 20, t: 10, b: 110 },
+    },
+    data.source,
+    data.edition,
+    data.citations,
+  );
+  const slope = (r) => r.evidence.un_trend_pp_per_year;
+  const sloped = rows.filter((r) => typeof slope(r) === "number");
+  const up = sloped.filter((r) => r.evidence.un_trend === "converging").sort((a, b) => slope(b) - slope(a)).slice(0, moving);
+  const down = sloped.filter((r) => r.evidence.un_trend === "drifting apart").sort((a, b) => slope(a) - slope(b)).slice(0, moving);
+  const table = tableFigure(
+    `Converging and drifting apart in UN votes, ${span}`,
+    [
+      { key: "trend", label: "Trend", format: (r) => r.evidence.un_trend, csv: (r) => r.evidence.un_trend },
+      { key: "name", label: "Partner" },
+      { key: "code", label: "Code" },
+      { key: "rank", label: "Rank", numeric: true },
+      { key: "slope", label: "pp per year", numeric: true, format: (r) => fmt(slope(r), 1), csv: (r) => slope(r) },
+    ],
+    [...up, ...down],
+    { testid: "partners-moving", source: data.source, edition: data.edition, citations: data.citations, csv: { name: `partners-trend-${code}.csv` } },
+  );
+  return { chart, table, data };
 }
 
 /**
