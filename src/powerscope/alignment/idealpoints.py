@@ -53,7 +53,8 @@ GAP_MIN = 1e-3  # smallest and largest gap between the two cutpoints (latent uni
 GAP_MAX = 100.0  # largest only binds when a category has no weight (bootstrap of bridged items)
 _SQRT2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_TWO_SCALED = 2.0 / _SQRT_2_OVER_PI  # 2 in the units of the scaled erfcx
+_LOG_HALF_SCALE = np.log(0.5 * _SQRT_2_OVER_PI)  # log(D / 2) = log(D scaled) + this
 
 Interval = Literal["laplace", "bootstrap"]
 
@@ -64,109 +65,166 @@ Interval = Literal["laplace", "bootstrap"]
 
 
 # erfcx(x) = exp(x^2) erfc(x), the heart of every truncated-normal moment. scipy's erfcx costs
-# about 25 ns a value; this table of local polynomials, built once from scipy's own erfcx, costs
-# about 8 and agrees with it to 4e-15 (relative) for all x >= 0: in y = K / (K + x), uniform
-# pieces of (0, 1], each a degree-5 polynomial fitted at its Chebyshev nodes, of erfcx(x) / y
-# (which tends to 1 / (K sqrt(pi)) as x grows, so the far tail is as exact as the rest).
-_ERFCX_PIECES, _ERFCX_DEGREE, _ERFCX_K = 256, 5, 4.0
+# about 25 ns a value; this table of local cubics, built once at import from scipy's own erfcx,
+# agrees with it to 1e-14 (relative) for all x >= 0 and costs four table look-ups and three
+# multiply-adds a value: in y = K / (K + x), uniform pieces of (0, 1] (and one more beyond 1, for
+# x = 0), each the cubic through erfcx(x) / y at four Chebyshev nodes of the piece (erfcx(x) / y
+# tends to 1 / (K sqrt(pi)) as x grows, so the far tail is as exact as the rest). The table holds
+# erfcx(x) / y / (pieces * sqrt(2 / pi)): evaluated at s = pieces * y, it gives erfcx(x) / sqrt(2 /
+# pi), the form the moments below use (two multiplications a value fewer).
+_ERFCX_PIECES, _ERFCX_DEGREE, _ERFCX_K = 2048, 3, 4.0
+_ERFCX_KQ = _ERFCX_K * _SQRT2  # y = K / (K + |c| / sqrt2) = KQ / (KQ + |c|)
+_ERFCX_SQ = _ERFCX_PIECES * _ERFCX_KQ  # s = pieces * y = SQ / (KQ + |c|)
 
 
 def _erfcx_table() -> np.ndarray:
-    nodes = np.cos(np.pi * (np.arange(_ERFCX_DEGREE + 1) + 0.5) / (_ERFCX_DEGREE + 1))
-    edges = np.linspace(0.0, 1.0, _ERFCX_PIECES + 1)
-    table = np.empty((_ERFCX_DEGREE + 1, _ERFCX_PIECES))
-    for i in range(_ERFCX_PIECES):
-        y = 0.5 * (edges[i] + edges[i + 1]) + 0.5 * (edges[i + 1] - edges[i]) * nodes
-        coef = np.polynomial.polynomial.polyfit(nodes, erfcx(_ERFCX_K / y - _ERFCX_K) / y, 5)
-        table[:, i] = coef[::-1]  # highest power first, for Horner
-    return table
+    """Row k: the coefficient of ``u^(degree - k)`` of every piece (``u`` in [0, 1) within it)."""
+    k = np.arange(_ERFCX_DEGREE + 1)
+    nodes = 0.5 + 0.5 * np.cos(np.pi * (k + 0.5) / (_ERFCX_DEGREE + 1))
+    y = (np.arange(_ERFCX_PIECES + 1)[None, :] + nodes[:, None]) / _ERFCX_PIECES
+    values = erfcx(_ERFCX_K / y - _ERFCX_K) / (y * _ERFCX_PIECES * _SQRT_2_OVER_PI)
+    return np.ascontiguousarray(np.linalg.solve(np.vander(nodes), values))
 
 
 _ERFCX_TABLE = _erfcx_table()
 
 
-def _erfcx(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``erfcx`` of ``x`` (any sign; ``x >= -26`` stays finite), written into ``out``."""
-    ax = np.abs(x)
-    y = ax
-    y += _ERFCX_K
-    np.divide(_ERFCX_K, y, out=y)  # y in (0, 1]
-    s = y * _ERFCX_PIECES
-    idx = s.astype(np.intp)
-    np.minimum(idx, _ERFCX_PIECES - 1, out=idx)
-    s -= idx
-    s *= 2.0
-    s -= 1.0  # position within the piece, in [-1, 1]
-    r = _ERFCX_TABLE[0].take(idx) if out is None else _ERFCX_TABLE[0].take(idx, out=out)
+class _Work:
+    """Buffers for one block of votes, allocated once per fit (no per-vote temporaries)."""
+
+    def __init__(self, n: int) -> None:
+        self.f = [np.empty(n) for _ in range(9)]
+        self.idx = np.empty(n, dtype=np.intp)
+        self.flag = np.empty(n, dtype=bool)
+
+
+def _erfcx_scaled(
+    s: np.ndarray, out: np.ndarray, u: np.ndarray, tmp: np.ndarray, idx: np.ndarray
+) -> np.ndarray:
+    """``erfcx(x) / sqrt(2 / pi)`` from ``s = pieces K / (K + x)``, ``x >= 0``, written into
+    ``out`` (``u``, ``tmp``, ``idx``: work buffers of the same length)."""
+    np.copyto(idx, s, casting="unsafe")  # the piece (s >= 0: truncation is the floor)
+    np.subtract(s, idx, out=u)  # position within the piece, in [0, 1)
+    _ERFCX_TABLE[0].take(idx, out=out)
     for k in range(1, _ERFCX_DEGREE + 1):
-        r *= s
-        r += _ERFCX_TABLE[k].take(idx)
-    r *= y
+        out *= u
+        out += _ERFCX_TABLE[k].take(idx, out=tmp)
+    out *= s
+    return out
+
+
+def _erfcx_pos(x: np.ndarray) -> np.ndarray:
+    """``erfcx(x) / sqrt(2 / pi)`` for ``x >= 0`` (allocates its work buffers)."""
+    s = _ERFCX_PIECES * _ERFCX_K / (_ERFCX_K + x)
+    idx = np.empty(len(s), dtype=np.intp)
+    return _erfcx_scaled(s, np.empty_like(s), np.empty_like(s), np.empty_like(s), idx)
+
+
+def _erfcx(x: np.ndarray) -> np.ndarray:
+    """``erfcx`` of ``x`` (any sign; ``x >= -26`` stays finite)."""
+    x = np.asarray(x, dtype=float)
+    r = _erfcx_pos(np.abs(x)) * _SQRT_2_OVER_PI
     neg = x < 0.0
     if neg.any():  # erfcx(-a) = 2 exp(a^2) - erfcx(a)
-        m = np.minimum(x, 0.0)
-        m *= m
-        np.exp(m, out=m)
-        m *= 2.0
-        m -= r
-        np.copyto(r, m, where=neg)
+        r[neg] = 2.0 * np.exp(x[neg] * x[neg]) - r[neg]
     return r
 
 
 def _one_sided(
-    c: np.ndarray, score: np.ndarray, info: np.ndarray, sign: float, need_log: bool
+    c: np.ndarray, mean: np.ndarray, info: np.ndarray, need_log: bool, work: _Work | None = None
 ) -> np.ndarray | None:
-    """``z ~ N(0,1)`` truncated to ``sign * z > c`` (``sign`` = 1: above ``c``; -1: below
-    ``-c``): writes the mean of ``z`` into ``score`` and 1 - its variance into ``info``; returns
-    log P when asked (``c`` is overwritten). Uses ``erfcx``, so it stays exact far in the
-    tails."""
-    np.maximum(c, -25.0, out=c)  # beyond, P = 1 and the moments are 0 to double precision
-    e = _erfcx(c * (1.0 / _SQRT2), out=info)
-    np.divide(_SQRT_2_OVER_PI, e, out=score)  # inverse Mills ratio
-    logp = np.log(0.5 * e) if need_log else None
-    np.subtract(score, c, out=info)
-    info *= score
-    if sign < 0:
-        np.negative(score, out=score)
-    if logp is None:
+    """``z ~ N(0,1)`` truncated to ``z > c``: writes its mean ``lam = phi(c) / P`` into ``mean``
+    and ``lam (lam - c)`` (1 - its variance) into ``info``; returns log P when asked (a view of a
+    work buffer). Branch-free and exact far in both tails: with ``r = erfcx(|c| / sqrt2)`` and
+    ``E = exp(-min(c, 0)^2 / 2)``, ``lam = sqrt(2 / pi) E / D`` where ``D = r`` for ``c >= 0``
+    (``P = exp(-c^2 / 2) r / 2``) and ``D = 2 - E r = 2 P`` for ``c < 0``; so
+    ``log P = log(D / 2) - max(c, 0)^2 / 2``."""
+    n = len(c)
+    wk = work if work is not None else _Work(n)
+    s, e, d, u, tmp = (f[:n] for f in wk.f[:5])
+    idx, neg = wk.idx[:n], wk.flag[:n]
+    np.abs(c, out=s)
+    s += _ERFCX_KQ
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, d, u, tmp, idx)  # D / sqrt(2 / pi) from here on
+    np.minimum(c, 0.0, out=e)
+    e *= e
+    e *= -0.5
+    np.exp(e, out=e)
+    np.multiply(e, d, out=tmp)  # D = r + [c < 0] (2 - E r - r)
+    np.subtract(_TWO_SCALED, tmp, out=tmp)
+    tmp -= d
+    np.signbit(c, out=neg)
+    tmp *= neg
+    d += tmp
+    np.divide(e, d, out=mean)
+    np.subtract(mean, c, out=info)
+    info *= mean
+    if not need_log:
         return None
-    c *= c
-    c *= 0.5
-    logp -= c
-    return logp
+    np.log(d, out=d)
+    d += _LOG_HALF_SCALE
+    np.maximum(c, 0.0, out=e)
+    e *= e
+    e *= 0.5
+    d -= e
+    return d
 
 
 def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``z ~ N(0,1)`` truncated to ``a < z < b``: mean, information, log P, phi(b)/P.
 
-    Without masks: each interval is mirrored, where needed, so that ``a' + b' >= 0``; then
-    ``P = phi(a') * sqrt(2 pi) / 2 * den`` with ``den = erfcx(a'/sqrt2) - exp(ex) erfcx(b'/sqrt2)``
-    (``ex = (a'^2 - b'^2) / 2 <= 0``) when ``a' >= 0`` (both bounds in the upper tail), and
-    ``P = 1 - (erfc(-a'/sqrt2) + erfc(b'/sqrt2)) / 2`` when ``a' < 0`` (the interval holds 0)."""
-    flip = (a + b) < 0.0
-    lo = np.where(flip, -b, a)  # a'
-    hi = np.where(flip, -a, b)  # b' >= |a'|
-    ea = _erfcx(np.abs(lo) * (1.0 / _SQRT2))
-    eb = _erfcx(hi * (1.0 / _SQRT2))
-    half_a2 = 0.5 * lo * lo
-    ex = half_a2 - 0.5 * hi * hi  # <= 0
-    shrink = np.exp(ex)  # phi(b') / phi(a')
-    upper = lo >= 0.0
-    # both bounds in the upper tail: two terms >= 0, no cancellation
-    den = (ea - eb) - eb * np.expm1(ex)
-    # the interval holds 0: P directly (lo < 0 < hi)
-    phi_a = np.exp(-half_a2)
-    prob = 1.0 - 0.5 * (phi_a * ea + phi_a * shrink * eb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pa = np.where(upper, _SQRT_2_OVER_PI / den, _INV_SQRT_2PI * phi_a / prob)
-        logp = np.where(upper, -half_a2 + np.log(0.5 * den), np.log(prob))
-    pb = pa * shrink
-    # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
-    mean = np.where(flip, pb - pa, pa - pb)
-    p_at_a = np.where(flip, pb, pa)
-    p_at_b = np.where(flip, pa, pb)
-    info = mean * mean - (a * p_at_a - b * p_at_b)
-    return mean, info, logp, p_at_b
+    Branch-free: each interval is mirrored, where needed (``sgn = sign(a + b)``), so that
+    ``lo + hi >= 0`` (``lo, hi`` = the sorted ``sgn a, sgn b``, ``hi >= |lo|``). With ``ea =
+    erfcx(|lo| / sqrt2)``, ``eb = erfcx(hi / sqrt2)``, ``ex = (lo^2 - hi^2) / 2 <= 0`` and ``den
+    = sign(lo) ea - eb - eb expm1(ex)``: when ``lo >= 0`` (both bounds in the upper tail, two
+    terms >= 0, no cancellation) ``P = exp(-lo^2 / 2) den / 2``; when ``lo < 0`` (the interval
+    holds 0) ``P = 1 + exp(-lo^2 / 2) den / 2``. As in :func:`_one_sided`, ``phi(lo) / P =
+    sqrt(2 / pi) N / D`` with ``N = exp(-min(lo, 0)^2 / 2)``, ``D = den`` (``lo >= 0``) or ``2 +
+    N den`` (``lo < 0``)."""
+    sgn = np.add(a, b)
+    np.copysign(1.0, sgn, out=sgn)
+    lo = a * sgn
+    hi = b * sgn
+    np.minimum(lo, hi, out=lo)  # a < b: lo, hi = a, b or -b, -a
+    np.maximum(a * sgn, hi, out=hi)
+    ea = _erfcx_pos(np.abs(lo) * (1.0 / _SQRT2))  # erfcx / sqrt(2 / pi) from here on
+    eb = _erfcx_pos(hi * (1.0 / _SQRT2))
+    ex = lo - hi
+    ex *= lo + hi
+    ex *= 0.5
+    shrink = np.exp(ex)  # phi(hi) / phi(lo)
+    den = np.copysign(ea, lo)
+    den -= eb
+    np.expm1(ex, out=ex)
+    ex *= eb
+    den -= ex
+    low = np.minimum(lo, 0.0)
+    low *= low
+    low *= -0.5
+    np.exp(low, out=low)  # N
+    dd = low * den  # D = den + [lo < 0] (2 + N den - den)
+    dd += _TWO_SCALED
+    dd -= den
+    dd *= np.signbit(lo)
+    dd += den
+    pa = np.divide(low, dd, out=low)  # phi(lo) / P
+    pb = pa * shrink  # phi(hi) / P
+    mean = pa - pb
+    mean *= sgn  # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
+    info = mean * mean
+    info -= lo * pa
+    info += hi * pb
+    np.log(dd, out=dd)
+    dd += _LOG_HALF_SCALE
+    np.maximum(lo, 0.0, out=lo)
+    lo *= lo
+    lo *= 0.5
+    dd -= lo
+    p_at_b = pa - pb
+    p_at_b *= np.signbit(sgn)
+    p_at_b += pb
+    return mean, info, dd, p_at_b
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,13 +232,28 @@ def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Block:
+    """A run of at most ``_BLOCK`` votes of one category, sorted by item."""
+
+    a: int  # votes [a, b)
+    b: int
+    cat: int  # 0 yes-side (y* < 0), 1 abstain (0 <= y* < gap), 2 no-side (y* >= gap)
+    starts: np.ndarray  # offset (from a) of each item's run
+    items: np.ndarray  # the item of each run
+    lengths: np.ndarray  # the length of each run
+
+
+_BLOCK = 1 << 15  # votes a block: its temporaries stay in the cache
+
+
 @dataclass
 class _Problem:
-    """Votes as flat arrays, sorted by category (yes-side, abstain, no-side)."""
+    """Votes as flat arrays, sorted by category (yes-side, abstain, no-side), then item."""
 
-    unit: np.ndarray  # country-session index of each vote
-    item: np.ndarray  # item (roll call, or bridged group) of each vote
-    rc: np.ndarray  # roll-call index of each vote (for bootstrap weights)
+    unit: np.ndarray  # country-session index of each vote (intp: gathers are fastest)
+    item: np.ndarray  # item (roll call, or bridged group) of each vote (int32)
+    rc: np.ndarray  # roll-call index of each vote (int32; bootstrap weights, start)
     n_low: int  # votes [0, n_low): y* < 0
     n_mid: int  # votes [n_low, n_low + n_mid): 0 <= y* < gap
     n_units: int
@@ -192,26 +265,27 @@ class _Problem:
     country: np.ndarray  # country index of each unit
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
-    segments: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
-    # per category slice [lo, hi): start offsets (relative to lo) of each item's run, the items
+    blocks: list[_Block] = field(default_factory=list)
+    work: _Work = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        lo, mid = self.n_low, self.n_low + self.n_mid
-        for a, b in ((0, lo), (lo, mid), (mid, len(self.item))):
-            part = self.item[a:b]
-            starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if b > a else part
-            self.segments.append((a, b, starts, part[starts] if b > a else part))
-
-    def item_sum(self, values: np.ndarray, first: int = 0) -> np.ndarray:
-        """Sum of per-vote ``values`` by item (``values`` covers the votes from slice
-        ``first`` on: 0 all votes, 1 abstain and no-side votes). Segment sums over the sorted
-        runs, ten times faster than ``bincount``."""
-        out = np.zeros(self.n_items)
-        offset = self.segments[first][0]
-        for a, b, starts, items in self.segments[first:]:
-            if b > a:
-                out[items] += np.add.reduceat(values[a - offset : b - offset], starts)
-        return out
+        bounds = (0, self.n_low, self.n_low + self.n_mid, len(self.item))
+        for cat in range(3):
+            for a in range(bounds[cat], bounds[cat + 1], _BLOCK):
+                b = min(a + _BLOCK, bounds[cat + 1])
+                part = self.item[a:b]
+                starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+                self.blocks.append(
+                    _Block(
+                        a,
+                        b,
+                        cat,
+                        starts,
+                        part[starts].astype(np.intp),
+                        np.diff(np.r_[starts, b - a]),
+                    )
+                )
+        self.work = _Work(min(_BLOCK, len(self.item)))
 
 
 @dataclass
@@ -453,9 +527,9 @@ def _prepare(
     first = np.r_[True, ~same].astype(float)
     diag = first + np.r_[q, 0.0] + np.r_[0.0, q]
     problem = _Problem(
-        unit=unit_of[order].astype(np.int64),
-        item=item[order].astype(np.int64),
-        rc=rc_pos[order].astype(np.int64),
+        unit=unit_of[order].astype(np.intp),
+        item=item[order].astype(np.int32),
+        rc=rc_pos[order].astype(np.int32),
         n_low=int(counts[0]),
         n_mid=int(counts[1]),
         n_units=len(units),
@@ -478,105 +552,120 @@ def _prepare(
 
 @dataclass
 class _Moments:
-    score: np.ndarray  # d log P / d mu per vote
-    info: np.ndarray  # -d2 log P / d mu2 per vote
+    """Sums over votes of the ordered-probit score (d log P / d mu) and information
+    (-d2 log P / d mu2), weighted, per item or per unit, and the log-likelihood."""
+
     loglik: float
-    gap_grad: np.ndarray  # per item
-    gap_hess: np.ndarray  # per item (negative)
-    cross: np.ndarray  # d2 log P / d mu d gap per vote, for the votes from n_low on (weighted)
-
-
-def _vote_moments(
-    p: _Problem,
-    s: _State,
-    a: int,
-    b: int,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray],
-) -> None:
-    """Score, information (and log P) of the votes ``[a, b)``, written into ``out``: ``score,
-    info, logp`` over all votes, ``pb, b_mid`` (phi(b)/P and b) over the abstain-like votes.
-    Each vote's values depend on that vote alone."""
-    score, info, logp, pb, b_mid = out
-    lo, mid = p.n_low, p.n_low + p.n_mid
-    unit, item = p.unit[a:b], p.item[a:b]
-    mu = s.theta.take(unit)
-    mu *= s.beta.take(item)
-    mu += s.alpha.take(item)
-    need_log = logp is not None
-    # yes: z < -mu, i.e. -z > mu
-    a1, b1 = a, min(b, lo)
-    if b1 > a1:
-        lp = _one_sided(mu[: b1 - a], score[a1:b1], info[a1:b1], -1.0, need_log)
-        if logp is not None:
-            logp[a1:b1] = lp
-    # abstain: 0 < z + mu < gap
-    a2, b2 = max(a, lo), min(b, mid)
-    if b2 > a2:
-        am = -mu[a2 - a : b2 - a]
-        bm = s.gap.take(item[a2 - a : b2 - a])
-        bm += am
-        score[a2:b2], info[a2:b2], lp, pb[a2 - lo : b2 - lo] = _between(am, bm)
-        b_mid[a2 - lo : b2 - lo] = bm
-        if logp is not None:
-            logp[a2:b2] = lp
-    # no: z > gap - mu
-    a3, b3 = max(a, mid), b
-    if b3 > a3:
-        c = s.gap.take(item[a3 - a :])
-        c -= mu[a3 - a :]
-        lp = _one_sided(c, score[a3:b3], info[a3:b3], 1.0, need_log)
-        if logp is not None:
-            logp[a3:b3] = lp
+    h: np.ndarray = field(default_factory=lambda: np.empty(0))  # per item: sum of info
+    hx: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * theta
+    hxx: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * theta^2
+    r: np.ndarray = field(default_factory=lambda: np.empty(0))  # score
+    rx: np.ndarray = field(default_factory=lambda: np.empty(0))  # score * theta
+    gap_grad: np.ndarray = field(default_factory=lambda: np.empty(0))  # d log P / d gap
+    gap_hess: np.ndarray = field(default_factory=lambda: np.empty(0))  # d2 log P / d gap2
+    s0g: np.ndarray = field(default_factory=lambda: np.empty(0))  # -d2 log P / d alpha d gap
+    s1g: np.ndarray = field(default_factory=lambda: np.empty(0))  # -d2 log P / d beta d gap
+    grad: np.ndarray = field(default_factory=lambda: np.empty(0))  # per unit: score * beta
+    hdiag: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * beta^2
 
 
 def _moments(
-    p: _Problem, s: _State, w: np.ndarray | None, need_log: bool = False, items: bool = True
+    p: _Problem,
+    s: _State,
+    w: np.ndarray | None,
+    need_log: bool = False,
+    stats: Literal["items", "units"] | None = "items",
 ) -> _Moments:
-    """Score and information of every vote in its linear predictor; with ``items``, the gap
-    derivatives; with ``need_log``, the (weighted) log-likelihood."""
-    n_all = len(p.unit)
-    lo, mid = p.n_low, p.n_low + p.n_mid
-    score = np.empty(n_all)
-    info = np.empty(n_all)
-    logp = np.empty(n_all) if need_log else None
-    pb = np.empty(mid - lo)
-    b_mid = np.empty(mid - lo)
-    _vote_moments(p, s, 0, n_all, (score, info, logp, pb, b_mid))
-    n = n_all - lo
-    gap_grad = gap_hess = cross = np.empty(0)
-    if items:
-        # gap derivatives: abstentions pull it up (through b), no votes down (through a)
-        d1 = np.empty(n)
-        d2 = np.empty(n)
-        d1[: mid - lo] = pb
-        d2[: mid - lo] = -b_mid * pb - pb * pb
-        np.negative(score[mid:], out=d1[mid - lo :])
-        np.negative(info[mid:], out=d2[mid - lo :])
-        cross = np.empty(n)
-        cross[: mid - lo] = pb * (b_mid - score[lo:mid])
-        cross[mid - lo :] = info[mid:]
-        if w is not None:
-            d1 *= w[lo:]
-            d2 *= w[lo:]
-            cross *= w[lo:]
-        gap_grad = p.item_sum(d1, 1)
-        gap_hess = p.item_sum(d2, 1)
-    total = np.nan
-    if logp is not None:
-        total = float(logp.sum() if w is None else logp @ w)
-    return _Moments(score, info, total, gap_grad, gap_hess, cross)
+    """The score and information of every vote in its linear predictor ``mu = alpha + beta
+    theta`` (the moments of the latent ``y*`` truncated to the vote's interval), block by block
+    in work buffers, summed per item (``stats="items"``: what the roll-call step needs) or per
+    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood."""
+    wk = p.work
+    x_buf, mu_buf, mean_buf, info_buf = wk.f[5:9]
+    total = 0.0
+    m = _Moments(np.nan)
+    if stats == "items":
+        for name in ("h", "hx", "hxx", "r", "rx", "gap_grad", "gap_hess", "s0g", "s1g"):
+            setattr(m, name, np.zeros(p.n_items))
+    elif stats == "units":
+        m.grad, m.hdiag = np.zeros(p.n_units), np.zeros(p.n_units)
+    for blk in p.blocks:
+        a, b, n = blk.a, blk.b, blk.b - blk.a
+        x, mu, mean, info = x_buf[:n], mu_buf[:n], mean_buf[:n], info_buf[:n]
+        s.theta.take(p.unit[a:b], out=x)
+        beta = np.repeat(s.beta.take(blk.items), blk.lengths)
+        np.multiply(beta, x, out=mu)
+        mu += np.repeat(s.alpha.take(blk.items), blk.lengths)
+        ww = None if w is None else w[a:b]
+        pb = b_mid = logp = None
+        if blk.cat == 1:  # abstain: 0 < z + mu < gap
+            b_mid = np.repeat(s.gap.take(blk.items), blk.lengths)
+            b_mid -= mu
+            np.negative(mu, out=mu)
+            mean[:], info[:], logp, pb = _between(mu, b_mid)
+        elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z)
+            logp = _one_sided(mu, mean, info, need_log, wk)
+            np.negative(mean, out=mean)
+        else:  # no: z > gap - mu
+            c = np.repeat(s.gap.take(blk.items), blk.lengths)
+            c -= mu
+            logp = _one_sided(c, mean, info, need_log, wk)
+        if need_log and logp is not None:
+            total += float(logp.sum() if ww is None else logp @ ww)
+        if stats is None:
+            continue
+        cross = None
+        if pb is not None and b_mid is not None and stats == "items":
+            cross = b_mid - mean  # d2 log P / d mu d gap = pb (b - mean)
+            cross *= pb
+            d2 = b_mid * pb  # d2 log P / d gap2 = -b pb - pb^2
+            d2 += pb * pb
+            np.negative(d2, out=d2)
+            if ww is not None:
+                pb = pb * ww
+                d2 *= ww
+                cross *= ww
+        if ww is not None:
+            mean *= ww
+            info *= ww
+        if stats == "units":
+            mean *= beta
+            info *= beta
+            info *= beta
+            unit = p.unit[a:b]
+            m.grad += np.bincount(unit, weights=mean, minlength=p.n_units)
+            m.hdiag += np.bincount(unit, weights=info, minlength=p.n_units)
+            continue
+        st, it = blk.starts, blk.items
+        h_sum = np.add.reduceat(info, st)
+        r_sum = np.add.reduceat(mean, st)
+        m.h[it] += h_sum
+        m.r[it] += r_sum
+        info *= x
+        hx_sum = np.add.reduceat(info, st)
+        m.hx[it] += hx_sum
+        info *= x
+        m.hxx[it] += np.add.reduceat(info, st)
+        mean *= x
+        m.rx[it] += np.add.reduceat(mean, st)
+        if blk.cat == 2:  # the gap moves the no-side bound: d/d gap = -d/d mu
+            m.gap_grad[it] -= r_sum
+            m.gap_hess[it] -= h_sum
+            m.s0g[it] -= h_sum
+            m.s1g[it] -= hx_sum
+        elif cross is not None and pb is not None:  # abstain: the upper bound b = gap - mu
+            m.gap_grad[it] += np.add.reduceat(pb, st)
+            m.gap_hess[it] += np.add.reduceat(d2, st)
+            m.s0g[it] -= np.add.reduceat(cross, st)
+            cross *= x
+            m.s1g[it] -= np.add.reduceat(cross, st)
+    m.loglik = total if need_log else np.nan
+    return m
 
 
-def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> None:
+def _step_theta(p: _Problem, s: _State, m: _Moments) -> None:
     """One Newton step for all country chains at once (tridiagonal, block-diagonal system)."""
-    b = s.beta[p.item]
-    sc = m.score * b
-    inf = m.info * b * b
-    if w is not None:
-        sc = sc * w
-        inf = inf * w
-    grad = np.bincount(p.unit, weights=sc, minlength=p.n_units)
-    hdiag = np.bincount(p.unit, weights=inf, minlength=p.n_units)
+    grad = m.grad.copy()
     # prior gradient: -P theta
     ptheta = p.diag_prior * s.theta
     ptheta[:-1] += p.off_prior * s.theta[1:]
@@ -584,7 +673,7 @@ def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> No
     grad -= ptheta
     ab = np.zeros((3, p.n_units))
     ab[0, 1:] = p.off_prior
-    ab[1] = p.diag_prior + hdiag
+    ab[1] = p.diag_prior + m.hdiag
     ab[2, :-1] = p.off_prior
     # Newton step restricted to the tangent space of {mean 0, sd 1}: the likelihood cannot see
     # moves along 1 (location) or theta (scale), so the step is projected off them with two
@@ -596,29 +685,23 @@ def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> No
     s.theta = s.theta + sol[:, 0] - sol[:, 1:] @ lam
 
 
-def _step_items(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> None:
+def _step_items(p: _Problem, s: _State, m: _Moments) -> None:
     """One Newton step for every roll call: ``(alpha, beta, gap)`` jointly where all three vote
     categories occur (3x3), ``(alpha, beta)`` otherwise (2x2). The ordered-probit log-likelihood
     is concave in these (Pratt 1981); a step that would more than halve a gap is shortened."""
-    x = s.theta[p.unit]
-    h = m.info if w is None else m.info * w
-    r = m.score if w is None else m.score * w
     prec = p.item_prec
-    hx = h * x
-    s00 = p.item_sum(h) + prec
-    s01 = p.item_sum(hx)
-    s11 = p.item_sum(hx * x) + prec
-    g0 = p.item_sum(r) - prec * s.alpha
-    g1 = p.item_sum(r * x) - prec * s.beta
+    s00 = m.h + prec
+    s01 = m.hx
+    s11 = m.hxx + prec
+    g0 = m.r - prec * s.alpha
+    g1 = m.rx - prec * s.beta
     det = s00 * s11 - s01 * s01
     d_alpha = (s11 * g0 - s01 * g1) / det
     d_beta = (s00 * g1 - s01 * g0) / det
     t = np.flatnonzero(p.three & (m.gap_hess < 0))
     if len(t):
-        lo = p.n_low
-        c = m.cross
-        s0g = -p.item_sum(c, 1)[t]
-        s1g = -p.item_sum(c * x[lo:], 1)[t]
+        s0g = m.s0g[t]
+        s1g = m.s1g[t]
         hess = np.empty((len(t), 3, 3))
         hess[:, 0, 0], hess[:, 0, 1], hess[:, 0, 2] = s00[t], s01[t], s0g
         hess[:, 1, 0], hess[:, 1, 1], hess[:, 1, 2] = s01[t], s11[t], s1g
@@ -696,11 +779,11 @@ def _iterate(p: _Problem, s: _State, w: np.ndarray | None) -> tuple[_State, floa
     """One sweep: roll-call step, country step, normalisation. Returns the new state and the
     log-likelihood and log-posterior of the *input* state."""
     s = _State(s.theta.copy(), s.alpha.copy(), s.beta.copy(), s.gap.copy())
-    m = _moments(p, s, w, need_log=True)
+    m = _moments(p, s, w, need_log=True, stats="items")
     loglik = m.loglik
     logpost = loglik + _log_prior(p, s)
-    _step_items(p, s, m, w)
-    _step_theta(p, s, _moments(p, s, w, items=False), w)
+    _step_items(p, s, m)
+    _step_theta(p, s, _moments(p, s, w, stats="units"))
     _normalise(p, s)
     return s, loglik, logpost
 
@@ -985,9 +1068,7 @@ def _fit(
     standard errors."""
     state, trace = _estimate(p, _start(p), max_iter=int(max_iter), tol=float(tol))
     if interval == "laplace":
-        m = _moments(p, state, None)
-        b = state.beta[p.item]
-        hdiag = np.bincount(p.unit, weights=m.info * b * b, minlength=p.n_units)
+        hdiag = _moments(p, state, None, stats="units").hdiag
         se = np.sqrt(_tridiag_inverse_diag(p.diag_prior + hdiag, p.off_prior))
         return state, trace, None, se
     rng = np.random.default_rng(seed)
