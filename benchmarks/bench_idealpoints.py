@@ -107,7 +107,10 @@ def main() -> None:
     from powerscope.data.store import SnapshotStore
 
     store = SnapshotStore()
-    votes, calls = store.table("un_votes"), store.table("un_roll_calls")
+    # only the columns the fit and the checks below read (the vote table's "source" and the
+    # roll calls' texts and dates would only add to the process's memory)
+    votes = store.table("un_votes", columns=["rcid", "code", "vote"])
+    calls = store.table("un_roll_calls", columns=["rcid", "session"])
     loaded = time.perf_counter()
     walls, cpus, identical = [], [], True
     fit = None

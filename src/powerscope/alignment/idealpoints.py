@@ -296,7 +296,11 @@ class _State:
     gap: np.ndarray
 
 
-def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
+def _check_votes(
+    votes: pd.DataFrame, calls: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Checks the votes; returns, per vote, the row of its roll call in ``calls`` and its country
+    (an index into the sorted country codes, returned third), both 32-bit."""
     for name, frame, needed in (
         ("votes", votes, ("rcid", "code", "vote")),
         ("calls", calls, ("rcid", "session")),
@@ -335,13 +339,63 @@ def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
             where="votes, column 'code'",
             fix="resolve every voter to a powerscope code",
         )
-    # duplicates: count (roll call, country) pairs in integer arrays, and only when one occurs
-    # twice ask pandas for the rows (its duplicated() costs tens of MB on all UN votes)
-    rcid_code, _ = pd.factorize(votes["rcid"])
-    code_code, code_names = pd.factorize(votes["code"])
-    pair = rcid_code.astype(np.int64) * max(len(code_names), 1) + code_code
-    del rcid_code, code_code
-    twice = bool(len(pair)) and int(np.bincount(pair).max()) > 1
+    if calls["rcid"].duplicated().any():
+        raise DataFormatError(
+            "calls has duplicate rcid values",
+            where="calls, column 'rcid'",
+            fix="one row per roll call",
+        )
+    # each vote's roll call: its row in calls, found block by block (32-bit positions, no
+    # per-vote 64-bit temporaries)
+    call_ids = calls["rcid"].to_numpy()
+    by_id = np.argsort(call_ids, kind="stable").astype(np.int32)
+    sorted_ids = call_ids[by_id]
+    vote_ids = votes["rcid"].to_numpy()
+    call_pos = np.zeros(len(vote_ids), dtype=np.int32)
+    found = np.zeros(len(vote_ids), dtype=bool)
+    for a in range(0, len(vote_ids) if len(sorted_ids) else 0, _BLOCK):
+        ids = vote_ids[a : a + _BLOCK]
+        at = np.searchsorted(sorted_ids, ids)
+        np.minimum(at, len(sorted_ids) - 1, out=at)
+        found[a : a + len(ids)] = sorted_ids[at] == ids
+        call_pos[a : a + len(ids)] = by_id[at]
+    if not found.all():
+        unknown = ~found
+        ids = pd.unique(vote_ids[unknown])
+        raise DataFormatError(
+            f"{int(unknown.sum())} vote(s) on {len(ids)} roll call(s) missing from calls "
+            f"(e.g. rcid {', '.join(map(str, ids[:5]))})",
+            where="votes, column 'rcid'",
+            fix="pass the roll-call table that goes with these votes",
+        )
+    del found
+    # countries: the codes of a categorical column as they are, else factorized; numbered in
+    # the order of their names
+    code = votes["code"]
+    if isinstance(code.dtype, pd.CategoricalDtype):
+        code_of, names_raw = code.cat.codes.to_numpy(), code.cat.categories
+    else:
+        code_of, names_raw = pd.factorize(code)
+    names = np.asarray(names_raw).astype(str)
+    by_name = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[by_name] = np.arange(len(names))
+    country = rank[code_of]
+    del code_of
+    # duplicates: mark (roll call, country) pairs in a table of booleans (or sort them, if that
+    # table would be large), and only when one occurs twice ask pandas for the rows
+    n_names = max(len(names), 1)
+    n_pairs = len(calls) * n_names
+    pair = call_pos.astype(np.int32 if n_pairs < 2**31 else np.int64) * n_names
+    np.add(pair, country, out=pair)
+    if n_pairs <= 4 * len(pair) + 1_000_000:
+        seen = np.zeros(n_pairs, dtype=bool)
+        seen[pair] = True
+        twice = int(np.count_nonzero(seen)) < len(pair)
+        del seen
+    else:
+        pair.sort()
+        twice = bool(np.any(pair[1:] == pair[:-1]))
     del pair
     if twice:
         dup = votes.duplicated(["rcid", "code"])
@@ -352,21 +406,7 @@ def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
             where="votes, columns 'rcid', 'code'",
             fix="keep one vote per country and roll call",
         )
-    unknown = ~votes["rcid"].isin(calls["rcid"])
-    if unknown.any():
-        ids = pd.unique(votes.loc[unknown, "rcid"])
-        raise DataFormatError(
-            f"{int(unknown.sum())} vote(s) on {len(ids)} roll call(s) missing from calls "
-            f"(e.g. rcid {', '.join(map(str, ids[:5]))})",
-            where="votes, column 'rcid'",
-            fix="pass the roll-call table that goes with these votes",
-        )
-    if calls["rcid"].duplicated().any():
-        raise DataFormatError(
-            "calls has duplicate rcid values",
-            where="calls, column 'rcid'",
-            fix="one row per roll call",
-        )
+    return call_pos, country, names[by_name]
 
 
 def _bridge_keys(calls: pd.DataFrame) -> pd.Series:
@@ -405,7 +445,7 @@ def _prepare(
     item_sd: float,
 ) -> tuple[_Problem, pd.DataFrame, pd.DataFrame]:
     """Arrays for the estimator, plus the unit (country-session) and roll-call tables."""
-    _check_votes(votes, calls)
+    call_pos, country_all, names = _check_votes(votes, calls)
     keep_cols = [c for c in ("rcid", "session", "descr", "amend", "para") if c in calls.columns]
     rc = calls[keep_cols].copy()
     rc["session"] = pd.to_numeric(rc["session"], errors="coerce")
@@ -431,32 +471,18 @@ def _prepare(
                     parameter=name,
                     fix=f"choose years from {first} to {last}",
                 )
-    rc = rc[(rc["year"] >= lo) & (rc["year"] <= hi)]
+    in_range = ((rc["year"] >= lo) & (rc["year"] <= hi)).to_numpy()
 
-    # votes as compact arrays (no per-vote strings, no merges): country index, roll-call position
-    code_of, names_raw = pd.factorize(votes["code"])
-    names = np.asarray(names_raw).astype(str)
-    by_name = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[by_name] = np.arange(len(names))
-    names = names[by_name]
-    rc_ids = rc["rcid"].to_numpy()
-    rc_sort = np.argsort(rc_ids, kind="stable")
-    vote_rcid = votes["rcid"].to_numpy()
-    where = np.searchsorted(rc_ids[rc_sort], vote_rcid)
-    np.minimum(where, max(len(rc_ids) - 1, 0), out=where)
-    keep = rc_ids[rc_sort][where] == vote_rcid if len(rc_ids) else np.zeros(len(where), bool)
-    rc_pos = rc_sort[where[keep]]  # position in rc of each kept vote
-    vote = pd.to_numeric(votes["vote"]).to_numpy(np.int8)[keep]
-    country_of = rank[code_of[keep]]
-    del where, keep, code_of
+    # votes as compact arrays (no per-vote strings, no merges, 8- and 32-bit integers)
+    vote_all = pd.to_numeric(votes["vote"]).to_numpy(np.int8)
+    kept = in_range[call_pos]
     have = (
         f"{int(calls['session'].min()) + FIRST_SESSION_YEAR}-"
         f"{int(calls['session'].max()) + FIRST_SESSION_YEAR}"
         if len(calls)
         else "none"
     )
-    if not len(vote):
+    if not kept.any():
         raise SpecError(
             f"no votes in the year range {start or '...'}-{end or '...'}",
             where="fit_idealpoints(start, end)",
@@ -465,30 +491,40 @@ def _prepare(
     # roll calls with a single category carry no information about positions
     rc_mask = np.zeros(len(rc), dtype=np.int64)
     for k in (1, 2, 3):
-        rc_mask |= (np.bincount(rc_pos[vote == k], minlength=len(rc)) > 0) * (1 << k)
-    informative = (rc_mask > 0) & ~np.isin(rc_mask, [2, 4, 8])
+        on = call_pos[kept & (vote_all == k)]
+        rc_mask |= (np.bincount(on, minlength=len(rc)) > 0) * (1 << k)
+        del on
+    informative = in_range & (rc_mask > 0) & ~np.isin(rc_mask, [2, 4, 8])
     if not informative.any():
         raise SpecError(
             f"the roll calls in {start or '...'}-{end or '...'} are all unanimous",
             where="fit_idealpoints(start, end)",
             fix="choose a wider year range",
         )
-    new_pos = np.cumsum(informative) - 1
-    kept = informative[rc_pos]
-    rc_pos = new_pos[rc_pos[kept]]
-    vote, country_of = vote[kept], country_of[kept]
-    del kept
+    new_pos = (np.cumsum(informative) - 1).astype(np.int32)
+    kept = informative[call_pos]
+    rc_pos = new_pos[call_pos[kept]]  # position in rc of each kept vote
+    del call_pos
+    vote, country_of = vote_all[kept], country_all[kept]
+    del kept, vote_all, country_all
     rc = rc[informative].reset_index(drop=True)
     rc["rc_index"] = np.arange(len(rc))
     rc["group"] = _bridge_keys(rc).to_numpy() if bridge else rc["rc_index"].to_numpy()
     rc["item"] = pd.factorize(rc["group"], sort=True)[0]
-    item = rc["item"].to_numpy()[rc_pos]
-    session = rc["session"].to_numpy(np.int64)[rc_pos]
+    item = rc["item"].to_numpy(np.int32)[rc_pos]
 
-    # units: country-sessions, stacked country by country in session order
+    # units: country-sessions, stacked country by country in session order (a table of the
+    # (country, session) pairs present, not a sort of the votes)
+    session = rc["session"].to_numpy(np.int32)[rc_pos]
     span = int(session.max()) + 1
-    unit_keys, unit_of = np.unique(country_of * span + session, return_inverse=True)
-    unit_of = unit_of.reshape(-1)
+    key = country_of.astype(np.int32 if len(names) * span < 2**31 else np.int64) * span
+    key += session
+    del session, country_of
+    present = np.zeros(max(len(names), 1) * span, dtype=bool)
+    present[key] = True
+    unit_keys = np.flatnonzero(present)
+    unit_of = (np.cumsum(present, dtype=np.int32) - 1)[key]
+    del key, present
     units = pd.DataFrame(
         {
             "code": names[unit_keys // span],
@@ -511,12 +547,19 @@ def _prepare(
         4 | 8: "abstain/no",
     }
     rc["categories"] = [names_cat[int(b)] for b in mask[rc["item"].to_numpy()]]
-    cat = np.where(vote == 1, 0, np.where(vote == 3, 2, 1))
+    cat = vote - 1  # yes 0, abstain 1, no 2
+    del vote
     # abstain in a binary item: upper side when the item has yes (yes/abstain), else lower
-    abst2 = (vote == 2) & ~three[item]
+    abst2 = np.flatnonzero(cat == 1)
+    abst2 = abst2[~three[item[abst2]]]
     has_yes = (mask & 2) > 0
-    cat = np.where(abst2, np.where(has_yes[item], 2, 0), cat)
-    order = np.lexsort((item, cat))  # by category, then roll call: contiguous segments
+    cat[abst2] = np.where(has_yes[item[abst2]], 2, 0)
+    del abst2
+    # by category, then roll call (contiguous runs); stable, like a lexsort of (item, cat)
+    sort_key = cat.astype(np.uint16 if 3 * n_items < 2**16 else np.int32) * n_items
+    np.add(sort_key, item, out=sort_key, casting="unsafe")  # < 3 n_items: fits
+    order = np.argsort(sort_key, kind="stable")
+    del sort_key
     counts = np.bincount(cat, minlength=3)
 
     # random-walk prior precision (tridiagonal, block per country)
@@ -526,10 +569,16 @@ def _prepare(
     q = np.where(same, 1.0 / (tau * tau * np.maximum(np.diff(sess), 1)), 0.0)
     first = np.r_[True, ~same].astype(float)
     diag = first + np.r_[q, 0.0] + np.r_[0.0, q]
+    unit_sorted = unit_of[order].astype(np.intp)
+    del unit_of
+    item_sorted = item[order]
+    del item
+    rc_sorted = rc_pos[order]
+    del rc_pos, order
     problem = _Problem(
-        unit=unit_of[order].astype(np.intp),
-        item=item[order].astype(np.int32),
-        rc=rc_pos[order].astype(np.int32),
+        unit=unit_sorted,
+        item=item_sorted,
+        rc=rc_sorted,
         n_low=int(counts[0]),
         n_mid=int(counts[1]),
         n_units=len(units),
@@ -740,23 +789,29 @@ def _start(p: _Problem) -> _State:
     """Deterministic start: the first principal component of the country x roll-call matrix
     (yes = -1, abstain = 0, no = +1, centred per roll call, missing = 0) gives roll-call
     loadings; a country-session starts at the mean of its votes times their loadings."""
-    value = np.empty(len(p.unit))
-    value[: p.n_low] = -1.0
-    value[p.n_low : p.n_low + p.n_mid] = 0.0
-    value[p.n_low + p.n_mid :] = 1.0
     n_rc = int(p.rc.max()) + 1
-    centre = np.bincount(p.rc, weights=value, minlength=n_rc) / np.maximum(
-        np.bincount(p.rc, minlength=n_rc), 1
-    )
-    value -= centre[p.rc]
+    tally = np.zeros((3, n_rc))  # votes per category and roll call (block by block)
+    for blk in p.blocks:
+        tally[blk.cat] += np.bincount(p.rc[blk.a : blk.b], minlength=n_rc)
+    centre = (tally[2] - tally[0]) / np.maximum(tally.sum(axis=0), 1)
     n_c = int(p.country.max()) + 1
-    flat = p.country[p.unit] * n_rc + p.rc
-    mat = np.bincount(flat, weights=value, minlength=n_c * n_rc).reshape(n_c, n_rc)
+    mat = np.zeros((n_c, n_rc))  # one vote at most per country and roll call
+    cells = mat.reshape(-1)
+    for blk in p.blocks:
+        rc = p.rc[blk.a : blk.b]
+        flat = p.country[p.unit[blk.a : blk.b]] * n_rc + rc
+        cells[flat] = (blk.cat - 1.0) - centre[rc]
     # leading right singular vector, through the small country x country Gram matrix (eigh is
     # far cheaper than a full SVD of the wide matrix)
     _, vec = np.linalg.eigh(mat @ mat.T)
     load = mat.T @ vec[:, -1]
-    sums = np.bincount(p.unit, weights=value * load[p.rc], minlength=p.n_units)
+    del mat
+    sums = np.zeros(p.n_units)
+    for blk in p.blocks:
+        rc = p.rc[blk.a : blk.b]
+        score = (blk.cat - 1.0) - centre[rc]
+        score *= load[rc]
+        sums += np.bincount(p.unit[blk.a : blk.b], weights=score, minlength=p.n_units)
     counts = np.maximum(np.bincount(p.unit, minlength=p.n_units), 1)
     theta = sums / counts
     theta = (theta - theta.mean()) / (theta.std() or 1.0)
