@@ -34,6 +34,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -54,6 +55,8 @@ GAP_MAX = 100.0  # largest only binds when a category has no weight (bootstrap o
 _SQRT2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 _TWO_SCALED = 2.0 / _SQRT_2_OVER_PI  # 2 in the units of the scaled erfcx
+_INV_K = 1.0 / _SQRT_2_OVER_PI  # 1 in those units
+_MINUS_HALF_K2_OVER_4 = -0.125 * _SQRT_2_OVER_PI**2  # (2 min(c, 0) / k)^2 times this: -min^2/2
 _LOG_HALF_SCALE = np.log(0.5 * _SQRT_2_OVER_PI)  # log(D / 2) = log(D scaled) + this
 
 Interval = Literal["laplace", "bootstrap"]
@@ -95,7 +98,6 @@ class _Work:
     def __init__(self, n: int) -> None:
         self.f = [np.empty(n) for _ in range(9)]
         self.idx = np.empty(n, dtype=np.intp)
-        self.flag = np.empty(n, dtype=bool)
 
 
 def _erfcx_scaled(
@@ -103,8 +105,9 @@ def _erfcx_scaled(
 ) -> np.ndarray:
     """``erfcx(x) / sqrt(2 / pi)`` from ``s = pieces K / (K + x)``, ``x >= 0``, written into
     ``out`` (``u``, ``tmp``, ``idx``: work buffers of the same length)."""
-    np.copyto(idx, s, casting="unsafe")  # the piece (s >= 0: truncation is the floor)
-    np.subtract(s, idx, out=u)  # position within the piece, in [0, 1)
+    np.floor(s, out=u)
+    np.copyto(idx, u, casting="unsafe")  # the piece
+    np.subtract(s, u, out=u)  # position within the piece, in [0, 1)
     _ERFCX_TABLE[0].take(idx, out=out)
     for k in range(1, _ERFCX_DEGREE + 1):
         out *= u
@@ -142,21 +145,20 @@ def _one_sided(
     n = len(c)
     wk = work if work is not None else _Work(n)
     s, e, d, u, tmp = (f[:n] for f in wk.f[:5])
-    idx, neg = wk.idx[:n], wk.flag[:n]
+    idx = wk.idx[:n]
     np.abs(c, out=s)
     s += _ERFCX_KQ
     np.divide(_ERFCX_SQ, s, out=s)
-    _erfcx_scaled(s, d, u, tmp, idx)  # D / sqrt(2 / pi) from here on
-    np.minimum(c, 0.0, out=e)
+    _erfcx_scaled(s, d, u, tmp, idx)  # r, and D, in units of sqrt(2 / pi) from here on
+    np.copysign(_INV_K, c, out=tmp)
+    np.subtract(_INV_K, tmp, out=tmp)  # 2 [c < 0] (0 exactly for c >= 0)
+    np.multiply(c, tmp, out=e)  # 2 min(c, 0)
     e *= e
-    e *= -0.5
-    np.exp(e, out=e)
-    np.multiply(e, d, out=tmp)  # D = r + [c < 0] (2 - E r - r)
-    np.subtract(_TWO_SCALED, tmp, out=tmp)
-    tmp -= d
-    np.signbit(c, out=neg)
-    tmp *= neg
-    d += tmp
+    e *= _MINUS_HALF_K2_OVER_4
+    np.exp(e, out=e)  # E
+    np.multiply(e, d, out=u)
+    np.subtract(tmp, u, out=tmp)  # 2 [c < 0] - E r: -r for c >= 0 (E = 1), 2 P for c < 0
+    np.abs(tmp, out=d)  # D
     np.divide(e, d, out=mean)
     np.subtract(mean, c, out=info)
     info *= mean
@@ -266,7 +268,9 @@ class _Problem:
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
     blocks: list[_Block] = field(default_factory=list)
-    work: _Work = field(init=False, repr=False)
+    halves: tuple[list[_Block], list[_Block]] = field(init=False, repr=False)
+    work: tuple[_Work, _Work] = field(init=False, repr=False)
+    pool: ThreadPoolExecutor | None = field(default=None, repr=False)  # for the second half
 
     def __post_init__(self) -> None:
         bounds = (0, self.n_low, self.n_low + self.n_mid, len(self.item))
@@ -285,7 +289,12 @@ class _Problem:
                         np.diff(np.r_[starts, b - a]),
                     )
                 )
-        self.work = _Work(min(_BLOCK, len(self.item)))
+        # two halves of about equal numbers of votes
+        ends = np.cumsum([blk.b - blk.a for blk in self.blocks])
+        cut = int(np.searchsorted(ends, ends[-1] / 2.0)) + 1 if len(ends) > 1 else len(ends)
+        self.halves = (self.blocks[:cut], self.blocks[cut:])
+        size = min(_BLOCK, len(self.item))
+        self.work = (_Work(size), _Work(size))
 
 
 @dataclass
@@ -618,6 +627,9 @@ class _Moments:
     hdiag: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * beta^2
 
 
+_SUMS = ("h", "hx", "hxx", "r", "rx", "gap_grad", "gap_hess", "s0g", "s1g", "grad", "hdiag")
+
+
 def _moments(
     p: _Problem,
     s: _State,
@@ -628,8 +640,34 @@ def _moments(
     """The score and information of every vote in its linear predictor ``mu = alpha + beta
     theta`` (the moments of the latent ``y*`` truncated to the vote's interval), block by block
     in work buffers, summed per item (``stats="items"``: what the roll-call step needs) or per
-    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood."""
-    wk = p.work
+    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood.
+
+    The votes are in two halves, each summed on its own and the two sums then added, always in
+    that order: with ``p.pool`` the second half runs in the pool's thread (numpy releases the
+    GIL in its loops), without it after the first; the results are the same bits either way."""
+    job = None
+    if p.pool is not None:
+        job = p.pool.submit(_moments_part, p, s, w, need_log, stats, 1)
+    first = _moments_part(p, s, w, need_log, stats, 0)
+    second = job.result() if job is not None else _moments_part(p, s, w, need_log, stats, 1)
+    first.loglik += second.loglik
+    for name in _SUMS:
+        total = getattr(first, name)
+        if len(total):
+            total += getattr(second, name)
+    return first
+
+
+def _moments_part(
+    p: _Problem,
+    s: _State,
+    w: np.ndarray | None,
+    need_log: bool,
+    stats: Literal["items", "units"] | None,
+    half: int,
+) -> _Moments:
+    """:func:`_moments` of the blocks of one half of the votes, in that half's buffers."""
+    wk = p.work[half]
     x_buf, mu_buf, mean_buf, info_buf = wk.f[5:9]
     total = 0.0
     m = _Moments(np.nan)
@@ -638,7 +676,7 @@ def _moments(
             setattr(m, name, np.zeros(p.n_items))
     elif stats == "units":
         m.grad, m.hdiag = np.zeros(p.n_units), np.zeros(p.n_units)
-    for blk in p.blocks:
+    for blk in p.halves[half]:
         a, b, n = blk.a, blk.b, blk.b - blk.a
         x, mu, mean, info = x_buf[:n], mu_buf[:n], mean_buf[:n], info_buf[:n]
         s.theta.take(p.unit[a:b], out=x)
@@ -652,9 +690,9 @@ def _moments(
             b_mid -= mu
             np.negative(mu, out=mu)
             mean[:], info[:], logp, pb = _between(mu, b_mid)
-        elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z)
+        elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z,
+            # which is what `mean` holds for these: subtracted, not added, below)
             logp = _one_sided(mu, mean, info, need_log, wk)
-            np.negative(mean, out=mean)
         else:  # no: z > gap - mu
             c = np.repeat(s.gap.take(blk.items), blk.lengths)
             c -= mu
@@ -682,21 +720,28 @@ def _moments(
             info *= beta
             info *= beta
             unit = p.unit[a:b]
-            m.grad += np.bincount(unit, weights=mean, minlength=p.n_units)
+            if blk.cat == 0:
+                m.grad -= np.bincount(unit, weights=mean, minlength=p.n_units)
+            else:
+                m.grad += np.bincount(unit, weights=mean, minlength=p.n_units)
             m.hdiag += np.bincount(unit, weights=info, minlength=p.n_units)
             continue
         st, it = blk.starts, blk.items
         h_sum = np.add.reduceat(info, st)
         r_sum = np.add.reduceat(mean, st)
         m.h[it] += h_sum
-        m.r[it] += r_sum
         info *= x
         hx_sum = np.add.reduceat(info, st)
         m.hx[it] += hx_sum
         info *= x
         m.hxx[it] += np.add.reduceat(info, st)
         mean *= x
-        m.rx[it] += np.add.reduceat(mean, st)
+        if blk.cat == 0:
+            m.r[it] -= r_sum
+            m.rx[it] -= np.add.reduceat(mean, st)
+        else:
+            m.r[it] += r_sum
+            m.rx[it] += np.add.reduceat(mean, st)
         if blk.cat == 2:  # the gap moves the no-side bound: d/d gap = -d/d mu
             m.gap_grad[it] -= r_sum
             m.gap_hess[it] -= h_sum
@@ -1213,9 +1258,17 @@ def fit_idealpoints(
         )
     p, units, rc = _prepare(votes, calls, start, end, float(tau), bridge, float(item_sd))
     # BLAS on one thread: the fit's work is element-wise and small solves, which a second BLAS
-    # thread only slows down (and it would compete with the caller's other work)
-    with threadpool_limits(limits=1, user_api="blas"):
-        state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
+    # thread only slows down. The votes' moments run in two halves, the second in a thread of
+    # its own (the same bits as without it: see _moments).
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="idealpoints") as pool,
+    ):
+        p.pool = pool
+        try:
+            state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
+        finally:
+            p.pool = None
     tail = (1.0 - level) / 2.0
     if draws is None:
         z = float(ndtri(1.0 - tail))
