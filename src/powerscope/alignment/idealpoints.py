@@ -247,6 +247,8 @@ class _Block:
 
 
 _BLOCK = 1 << 15  # votes a block: its temporaries stay in the cache
+_PAIR_TABLE_SLACK = 1_000_000  # duplicate check: a table of (roll call, country) pairs while it
+# has at most 4 cells a vote plus this many, else a sort of the pairs
 
 
 @dataclass
@@ -397,7 +399,7 @@ def _check_votes(
     n_pairs = len(calls) * n_names
     pair = call_pos.astype(np.int32 if n_pairs < 2**31 else np.int64) * n_names
     np.add(pair, country, out=pair)
-    if n_pairs <= 4 * len(pair) + 1_000_000:
+    if n_pairs <= 4 * len(pair) + _PAIR_TABLE_SLACK:
         seen = np.zeros(n_pairs, dtype=bool)
         seen[pair] = True
         twice = int(np.count_nonzero(seen)) < len(pair)
