@@ -93,10 +93,11 @@ _ERFCX_TABLE = _erfcx_table()
 
 
 class _Work:
-    """Buffers for one block of votes, allocated once per fit (no per-vote temporaries)."""
+    """Buffers for one block of votes, allocated once per fit (no per-vote temporaries): 0-4
+    for the moments of one vote category, 5-8 for :func:`_moments`, 9-17 for :func:`_between`."""
 
     def __init__(self, n: int) -> None:
-        self.f = [np.empty(n) for _ in range(9)]
+        self.f = [np.empty(n) for _ in range(18)]
         self.idx = np.empty(n, dtype=np.intp)
 
 
@@ -173,8 +174,16 @@ def _one_sided(
     return d
 
 
-def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``z ~ N(0,1)`` truncated to ``a < z < b``: mean, information, log P, phi(b)/P.
+def _between(
+    a: np.ndarray,
+    b: np.ndarray,
+    mean: np.ndarray,
+    info: np.ndarray,
+    need_log: bool,
+    work: _Work | None = None,
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """``z ~ N(0,1)`` truncated to ``a < z < b``: writes its mean into ``mean`` and 1 - its
+    variance into ``info``; returns log P (when asked) and phi(b) / P (views of work buffers).
 
     Branch-free: each interval is mirrored, where needed (``sgn = sign(a + b)``), so that
     ``lo + hi >= 0`` (``lo, hi`` = the sorted ``sgn a, sgn b``, ``hi >= |lo|``). With ``ea =
@@ -182,51 +191,67 @@ def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     = sign(lo) ea - eb - eb expm1(ex)``: when ``lo >= 0`` (both bounds in the upper tail, two
     terms >= 0, no cancellation) ``P = exp(-lo^2 / 2) den / 2``; when ``lo < 0`` (the interval
     holds 0) ``P = 1 + exp(-lo^2 / 2) den / 2``. As in :func:`_one_sided`, ``phi(lo) / P =
-    sqrt(2 / pi) N / D`` with ``N = exp(-min(lo, 0)^2 / 2)``, ``D = den`` (``lo >= 0``) or ``2 +
-    N den`` (``lo < 0``)."""
-    sgn = np.add(a, b)
+    sqrt(2 / pi) N / D`` with ``N = exp(-min(lo, 0)^2 / 2)`` (1 when ``lo >= 0``) and ``D = 2 [lo
+    < 0] + N den``."""
+    n = len(a)
+    wk = work if work is not None else _Work(n)
+    s, t1, u, tmp = (f[:n] for f in wk.f[:4])
+    sgn, lo, hi, ea, eb, ex, shrink, den, g = (f[:n] for f in wk.f[9:18])
+    idx = wk.idx[:n]
+    np.add(a, b, out=sgn)
     np.copysign(1.0, sgn, out=sgn)
-    lo = a * sgn
-    hi = b * sgn
-    np.minimum(lo, hi, out=lo)  # a < b: lo, hi = a, b or -b, -a
-    np.maximum(a * sgn, hi, out=hi)
-    ea = _erfcx_pos(np.abs(lo) * (1.0 / _SQRT2))  # erfcx / sqrt(2 / pi) from here on
-    eb = _erfcx_pos(hi * (1.0 / _SQRT2))
-    ex = lo - hi
-    ex *= lo + hi
+    np.multiply(a, sgn, out=t1)
+    np.multiply(b, sgn, out=hi)
+    np.minimum(t1, hi, out=lo)  # a < b: lo, hi = a, b or -b, -a
+    np.maximum(t1, hi, out=hi)
+    np.abs(lo, out=s)
+    s += _ERFCX_KQ
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, ea, u, tmp, idx)  # in units of sqrt(2 / pi), like D below
+    np.add(hi, _ERFCX_KQ, out=s)
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, eb, u, tmp, idx)
+    np.subtract(lo, hi, out=ex)
+    np.add(lo, hi, out=t1)
+    ex *= t1
     ex *= 0.5
-    shrink = np.exp(ex)  # phi(hi) / phi(lo)
-    den = np.copysign(ea, lo)
+    np.exp(ex, out=shrink)  # phi(hi) / phi(lo)
+    np.copysign(ea, lo, out=den)
     den -= eb
     np.expm1(ex, out=ex)
     ex *= eb
     den -= ex
-    low = np.minimum(lo, 0.0)
-    low *= low
-    low *= -0.5
-    np.exp(low, out=low)  # N
-    dd = low * den  # D = den + [lo < 0] (2 + N den - den)
-    dd += _TWO_SCALED
-    dd -= den
-    dd *= np.signbit(lo)
-    dd += den
-    pa = np.divide(low, dd, out=low)  # phi(lo) / P
-    pb = pa * shrink  # phi(hi) / P
-    mean = pa - pb
+    np.copysign(_INV_K, lo, out=g)
+    np.subtract(_INV_K, g, out=g)  # 2 [lo < 0]
+    np.multiply(lo, g, out=s)  # 2 min(lo, 0)
+    s *= s
+    s *= _MINUS_HALF_K2_OVER_4
+    np.exp(s, out=s)  # N
+    np.multiply(s, den, out=t1)
+    np.add(g, t1, out=den)  # D
+    pa = np.divide(s, den, out=s)  # phi(lo) / P
+    pb = np.multiply(pa, shrink, out=shrink)  # phi(hi) / P
+    np.subtract(pa, pb, out=mean)
     mean *= sgn  # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
-    info = mean * mean
-    info -= lo * pa
-    info += hi * pb
-    np.log(dd, out=dd)
-    dd += _LOG_HALF_SCALE
+    np.multiply(mean, mean, out=info)
+    np.multiply(lo, pa, out=t1)
+    info -= t1
+    np.multiply(hi, pb, out=t1)
+    info += t1
+    p_at_b = np.subtract(pa, pb, out=t1)  # pa where mirrored, else pb
+    np.subtract(1.0, sgn, out=ex)
+    ex *= 0.5
+    p_at_b *= ex
+    p_at_b += pb
+    if not need_log:
+        return None, p_at_b
+    np.log(den, out=den)
+    den += _LOG_HALF_SCALE
     np.maximum(lo, 0.0, out=lo)
     lo *= lo
     lo *= 0.5
-    dd -= lo
-    p_at_b = pa - pb
-    p_at_b *= np.signbit(sgn)
-    p_at_b += pb
-    return mean, info, dd, p_at_b
+    den -= lo
+    return den, p_at_b
 
 
 # --------------------------------------------------------------------------------------------
@@ -691,7 +716,7 @@ def _moments_part(
             b_mid = np.repeat(s.gap.take(blk.items), blk.lengths)
             b_mid -= mu
             np.negative(mu, out=mu)
-            mean[:], info[:], logp, pb = _between(mu, b_mid)
+            logp, pb = _between(mu, b_mid, mean, info, need_log, wk)
         elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z,
             # which is what `mean` holds for these: subtracted, not added, below)
             logp = _one_sided(mu, mean, info, need_log, wk)
