@@ -34,7 +34,6 @@ from __future__ import annotations
 import difflib
 import itertools
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -94,10 +93,12 @@ _ERFCX_TABLE = _erfcx_table()
 
 class _Work:
     """Buffers for one block of votes, allocated once per fit (no per-vote temporaries): 0-4
-    for the moments of one vote category, 5-8 for :func:`_moments`, 9-17 for :func:`_between`."""
+    for the moments of one vote category, 5-6 for :func:`_moments`, 9-17 for :func:`_between`;
+    ``rows`` for the per-vote terms that :func:`_moments` sums per item."""
 
     def __init__(self, n: int) -> None:
         self.f = [np.empty(n) for _ in range(18)]
+        self.rows = np.empty((5, n))
         self.idx = np.empty(n, dtype=np.intp)
 
 
@@ -135,11 +136,16 @@ def _erfcx(x: np.ndarray) -> np.ndarray:
 
 
 def _one_sided(
-    c: np.ndarray, mean: np.ndarray, info: np.ndarray, need_log: bool, work: _Work | None = None
-) -> np.ndarray | None:
+    c: np.ndarray,
+    mean: np.ndarray,
+    info: np.ndarray,
+    need_log: bool,
+    work: _Work | None = None,
+    w: np.ndarray | None = None,
+) -> float:
     """``z ~ N(0,1)`` truncated to ``z > c``: writes its mean ``lam = phi(c) / P`` into ``mean``
-    and ``lam (lam - c)`` (1 - its variance) into ``info``; returns log P when asked (a view of a
-    work buffer). Branch-free and exact far in both tails: with ``r = erfcx(|c| / sqrt2)`` and
+    and ``lam (lam - c)`` (1 - its variance) into ``info``; returns the sum of log P (weighted
+    by ``w``) when asked, else 0. Branch-free and exact far in both tails: with ``r = erfcx(|c| / sqrt2)`` and
     ``E = exp(-min(c, 0)^2 / 2)``, ``lam = sqrt(2 / pi) E / D`` where ``D = r`` for ``c >= 0``
     (``P = exp(-c^2 / 2) r / 2``) and ``D = 2 - E r = 2 P`` for ``c < 0``; so
     ``log P = log(D / 2) - max(c, 0)^2 / 2``."""
@@ -164,14 +170,19 @@ def _one_sided(
     np.subtract(mean, c, out=info)
     info *= mean
     if not need_log:
-        return None
+        return 0.0
     np.log(d, out=d)
-    d += _LOG_HALF_SCALE
     np.maximum(c, 0.0, out=e)
-    e *= e
-    e *= 0.5
-    d -= e
-    return d
+    return _log_sum(d, e, w, u)
+
+
+def _log_sum(log_d: np.ndarray, m: np.ndarray, w: np.ndarray | None, tmp: np.ndarray) -> float:
+    """Sum of ``log P = log D + log(sqrt(2 / pi) / 2) - m^2 / 2`` over votes (weighted by
+    ``w``), ``D`` in the scaled units, ``m = max(c, 0)`` (one-sided) or ``max(lo, 0)``."""
+    if w is None:
+        return float(log_d.sum()) + len(log_d) * _LOG_HALF_SCALE - 0.5 * float(m @ m)
+    np.multiply(m, w, out=tmp)
+    return float(log_d @ w) + float(w.sum()) * _LOG_HALF_SCALE - 0.5 * float(tmp @ m)
 
 
 def _between(
@@ -181,9 +192,11 @@ def _between(
     info: np.ndarray,
     need_log: bool,
     work: _Work | None = None,
-) -> tuple[np.ndarray | None, np.ndarray]:
+    w: np.ndarray | None = None,
+) -> tuple[float, np.ndarray]:
     """``z ~ N(0,1)`` truncated to ``a < z < b``: writes its mean into ``mean`` and 1 - its
-    variance into ``info``; returns log P (when asked) and phi(b) / P (views of work buffers).
+    variance into ``info``; returns the sum of log P (weighted by ``w``; 0 unless asked) and
+    phi(b) / P (a view of a work buffer).
 
     Branch-free: each interval is mirrored, where needed (``sgn = sign(a + b)``), so that
     ``lo + hi >= 0`` (``lo, hi`` = the sorted ``sgn a, sgn b``, ``hi >= |lo|``). With ``ea =
@@ -244,14 +257,10 @@ def _between(
     p_at_b *= ex
     p_at_b += pb
     if not need_log:
-        return None, p_at_b
+        return 0.0, p_at_b
     np.log(den, out=den)
-    den += _LOG_HALF_SCALE
     np.maximum(lo, 0.0, out=lo)
-    lo *= lo
-    lo *= 0.5
-    den -= lo
-    return den, p_at_b
+    return _log_sum(den, lo, w, u), p_at_b
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,9 +304,7 @@ class _Problem:
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
     blocks: list[_Block] = field(default_factory=list)
-    halves: tuple[list[_Block], list[_Block]] = field(init=False, repr=False)
-    work: tuple[_Work, _Work] = field(init=False, repr=False)
-    pool: ThreadPoolExecutor | None = field(default=None, repr=False)  # for the second half
+    work: _Work = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         bounds = (0, self.n_low, self.n_low + self.n_mid, len(self.item))
@@ -316,12 +323,7 @@ class _Problem:
                         np.diff(np.r_[starts, b - a]),
                     )
                 )
-        # two halves of about equal numbers of votes
-        ends = np.cumsum([blk.b - blk.a for blk in self.blocks])
-        cut = int(np.searchsorted(ends, ends[-1] / 2.0)) + 1 if len(ends) > 1 else len(ends)
-        self.halves = (self.blocks[:cut], self.blocks[cut:])
-        size = min(_BLOCK, len(self.item))
-        self.work = (_Work(size), _Work(size))
+        self.work = _Work(min(_BLOCK, len(self.item)))
 
 
 @dataclass
@@ -667,78 +669,55 @@ def _moments(
     """The score and information of every vote in its linear predictor ``mu = alpha + beta
     theta`` (the moments of the latent ``y*`` truncated to the vote's interval), block by block
     in work buffers, summed per item (``stats="items"``: what the roll-call step needs) or per
-    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood.
-
-    The votes are in two halves, each summed on its own and the two sums then added, always in
-    that order: with ``p.pool`` the second half runs in the pool's thread (numpy releases the
-    GIL in its loops), without it after the first; the results are the same bits either way."""
-    job = None
-    if p.pool is not None:
-        job = p.pool.submit(_moments_part, p, s, w, need_log, stats, 1)
-    first = _moments_part(p, s, w, need_log, stats, 0)
-    second = job.result() if job is not None else _moments_part(p, s, w, need_log, stats, 1)
-    first.loglik += second.loglik
-    for name in _SUMS:
-        total = getattr(first, name)
-        if len(total):
-            total += getattr(second, name)
-    return first
-
-
-def _moments_part(
-    p: _Problem,
-    s: _State,
-    w: np.ndarray | None,
-    need_log: bool,
-    stats: Literal["items", "units"] | None,
-    half: int,
-) -> _Moments:
-    """:func:`_moments` of the blocks of one half of the votes, in that half's buffers."""
-    wk = p.work[half]
-    x_buf, mu_buf, mean_buf, info_buf = wk.f[5:9]
+    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood."""
+    wk = p.work
+    x_buf, mu_buf = wk.f[5:7]
     total = 0.0
     m = _Moments(np.nan)
-    if stats == "items":
-        for name in ("h", "hx", "hxx", "r", "rx", "gap_grad", "gap_hess", "s0g", "s1g"):
-            setattr(m, name, np.zeros(p.n_items))
-    elif stats == "units":
+    sums = np.zeros((9, p.n_items)) if stats == "items" else np.empty((0, 0))
+    if stats == "units":
         m.grad, m.hdiag = np.zeros(p.n_units), np.zeros(p.n_units)
-    for blk in p.halves[half]:
+    for blk in p.blocks:
         a, b, n = blk.a, blk.b, blk.b - blk.a
-        x, mu, mean, info = x_buf[:n], mu_buf[:n], mean_buf[:n], info_buf[:n]
+        x, mu = x_buf[:n], mu_buf[:n]
+        # rows: info, info x, info x^2, mean, mean x (summed per item in one call)
+        rows = wk.rows[:, :n]
+        info, mean = rows[0], rows[3]
         s.theta.take(p.unit[a:b], out=x)
         beta = np.repeat(s.beta.take(blk.items), blk.lengths)
         np.multiply(beta, x, out=mu)
         mu += np.repeat(s.alpha.take(blk.items), blk.lengths)
         ww = None if w is None else w[a:b]
-        pb = b_mid = logp = None
+        pb = b_mid = None
         if blk.cat == 1:  # abstain: 0 < z + mu < gap
             b_mid = np.repeat(s.gap.take(blk.items), blk.lengths)
             b_mid -= mu
             np.negative(mu, out=mu)
-            logp, pb = _between(mu, b_mid, mean, info, need_log, wk)
+            logp, pb = _between(mu, b_mid, mean, info, need_log, wk, ww)
         elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z,
             # which is what `mean` holds for these: subtracted, not added, below)
-            logp = _one_sided(mu, mean, info, need_log, wk)
+            logp = _one_sided(mu, mean, info, need_log, wk, ww)
         else:  # no: z > gap - mu
             c = np.repeat(s.gap.take(blk.items), blk.lengths)
             c -= mu
-            logp = _one_sided(c, mean, info, need_log, wk)
-        if need_log and logp is not None:
-            total += float(logp.sum() if ww is None else logp @ ww)
+            logp = _one_sided(c, mean, info, need_log, wk, ww)
+        total += logp
         if stats is None:
             continue
-        cross = None
+        gap_rows = None
         if pb is not None and b_mid is not None and stats == "items":
-            cross = b_mid - mean  # d2 log P / d mu d gap = pb (b - mean)
-            cross *= pb
-            d2 = b_mid * pb  # d2 log P / d gap2 = -b pb - pb^2
-            d2 += pb * pb
-            np.negative(d2, out=d2)
+            # abstain: the upper bound b = gap - mu; rows: d log P / d gap = pb, d2 / d gap2 =
+            # -b pb - pb^2, d2 / d mu d gap = pb (b - mean) (and times x)
+            gap_rows = np.empty((4, n))
+            np.copyto(gap_rows[0], pb)
+            np.multiply(b_mid, pb, out=gap_rows[1])
+            gap_rows[1] += pb * pb
+            np.negative(gap_rows[1], out=gap_rows[1])
+            np.subtract(b_mid, mean, out=gap_rows[2])
+            gap_rows[2] *= pb
             if ww is not None:
-                pb = pb * ww
-                d2 *= ww
-                cross *= ww
+                gap_rows[:3] *= ww
+            np.multiply(gap_rows[2], x, out=gap_rows[3])
         if ww is not None:
             mean *= ww
             info *= ww
@@ -754,32 +733,21 @@ def _moments_part(
             m.hdiag += np.bincount(unit, weights=info, minlength=p.n_units)
             continue
         st, it = blk.starts, blk.items
-        h_sum = np.add.reduceat(info, st)
-        r_sum = np.add.reduceat(mean, st)
-        m.h[it] += h_sum
-        info *= x
-        hx_sum = np.add.reduceat(info, st)
-        m.hx[it] += hx_sum
-        info *= x
-        m.hxx[it] += np.add.reduceat(info, st)
-        mean *= x
+        np.multiply(info, x, out=rows[1])
+        np.multiply(rows[1], x, out=rows[2])
+        np.multiply(mean, x, out=rows[4])
+        part = np.add.reduceat(rows, st, axis=1)
         if blk.cat == 0:
-            m.r[it] -= r_sum
-            m.rx[it] -= np.add.reduceat(mean, st)
-        else:
-            m.r[it] += r_sum
-            m.rx[it] += np.add.reduceat(mean, st)
+            part[3:] *= -1.0
+        sums[:5, it] += part
         if blk.cat == 2:  # the gap moves the no-side bound: d/d gap = -d/d mu
-            m.gap_grad[it] -= r_sum
-            m.gap_hess[it] -= h_sum
-            m.s0g[it] -= h_sum
-            m.s1g[it] -= hx_sum
-        elif cross is not None and pb is not None:  # abstain: the upper bound b = gap - mu
-            m.gap_grad[it] += np.add.reduceat(pb, st)
-            m.gap_hess[it] += np.add.reduceat(d2, st)
-            m.s0g[it] -= np.add.reduceat(cross, st)
-            cross *= x
-            m.s1g[it] -= np.add.reduceat(cross, st)
+            sums[5:, it] -= part[[3, 0, 0, 1]]
+        elif gap_rows is not None:
+            gap_part = np.add.reduceat(gap_rows, st, axis=1)
+            gap_part[2:] *= -1.0
+            sums[5:, it] += gap_part
+    if stats == "items":
+        m.h, m.hx, m.hxx, m.r, m.rx, m.gap_grad, m.gap_hess, m.s0g, m.s1g = sums
     m.loglik = total if need_log else np.nan
     return m
 
@@ -1285,17 +1253,11 @@ def fit_idealpoints(
         )
     p, units, rc = _prepare(votes, calls, start, end, float(tau), bridge, float(item_sd))
     # BLAS on one thread: the fit's work is element-wise and small solves, which a second BLAS
-    # thread only slows down. The votes' moments run in two halves, the second in a thread of
-    # its own (the same bits as without it: see _moments).
-    with (
-        threadpool_limits(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="idealpoints") as pool,
-    ):
-        p.pool = pool
-        try:
-            state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
-        finally:
-            p.pool = None
+    # thread only slows down (and it would compete with the caller's other work). The votes'
+    # moments run on one thread too: numpy calls on blocks of votes from two threads took half
+    # as much CPU again for no gain in wall time (the GIL between the calls).
+    with threadpool_limits(limits=1, user_api="blas"):
+        state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
     tail = (1.0 - level) / 2.0
     if draws is None:
         z = float(ndtri(1.0 - tail))
