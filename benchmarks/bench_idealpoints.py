@@ -56,6 +56,7 @@ def cross_validate(
 ) -> list[dict[str, Any]]:
     """Held-out log-likelihood per vote for a grid of settings (same 10% of votes held out)."""
     from scipy.special import ndtr
+    from threadpoolctl import threadpool_limits
 
     from powerscope.alignment import idealpoints as ip
 
@@ -65,9 +66,10 @@ def cross_validate(
             start = time.perf_counter()
             p, *_ = ip._prepare(votes, calls, None, None, tau, False, item_sd)
             hold = np.random.default_rng(12345).random(len(p.unit)) < 0.10
-            state, trace = ip._estimate(
-                p, ip._start(p), max_iter=200, tol=1e-4, w=(~hold).astype(float)
-            )
+            with threadpool_limits(limits=1, user_api="blas"):  # as in fit_idealpoints
+                state, trace = ip._estimate(
+                    p, ip._start(p), max_iter=200, tol=1e-4, w=(~hold).astype(float)
+                )
             cat = np.repeat([0, 1, 2], [p.n_low, p.n_mid, len(p.unit) - p.n_low - p.n_mid])
             # score only held-out votes in a category their roll call also has in training
             # (otherwise no setting can predict them and the gap or cutpoint runs off)

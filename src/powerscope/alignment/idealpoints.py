@@ -178,11 +178,15 @@ def _one_sided(
 
 def _log_sum(log_d: np.ndarray, m: np.ndarray, w: np.ndarray | None, tmp: np.ndarray) -> float:
     """Sum of ``log P = log D + log(sqrt(2 / pi) / 2) - m^2 / 2`` over votes (weighted by
-    ``w``), ``D`` in the scaled units, ``m = max(c, 0)`` (one-sided) or ``max(lo, 0)``."""
+    ``w``), ``D`` in the scaled units, ``m = max(c, 0)`` (one-sided) or ``max(lo, 0)``. numpy's
+    own sums, not BLAS dot products (tens of small BLAS calls a sweep cost much more than the
+    sums where BLAS runs on more than one thread)."""
+    np.multiply(m, m, out=tmp)
     if w is None:
-        return float(log_d.sum()) + len(log_d) * _LOG_HALF_SCALE - 0.5 * float(m @ m)
-    np.multiply(m, w, out=tmp)
-    return float(log_d @ w) + float(w.sum()) * _LOG_HALF_SCALE - 0.5 * float(tmp @ m)
+        return float(log_d.sum()) + len(log_d) * _LOG_HALF_SCALE - 0.5 * float(tmp.sum())
+    tmp *= w
+    log_d *= w
+    return float(log_d.sum()) + float(w.sum()) * _LOG_HALF_SCALE - 0.5 * float(tmp.sum())
 
 
 def _between(
