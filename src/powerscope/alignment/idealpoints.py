@@ -839,17 +839,30 @@ def _start(p: _Problem) -> _State:
         tally[blk.cat] += np.bincount(p.rc[blk.a : blk.b], minlength=n_rc)
     centre = (tally[2] - tally[0]) / np.maximum(tally.sum(axis=0), 1)
     n_c = int(p.country.max()) + 1
-    mat = np.zeros((n_c, n_rc))  # one vote at most per country and roll call
-    cells = mat.reshape(-1)
-    for blk in p.blocks:
-        rc = p.rc[blk.a : blk.b]
-        flat = p.country[p.unit[blk.a : blk.b]] * n_rc + rc
-        cells[flat] = (blk.cat - 1.0) - centre[rc]
+
+    def columns(r0: int, r1: int) -> np.ndarray:
+        """The country x roll-call matrix's columns [r0, r1) (one vote at most a cell)."""
+        mat = np.zeros((n_c, r1 - r0))
+        cells = mat.reshape(-1)
+        for blk in p.blocks:
+            rc = p.rc[blk.a : blk.b]
+            sel = np.flatnonzero((rc >= r0) & (rc < r1))
+            rc = rc[sel]
+            cells[p.country[p.unit[blk.a + sel]] * (r1 - r0) + (rc - r0)] = (
+                blk.cat - 1.0
+            ) - centre[rc]
+        return mat
+
     # leading right singular vector, through the small country x country Gram matrix (eigh is
-    # far cheaper than a full SVD of the wide matrix)
-    _, vec = np.linalg.eigh(mat @ mat.T)
-    load = mat.T @ vec[:, -1]
-    del mat
+    # far cheaper than a full SVD of the wide matrix), the matrix taken in four slices of roll
+    # calls (a quarter of its memory)
+    cuts = list(itertools.pairwise(np.linspace(0, n_rc, 5).astype(int)))
+    gram = np.zeros((n_c, n_c))
+    for r0, r1 in cuts:
+        part = columns(r0, r1)
+        gram += part @ part.T
+    _, vec = np.linalg.eigh(gram)
+    load = np.concatenate([columns(r0, r1).T @ vec[:, -1] for r0, r1 in cuts])
     sums = np.zeros(p.n_units)
     for blk in p.blocks:
         rc = p.rc[blk.a : blk.b]
