@@ -53,8 +53,7 @@ GAP_MIN = 1e-3  # smallest and largest gap between the two cutpoints (latent uni
 GAP_MAX = 100.0  # largest only binds when a category has no weight (bootstrap of bridged items)
 _SQRT2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
-_TWO_SCALED = 2.0 / _SQRT_2_OVER_PI  # 2 in the units of the scaled erfcx
-_INV_K = 1.0 / _SQRT_2_OVER_PI  # 1 in those units
+_INV_K = 1.0 / _SQRT_2_OVER_PI  # 1 in the units of the scaled erfcx (D, r below)
 _MINUS_HALF_K2_OVER_4 = -0.125 * _SQRT_2_OVER_PI**2  # (2 min(c, 0) / k)^2 times this: -min^2/2
 _LOG_HALF_SCALE = np.log(0.5 * _SQRT_2_OVER_PI)  # log(D / 2) = log(D scaled) + this
 
