@@ -366,6 +366,12 @@ def test_block_sums_of_the_moments_are_those_of_the_votes(simulated, monkeypatch
     state = ip._start(p)
     w = np.random.default_rng(3).random(len(p.unit))
     serial = [ip._moments(p, state, w, need_log=True, stats=s) for s in ("items", "units")]
+    # the country step's call read the positions the roll-call step's call gathered: the same
+    # bits as gathering them again
+    assert p.x_theta is None
+    fresh = ip._moments(p, state, w, need_log=True, stats="units")
+    assert np.array_equal(fresh.grad, serial[1].grad)
+    assert np.array_equal(fresh.hdiag, serial[1].hdiag)
     # smaller blocks (runs of a roll call's votes split across blocks): the same sums
     monkeypatch.setattr(ip, "_BLOCK", 1000)
     small, *_ = ip._prepare(votes, calls, None, None, 0.2, False, 1.0)

@@ -308,6 +308,11 @@ class _Problem:
     item_prec: float  # prior precision of alpha and beta
     blocks: list[_Block] = field(default_factory=list)
     work: _Work = field(init=False, repr=False)
+    # the position of each vote's country-session, as last gathered by a roll-call-step
+    # _moments, and the positions (array object) it was gathered from: the country-step call of
+    # the same sweep (same positions) reads it instead of gathering again
+    x_votes: np.ndarray = field(init=False, repr=False)
+    x_theta: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         bounds = (0, self.n_low, self.n_low + self.n_mid, len(self.item))
@@ -327,6 +332,7 @@ class _Problem:
                     )
                 )
         self.work = _Work(min(_BLOCK, len(self.item)))
+        self.x_votes = np.empty(len(self.item))
 
 
 @dataclass
@@ -614,7 +620,8 @@ def _prepare(
     del unit_of
     item_sorted = item[order]
     del item
-    rc_sorted = rc_pos[order]
+    # unbridged, every roll call is its own item, numbered alike: one array serves as both
+    rc_sorted = rc_pos[order] if bridge else item_sorted
     del rc_pos, order
     problem = _Problem(
         unit=unit_sorted,
@@ -678,15 +685,19 @@ def _moments(
     total = 0.0
     m = _Moments(np.nan)
     sums = np.zeros((9, p.n_items)) if stats == "items" else np.empty((0, 0))
+    gathered = stats == "units" and p.x_theta is s.theta
+    p.x_theta = None
     if stats == "units":
         m.grad, m.hdiag = np.zeros(p.n_units), np.zeros(p.n_units)
     for blk in p.blocks:
         a, b, n = blk.a, blk.b, blk.b - blk.a
-        x, mu = x_buf[:n], mu_buf[:n]
+        mu = mu_buf[:n]
+        x = p.x_votes[a:b] if stats == "items" or gathered else x_buf[:n]
         # rows: info, info x, info x^2, mean, mean x (summed per item in one call)
         rows = wk.rows[:, :n]
         info, mean = rows[0], rows[3]
-        s.theta.take(p.unit[a:b], out=x)
+        if not gathered:
+            s.theta.take(p.unit[a:b], out=x)
         beta = np.repeat(s.beta.take(blk.items), blk.lengths)
         np.multiply(beta, x, out=mu)
         mu += np.repeat(s.alpha.take(blk.items), blk.lengths)
@@ -751,6 +762,7 @@ def _moments(
             sums[5:, it] += gap_part
     if stats == "items":
         m.h, m.hx, m.hxx, m.r, m.rx, m.gap_grad, m.gap_hess, m.s0g, m.s1g = sums
+        p.x_theta = s.theta
     m.loglik = total if need_log else np.nan
     return m
 
