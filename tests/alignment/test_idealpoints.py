@@ -90,17 +90,19 @@ def test_truncated_normal_moments_match_scipy_even_in_the_tails(a: float, b: flo
     logp = float(np.log(stats.norm.cdf(b) - stats.norm.cdf(a))) if max(a, -b) < 8 else None
     if np.isinf(a):
         score, info = np.empty(1), np.empty(1)
-        got_log = ip._one_sided(np.array([-b]), score, info, -1.0, True)
+        got_log = ip._one_sided(np.array([-b]), score, info, True)  # -z > -b
+        score = -score
     elif np.isinf(b):
         score, info = np.empty(1), np.empty(1)
-        got_log = ip._one_sided(np.array([a]), score, info, 1.0, True)
+        got_log = ip._one_sided(np.array([a]), score, info, True)
     else:
-        score, info, got_log, _ = ip._between(np.array([a]), np.array([b]))
+        score, info = np.empty(1), np.empty(1)
+        got_log, _ = ip._between(np.array([a]), np.array([b]), score, info, True)
     assert score[0] == pytest.approx(mean, rel=1e-7, abs=1e-9)
     assert info[0] == pytest.approx(1.0 - var, rel=1e-5, abs=1e-8)
-    assert got_log is not None and np.isfinite(got_log[0])
+    assert np.isfinite(got_log)
     if logp is not None:
-        assert got_log[0] == pytest.approx(logp, rel=1e-8, abs=1e-12)
+        assert got_log == pytest.approx(logp, rel=1e-8, abs=1e-12)
 
 
 def test_diagonal_of_a_tridiagonal_inverse() -> None:
@@ -356,6 +358,57 @@ def test_repeat_fits_are_bitwise_identical(simulated) -> None:  # type: ignore[n
         state, trace = ip._estimate(p, ip._start(p), max_iter=500, tol=1e-4)
     assert np.array_equal(state.theta, a.frame["idealpoint"].to_numpy())
     assert tuple(trace.logpost) == a.logpost
+
+
+def test_block_sums_of_the_moments_are_those_of_the_votes(simulated, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    p, *_ = ip._prepare(votes, calls, None, None, 0.2, False, 1.0)
+    state = ip._start(p)
+    w = np.random.default_rng(3).random(len(p.unit))
+    serial = [ip._moments(p, state, w, need_log=True, stats=s) for s in ("items", "units")]
+    # the country step's call read the positions the roll-call step's call gathered: the same
+    # bits as gathering them again
+    assert p.x_theta is None
+    fresh = ip._moments(p, state, w, need_log=True, stats="units")
+    assert np.array_equal(fresh.grad, serial[1].grad)
+    assert np.array_equal(fresh.hdiag, serial[1].hdiag)
+    # smaller blocks (runs of a roll call's votes split across blocks): the same sums
+    monkeypatch.setattr(ip, "_BLOCK", 1000)
+    small, *_ = ip._prepare(votes, calls, None, None, 0.2, False, 1.0)
+    assert len(small.blocks) > 3 * len(p.blocks)
+    again = [ip._moments(small, state, w, need_log=True, stats=s) for s in ("items", "units")]
+    for a, b in zip(serial, again, strict=True):
+        assert a.loglik == pytest.approx(b.loglik, rel=1e-13)
+        for name in ip._SUMS:
+            np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-12, atol=1e-12)
+    # the sums are those of the votes one by one
+    mu = state.alpha[p.item] + state.beta[p.item] * state.theta[p.unit]
+    lo, mid = p.n_low, p.n_low + p.n_mid
+    cut = np.r_[-np.inf * np.ones(lo), np.zeros(len(mu) - lo)]
+    cut[mid:] = state.gap[p.item[mid:]]
+    top = np.r_[np.zeros(lo), state.gap[p.item[lo:mid]], np.inf * np.ones(len(mu) - mid)]
+    prob = stats.norm.cdf(top - mu) - stats.norm.cdf(cut - mu)
+    assert serial[0].loglik == pytest.approx(float(np.log(prob) @ w), rel=1e-12)
+    score = (stats.norm.pdf(cut - mu) - stats.norm.pdf(top - mu)) / prob
+    b = state.beta[p.item]
+    grad = np.bincount(p.unit, weights=score * b * w, minlength=p.n_units)
+    np.testing.assert_allclose(serial[1].grad, grad, rtol=1e-9, atol=1e-12)
+
+
+def test_country_codes_as_categories_and_duplicates_found_by_sorting(
+    simulated, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = simulated
+    plain = fit_idealpoints(votes, calls)
+    codes = [*sorted(votes["code"].unique())[::-1], "ZZZ"]  # another order, an unused code
+    as_category = votes.assign(code=pd.Categorical(votes["code"], categories=codes))
+    again = fit_idealpoints(as_category, calls)
+    assert again.frame["code"].tolist() == plain.frame["code"].tolist()
+    assert np.array_equal(again.frame["idealpoint"], plain.frame["idealpoint"])
+    monkeypatch.setattr(ip, "_PAIR_TABLE_SLACK", -(10**9))  # sort the pairs, no table
+    with pytest.raises(DataFormatError, match="1 duplicate vote"):
+        fit_idealpoints(pd.concat([as_category, as_category.iloc[[7]]]), calls)
+    assert fit_idealpoints(votes, calls).logpost == plain.logpost
 
 
 # Estimates of the implementation before the vectorised preparation, the tabulated erfcx and

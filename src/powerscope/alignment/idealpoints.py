@@ -53,7 +53,9 @@ GAP_MIN = 1e-3  # smallest and largest gap between the two cutpoints (latent uni
 GAP_MAX = 100.0  # largest only binds when a category has no weight (bootstrap of bridged items)
 _SQRT2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_INV_K = 1.0 / _SQRT_2_OVER_PI  # 1 in the units of the scaled erfcx (D, r below)
+_MINUS_HALF_K2_OVER_4 = -0.125 * _SQRT_2_OVER_PI**2  # (2 min(c, 0) / k)^2 times this: -min^2/2
+_LOG_HALF_SCALE = np.log(0.5 * _SQRT_2_OVER_PI)  # log(D / 2) = log(D scaled) + this
 
 Interval = Literal["laplace", "bootstrap"]
 
@@ -64,109 +66,204 @@ Interval = Literal["laplace", "bootstrap"]
 
 
 # erfcx(x) = exp(x^2) erfc(x), the heart of every truncated-normal moment. scipy's erfcx costs
-# about 25 ns a value; this table of local polynomials, built once from scipy's own erfcx, costs
-# about 8 and agrees with it to 4e-15 (relative) for all x >= 0: in y = K / (K + x), uniform
-# pieces of (0, 1], each a degree-5 polynomial fitted at its Chebyshev nodes, of erfcx(x) / y
-# (which tends to 1 / (K sqrt(pi)) as x grows, so the far tail is as exact as the rest).
-_ERFCX_PIECES, _ERFCX_DEGREE, _ERFCX_K = 256, 5, 4.0
+# about 25 ns a value; this table of local cubics, built once at import from scipy's own erfcx,
+# agrees with it to 1e-14 (relative) for all x >= 0 and costs four table look-ups and three
+# multiply-adds a value: in y = K / (K + x), uniform pieces of (0, 1] (and one more beyond 1, for
+# x = 0), each the cubic through erfcx(x) / y at four Chebyshev nodes of the piece (erfcx(x) / y
+# tends to 1 / (K sqrt(pi)) as x grows, so the far tail is as exact as the rest). The table holds
+# erfcx(x) / y / (pieces * sqrt(2 / pi)): evaluated at s = pieces * y, it gives erfcx(x) / sqrt(2 /
+# pi), the form the moments below use (two multiplications a value fewer).
+_ERFCX_PIECES, _ERFCX_DEGREE, _ERFCX_K = 2048, 3, 4.0
+_ERFCX_KQ = _ERFCX_K * _SQRT2  # y = K / (K + |c| / sqrt2) = KQ / (KQ + |c|)
+_ERFCX_SQ = _ERFCX_PIECES * _ERFCX_KQ  # s = pieces * y = SQ / (KQ + |c|)
 
 
 def _erfcx_table() -> np.ndarray:
-    nodes = np.cos(np.pi * (np.arange(_ERFCX_DEGREE + 1) + 0.5) / (_ERFCX_DEGREE + 1))
-    edges = np.linspace(0.0, 1.0, _ERFCX_PIECES + 1)
-    table = np.empty((_ERFCX_DEGREE + 1, _ERFCX_PIECES))
-    for i in range(_ERFCX_PIECES):
-        y = 0.5 * (edges[i] + edges[i + 1]) + 0.5 * (edges[i + 1] - edges[i]) * nodes
-        coef = np.polynomial.polynomial.polyfit(nodes, erfcx(_ERFCX_K / y - _ERFCX_K) / y, 5)
-        table[:, i] = coef[::-1]  # highest power first, for Horner
-    return table
+    """Row k: the coefficient of ``u^(degree - k)`` of every piece (``u`` in [0, 1) within it)."""
+    k = np.arange(_ERFCX_DEGREE + 1)
+    nodes = 0.5 + 0.5 * np.cos(np.pi * (k + 0.5) / (_ERFCX_DEGREE + 1))
+    y = (np.arange(_ERFCX_PIECES + 1)[None, :] + nodes[:, None]) / _ERFCX_PIECES
+    values = erfcx(_ERFCX_K / y - _ERFCX_K) / (y * _ERFCX_PIECES * _SQRT_2_OVER_PI)
+    return np.ascontiguousarray(np.linalg.solve(np.vander(nodes), values))
 
 
 _ERFCX_TABLE = _erfcx_table()
 
 
-def _erfcx(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``erfcx`` of ``x`` (any sign; ``x >= -26`` stays finite), written into ``out``."""
-    ax = np.abs(x)
-    y = ax
-    y += _ERFCX_K
-    np.divide(_ERFCX_K, y, out=y)  # y in (0, 1]
-    s = y * _ERFCX_PIECES
-    idx = s.astype(np.intp)
-    np.minimum(idx, _ERFCX_PIECES - 1, out=idx)
-    s -= idx
-    s *= 2.0
-    s -= 1.0  # position within the piece, in [-1, 1]
-    r = _ERFCX_TABLE[0].take(idx) if out is None else _ERFCX_TABLE[0].take(idx, out=out)
+class _Work:
+    """Buffers for one block of votes, allocated once per fit (no per-vote temporaries): 0-4
+    for the moments of one vote category, 5-6 for :func:`_moments`, 9-17 for :func:`_between`;
+    ``rows`` for the per-vote terms that :func:`_moments` sums per item."""
+
+    def __init__(self, n: int) -> None:
+        self.f = [np.empty(n) for _ in range(18)]
+        self.rows = np.empty((5, n))
+        self.idx = np.empty(n, dtype=np.intp)
+
+
+def _erfcx_scaled(
+    s: np.ndarray, out: np.ndarray, u: np.ndarray, tmp: np.ndarray, idx: np.ndarray
+) -> np.ndarray:
+    """``erfcx(x) / sqrt(2 / pi)`` from ``s = pieces K / (K + x)``, ``x >= 0``, written into
+    ``out`` (``u``, ``tmp``, ``idx``: work buffers of the same length)."""
+    np.floor(s, out=u)
+    np.copyto(idx, u, casting="unsafe")  # the piece
+    np.subtract(s, u, out=u)  # position within the piece, in [0, 1)
+    _ERFCX_TABLE[0].take(idx, out=out)
     for k in range(1, _ERFCX_DEGREE + 1):
-        r *= s
-        r += _ERFCX_TABLE[k].take(idx)
-    r *= y
+        out *= u
+        out += _ERFCX_TABLE[k].take(idx, out=tmp)
+    out *= s
+    return out
+
+
+def _erfcx_pos(x: np.ndarray) -> np.ndarray:
+    """``erfcx(x) / sqrt(2 / pi)`` for ``x >= 0`` (allocates its work buffers)."""
+    s = _ERFCX_PIECES * _ERFCX_K / (_ERFCX_K + x)
+    idx = np.empty(len(s), dtype=np.intp)
+    return _erfcx_scaled(s, np.empty_like(s), np.empty_like(s), np.empty_like(s), idx)
+
+
+def _erfcx(x: np.ndarray) -> np.ndarray:
+    """``erfcx`` of ``x`` (any sign; ``x >= -26`` stays finite)."""
+    x = np.asarray(x, dtype=float)
+    r = _erfcx_pos(np.abs(x)) * _SQRT_2_OVER_PI
     neg = x < 0.0
     if neg.any():  # erfcx(-a) = 2 exp(a^2) - erfcx(a)
-        m = np.minimum(x, 0.0)
-        m *= m
-        np.exp(m, out=m)
-        m *= 2.0
-        m -= r
-        np.copyto(r, m, where=neg)
+        r[neg] = 2.0 * np.exp(x[neg] * x[neg]) - r[neg]
     return r
 
 
 def _one_sided(
-    c: np.ndarray, score: np.ndarray, info: np.ndarray, sign: float, need_log: bool
-) -> np.ndarray | None:
-    """``z ~ N(0,1)`` truncated to ``sign * z > c`` (``sign`` = 1: above ``c``; -1: below
-    ``-c``): writes the mean of ``z`` into ``score`` and 1 - its variance into ``info``; returns
-    log P when asked (``c`` is overwritten). Uses ``erfcx``, so it stays exact far in the
-    tails."""
-    np.maximum(c, -25.0, out=c)  # beyond, P = 1 and the moments are 0 to double precision
-    e = _erfcx(c * (1.0 / _SQRT2), out=info)
-    np.divide(_SQRT_2_OVER_PI, e, out=score)  # inverse Mills ratio
-    logp = np.log(0.5 * e) if need_log else None
-    np.subtract(score, c, out=info)
-    info *= score
-    if sign < 0:
-        np.negative(score, out=score)
-    if logp is None:
-        return None
-    c *= c
-    c *= 0.5
-    logp -= c
-    return logp
+    c: np.ndarray,
+    mean: np.ndarray,
+    info: np.ndarray,
+    need_log: bool,
+    work: _Work | None = None,
+    w: np.ndarray | None = None,
+) -> float:
+    """``z ~ N(0,1)`` truncated to ``z > c``: writes its mean ``lam = phi(c) / P`` into ``mean``
+    and ``lam (lam - c)`` (1 - its variance) into ``info``; returns the sum of log P (weighted
+    by ``w``) when asked, else 0. Branch-free and exact far in both tails: with ``r = erfcx(|c| / sqrt2)`` and
+    ``E = exp(-min(c, 0)^2 / 2)``, ``lam = sqrt(2 / pi) E / D`` where ``D = r`` for ``c >= 0``
+    (``P = exp(-c^2 / 2) r / 2``) and ``D = 2 - E r = 2 P`` for ``c < 0``; so
+    ``log P = log(D / 2) - max(c, 0)^2 / 2``."""
+    n = len(c)
+    wk = work if work is not None else _Work(n)
+    s, e, d, u, tmp = (f[:n] for f in wk.f[:5])
+    idx = wk.idx[:n]
+    np.abs(c, out=s)
+    s += _ERFCX_KQ
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, d, u, tmp, idx)  # r, and D, in units of sqrt(2 / pi) from here on
+    np.copysign(_INV_K, c, out=tmp)
+    np.subtract(_INV_K, tmp, out=tmp)  # 2 [c < 0] (0 exactly for c >= 0)
+    np.multiply(c, tmp, out=e)  # 2 min(c, 0)
+    e *= e
+    e *= _MINUS_HALF_K2_OVER_4
+    np.exp(e, out=e)  # E
+    np.multiply(e, d, out=u)
+    np.subtract(tmp, u, out=tmp)  # 2 [c < 0] - E r: -r for c >= 0 (E = 1), 2 P for c < 0
+    np.abs(tmp, out=d)  # D
+    np.divide(e, d, out=mean)
+    np.subtract(mean, c, out=info)
+    info *= mean
+    if not need_log:
+        return 0.0
+    np.log(d, out=d)
+    np.maximum(c, 0.0, out=e)
+    return _log_sum(d, e, w, u)
 
 
-def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``z ~ N(0,1)`` truncated to ``a < z < b``: mean, information, log P, phi(b)/P.
+def _log_sum(log_d: np.ndarray, m: np.ndarray, w: np.ndarray | None, tmp: np.ndarray) -> float:
+    """Sum of ``log P = log D + log(sqrt(2 / pi) / 2) - m^2 / 2`` over votes (weighted by
+    ``w``), ``D`` in the scaled units, ``m = max(c, 0)`` (one-sided) or ``max(lo, 0)``. numpy's
+    own sums, not BLAS dot products (tens of small BLAS calls a sweep cost much more than the
+    sums where BLAS runs on more than one thread)."""
+    np.multiply(m, m, out=tmp)
+    if w is None:
+        return float(log_d.sum()) + len(log_d) * _LOG_HALF_SCALE - 0.5 * float(tmp.sum())
+    tmp *= w
+    log_d *= w
+    return float(log_d.sum()) + float(w.sum()) * _LOG_HALF_SCALE - 0.5 * float(tmp.sum())
 
-    Without masks: each interval is mirrored, where needed, so that ``a' + b' >= 0``; then
-    ``P = phi(a') * sqrt(2 pi) / 2 * den`` with ``den = erfcx(a'/sqrt2) - exp(ex) erfcx(b'/sqrt2)``
-    (``ex = (a'^2 - b'^2) / 2 <= 0``) when ``a' >= 0`` (both bounds in the upper tail), and
-    ``P = 1 - (erfc(-a'/sqrt2) + erfc(b'/sqrt2)) / 2`` when ``a' < 0`` (the interval holds 0)."""
-    flip = (a + b) < 0.0
-    lo = np.where(flip, -b, a)  # a'
-    hi = np.where(flip, -a, b)  # b' >= |a'|
-    ea = _erfcx(np.abs(lo) * (1.0 / _SQRT2))
-    eb = _erfcx(hi * (1.0 / _SQRT2))
-    half_a2 = 0.5 * lo * lo
-    ex = half_a2 - 0.5 * hi * hi  # <= 0
-    shrink = np.exp(ex)  # phi(b') / phi(a')
-    upper = lo >= 0.0
-    # both bounds in the upper tail: two terms >= 0, no cancellation
-    den = (ea - eb) - eb * np.expm1(ex)
-    # the interval holds 0: P directly (lo < 0 < hi)
-    phi_a = np.exp(-half_a2)
-    prob = 1.0 - 0.5 * (phi_a * ea + phi_a * shrink * eb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pa = np.where(upper, _SQRT_2_OVER_PI / den, _INV_SQRT_2PI * phi_a / prob)
-        logp = np.where(upper, -half_a2 + np.log(0.5 * den), np.log(prob))
-    pb = pa * shrink
-    # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
-    mean = np.where(flip, pb - pa, pa - pb)
-    p_at_a = np.where(flip, pb, pa)
-    p_at_b = np.where(flip, pa, pb)
-    info = mean * mean - (a * p_at_a - b * p_at_b)
-    return mean, info, logp, p_at_b
+
+def _between(
+    a: np.ndarray,
+    b: np.ndarray,
+    mean: np.ndarray,
+    info: np.ndarray,
+    need_log: bool,
+    work: _Work | None = None,
+    w: np.ndarray | None = None,
+) -> tuple[float, np.ndarray]:
+    """``z ~ N(0,1)`` truncated to ``a < z < b``: writes its mean into ``mean`` and 1 - its
+    variance into ``info``; returns the sum of log P (weighted by ``w``; 0 unless asked) and
+    phi(b) / P (a view of a work buffer).
+
+    Branch-free: each interval is mirrored, where needed (``sgn = sign(a + b)``), so that
+    ``lo + hi >= 0`` (``lo, hi`` = the sorted ``sgn a, sgn b``, ``hi >= |lo|``). With ``ea =
+    erfcx(|lo| / sqrt2)``, ``eb = erfcx(hi / sqrt2)``, ``ex = (lo^2 - hi^2) / 2 <= 0`` and ``den
+    = sign(lo) ea - eb - eb expm1(ex)``: when ``lo >= 0`` (both bounds in the upper tail, two
+    terms >= 0, no cancellation) ``P = exp(-lo^2 / 2) den / 2``; when ``lo < 0`` (the interval
+    holds 0) ``P = 1 + exp(-lo^2 / 2) den / 2``. As in :func:`_one_sided`, ``phi(lo) / P =
+    sqrt(2 / pi) N / D`` with ``N = exp(-min(lo, 0)^2 / 2)`` (1 when ``lo >= 0``) and ``D = 2 [lo
+    < 0] + N den``."""
+    n = len(a)
+    wk = work if work is not None else _Work(n)
+    s, t1, u, tmp = (f[:n] for f in wk.f[:4])
+    sgn, lo, hi, ea, eb, ex, shrink, den, g = (f[:n] for f in wk.f[9:18])
+    idx = wk.idx[:n]
+    np.add(a, b, out=sgn)
+    np.copysign(1.0, sgn, out=sgn)
+    np.multiply(a, sgn, out=t1)
+    np.multiply(b, sgn, out=hi)
+    np.minimum(t1, hi, out=lo)  # a < b: lo, hi = a, b or -b, -a
+    np.maximum(t1, hi, out=hi)
+    np.abs(lo, out=s)
+    s += _ERFCX_KQ
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, ea, u, tmp, idx)  # in units of sqrt(2 / pi), like D below
+    np.add(hi, _ERFCX_KQ, out=s)
+    np.divide(_ERFCX_SQ, s, out=s)
+    _erfcx_scaled(s, eb, u, tmp, idx)
+    np.subtract(lo, hi, out=ex)
+    np.add(lo, hi, out=t1)
+    ex *= t1
+    ex *= 0.5
+    np.exp(ex, out=shrink)  # phi(hi) / phi(lo)
+    np.copysign(ea, lo, out=den)
+    den -= eb
+    np.expm1(ex, out=ex)
+    ex *= eb
+    den -= ex
+    np.copysign(_INV_K, lo, out=g)
+    np.subtract(_INV_K, g, out=g)  # 2 [lo < 0]
+    np.multiply(lo, g, out=s)  # 2 min(lo, 0)
+    s *= s
+    s *= _MINUS_HALF_K2_OVER_4
+    np.exp(s, out=s)  # N
+    np.multiply(s, den, out=t1)
+    np.add(g, t1, out=den)  # D
+    pa = np.divide(s, den, out=s)  # phi(lo) / P
+    pb = np.multiply(pa, shrink, out=shrink)  # phi(hi) / P
+    np.subtract(pa, pb, out=mean)
+    mean *= sgn  # back to (a, b): mirrored, the mean changes sign and phi(a), phi(b) swap
+    np.multiply(mean, mean, out=info)
+    np.multiply(lo, pa, out=t1)
+    info -= t1
+    np.multiply(hi, pb, out=t1)
+    info += t1
+    p_at_b = np.subtract(pa, pb, out=t1)  # pa where mirrored, else pb
+    np.subtract(1.0, sgn, out=ex)
+    ex *= 0.5
+    p_at_b *= ex
+    p_at_b += pb
+    if not need_log:
+        return 0.0, p_at_b
+    np.log(den, out=den)
+    np.maximum(lo, 0.0, out=lo)
+    return _log_sum(den, lo, w, u), p_at_b
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,13 +271,30 @@ def _between(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Block:
+    """A run of at most ``_BLOCK`` votes of one category, sorted by item."""
+
+    a: int  # votes [a, b)
+    b: int
+    cat: int  # 0 yes-side (y* < 0), 1 abstain (0 <= y* < gap), 2 no-side (y* >= gap)
+    starts: np.ndarray  # offset (from a) of each item's run
+    items: np.ndarray  # the item of each run
+    lengths: np.ndarray  # the length of each run
+
+
+_BLOCK = 1 << 15  # votes a block: its temporaries stay in the cache
+_PAIR_TABLE_SLACK = 1_000_000  # duplicate check: a table of (roll call, country) pairs while it
+# has at most 4 cells a vote plus this many, else a sort of the pairs
+
+
 @dataclass
 class _Problem:
-    """Votes as flat arrays, sorted by category (yes-side, abstain, no-side)."""
+    """Votes as flat arrays, sorted by category (yes-side, abstain, no-side), then item."""
 
-    unit: np.ndarray  # country-session index of each vote
-    item: np.ndarray  # item (roll call, or bridged group) of each vote
-    rc: np.ndarray  # roll-call index of each vote (for bootstrap weights)
+    unit: np.ndarray  # country-session index of each vote (intp: gathers are fastest)
+    item: np.ndarray  # item (roll call, or bridged group) of each vote (int32)
+    rc: np.ndarray  # roll-call index of each vote (int32; bootstrap weights, start)
     n_low: int  # votes [0, n_low): y* < 0
     n_mid: int  # votes [n_low, n_low + n_mid): 0 <= y* < gap
     n_units: int
@@ -192,26 +306,33 @@ class _Problem:
     country: np.ndarray  # country index of each unit
     rc_session: np.ndarray  # session of each roll call (rc index)
     item_prec: float  # prior precision of alpha and beta
-    segments: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
-    # per category slice [lo, hi): start offsets (relative to lo) of each item's run, the items
+    blocks: list[_Block] = field(default_factory=list)
+    work: _Work = field(init=False, repr=False)
+    # the position of each vote's country-session, as last gathered by a roll-call-step
+    # _moments, and the positions (array object) it was gathered from: the country-step call of
+    # the same sweep (same positions) reads it instead of gathering again
+    x_votes: np.ndarray = field(init=False, repr=False)
+    x_theta: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        lo, mid = self.n_low, self.n_low + self.n_mid
-        for a, b in ((0, lo), (lo, mid), (mid, len(self.item))):
-            part = self.item[a:b]
-            starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if b > a else part
-            self.segments.append((a, b, starts, part[starts] if b > a else part))
-
-    def item_sum(self, values: np.ndarray, first: int = 0) -> np.ndarray:
-        """Sum of per-vote ``values`` by item (``values`` covers the votes from slice
-        ``first`` on: 0 all votes, 1 abstain and no-side votes). Segment sums over the sorted
-        runs, ten times faster than ``bincount``."""
-        out = np.zeros(self.n_items)
-        offset = self.segments[first][0]
-        for a, b, starts, items in self.segments[first:]:
-            if b > a:
-                out[items] += np.add.reduceat(values[a - offset : b - offset], starts)
-        return out
+        bounds = (0, self.n_low, self.n_low + self.n_mid, len(self.item))
+        for cat in range(3):
+            for a in range(bounds[cat], bounds[cat + 1], _BLOCK):
+                b = min(a + _BLOCK, bounds[cat + 1])
+                part = self.item[a:b]
+                starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+                self.blocks.append(
+                    _Block(
+                        a,
+                        b,
+                        cat,
+                        starts,
+                        part[starts].astype(np.intp),
+                        np.diff(np.r_[starts, b - a]),
+                    )
+                )
+        self.work = _Work(min(_BLOCK, len(self.item)))
+        self.x_votes = np.empty(len(self.item))
 
 
 @dataclass
@@ -222,7 +343,11 @@ class _State:
     gap: np.ndarray
 
 
-def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
+def _check_votes(
+    votes: pd.DataFrame, calls: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Checks the votes; returns, per vote, the row of its roll call in ``calls`` and its country
+    (an index into the sorted country codes, returned third), both 32-bit."""
     for name, frame, needed in (
         ("votes", votes, ("rcid", "code", "vote")),
         ("calls", calls, ("rcid", "session")),
@@ -261,13 +386,63 @@ def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
             where="votes, column 'code'",
             fix="resolve every voter to a powerscope code",
         )
-    # duplicates: count (roll call, country) pairs in integer arrays, and only when one occurs
-    # twice ask pandas for the rows (its duplicated() costs tens of MB on all UN votes)
-    rcid_code, _ = pd.factorize(votes["rcid"])
-    code_code, code_names = pd.factorize(votes["code"])
-    pair = rcid_code.astype(np.int64) * max(len(code_names), 1) + code_code
-    del rcid_code, code_code
-    twice = bool(len(pair)) and int(np.bincount(pair).max()) > 1
+    if calls["rcid"].duplicated().any():
+        raise DataFormatError(
+            "calls has duplicate rcid values",
+            where="calls, column 'rcid'",
+            fix="one row per roll call",
+        )
+    # each vote's roll call: its row in calls, found block by block (32-bit positions, no
+    # per-vote 64-bit temporaries)
+    call_ids = calls["rcid"].to_numpy()
+    by_id = np.argsort(call_ids, kind="stable").astype(np.int32)
+    sorted_ids = call_ids[by_id]
+    vote_ids = votes["rcid"].to_numpy()
+    call_pos = np.zeros(len(vote_ids), dtype=np.int32)
+    found = np.zeros(len(vote_ids), dtype=bool)
+    for a in range(0, len(vote_ids) if len(sorted_ids) else 0, _BLOCK):
+        ids = vote_ids[a : a + _BLOCK]
+        at = np.searchsorted(sorted_ids, ids)
+        np.minimum(at, len(sorted_ids) - 1, out=at)
+        found[a : a + len(ids)] = sorted_ids[at] == ids
+        call_pos[a : a + len(ids)] = by_id[at]
+    if not found.all():
+        unknown = ~found
+        ids = pd.unique(vote_ids[unknown])
+        raise DataFormatError(
+            f"{int(unknown.sum())} vote(s) on {len(ids)} roll call(s) missing from calls "
+            f"(e.g. rcid {', '.join(map(str, ids[:5]))})",
+            where="votes, column 'rcid'",
+            fix="pass the roll-call table that goes with these votes",
+        )
+    del found
+    # countries: the codes of a categorical column as they are, else factorized; numbered in
+    # the order of their names
+    code = votes["code"]
+    if isinstance(code.dtype, pd.CategoricalDtype):
+        code_of, names_raw = code.cat.codes.to_numpy(), code.cat.categories
+    else:
+        code_of, names_raw = pd.factorize(code)
+    names = np.asarray(names_raw).astype(str)
+    by_name = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[by_name] = np.arange(len(names))
+    country = rank[code_of]
+    del code_of
+    # duplicates: mark (roll call, country) pairs in a table of booleans (or sort them, if that
+    # table would be large), and only when one occurs twice ask pandas for the rows
+    n_names = max(len(names), 1)
+    n_pairs = len(calls) * n_names
+    pair = call_pos.astype(np.int32 if n_pairs < 2**31 else np.int64) * n_names
+    np.add(pair, country, out=pair)
+    if n_pairs <= 4 * len(pair) + _PAIR_TABLE_SLACK:
+        seen = np.zeros(n_pairs, dtype=bool)
+        seen[pair] = True
+        twice = int(np.count_nonzero(seen)) < len(pair)
+        del seen
+    else:
+        pair.sort()
+        twice = bool(np.any(pair[1:] == pair[:-1]))
     del pair
     if twice:
         dup = votes.duplicated(["rcid", "code"])
@@ -278,21 +453,7 @@ def _check_votes(votes: pd.DataFrame, calls: pd.DataFrame) -> None:
             where="votes, columns 'rcid', 'code'",
             fix="keep one vote per country and roll call",
         )
-    unknown = ~votes["rcid"].isin(calls["rcid"])
-    if unknown.any():
-        ids = pd.unique(votes.loc[unknown, "rcid"])
-        raise DataFormatError(
-            f"{int(unknown.sum())} vote(s) on {len(ids)} roll call(s) missing from calls "
-            f"(e.g. rcid {', '.join(map(str, ids[:5]))})",
-            where="votes, column 'rcid'",
-            fix="pass the roll-call table that goes with these votes",
-        )
-    if calls["rcid"].duplicated().any():
-        raise DataFormatError(
-            "calls has duplicate rcid values",
-            where="calls, column 'rcid'",
-            fix="one row per roll call",
-        )
+    return call_pos, country, names[by_name]
 
 
 def _bridge_keys(calls: pd.DataFrame) -> pd.Series:
@@ -331,7 +492,7 @@ def _prepare(
     item_sd: float,
 ) -> tuple[_Problem, pd.DataFrame, pd.DataFrame]:
     """Arrays for the estimator, plus the unit (country-session) and roll-call tables."""
-    _check_votes(votes, calls)
+    call_pos, country_all, names = _check_votes(votes, calls)
     keep_cols = [c for c in ("rcid", "session", "descr", "amend", "para") if c in calls.columns]
     rc = calls[keep_cols].copy()
     rc["session"] = pd.to_numeric(rc["session"], errors="coerce")
@@ -357,32 +518,18 @@ def _prepare(
                     parameter=name,
                     fix=f"choose years from {first} to {last}",
                 )
-    rc = rc[(rc["year"] >= lo) & (rc["year"] <= hi)]
+    in_range = ((rc["year"] >= lo) & (rc["year"] <= hi)).to_numpy()
 
-    # votes as compact arrays (no per-vote strings, no merges): country index, roll-call position
-    code_of, names_raw = pd.factorize(votes["code"])
-    names = np.asarray(names_raw).astype(str)
-    by_name = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[by_name] = np.arange(len(names))
-    names = names[by_name]
-    rc_ids = rc["rcid"].to_numpy()
-    rc_sort = np.argsort(rc_ids, kind="stable")
-    vote_rcid = votes["rcid"].to_numpy()
-    where = np.searchsorted(rc_ids[rc_sort], vote_rcid)
-    np.minimum(where, max(len(rc_ids) - 1, 0), out=where)
-    keep = rc_ids[rc_sort][where] == vote_rcid if len(rc_ids) else np.zeros(len(where), bool)
-    rc_pos = rc_sort[where[keep]]  # position in rc of each kept vote
-    vote = pd.to_numeric(votes["vote"]).to_numpy(np.int8)[keep]
-    country_of = rank[code_of[keep]]
-    del where, keep, code_of
+    # votes as compact arrays (no per-vote strings, no merges, 8- and 32-bit integers)
+    vote_all = pd.to_numeric(votes["vote"]).to_numpy(np.int8)
+    kept = in_range[call_pos]
     have = (
         f"{int(calls['session'].min()) + FIRST_SESSION_YEAR}-"
         f"{int(calls['session'].max()) + FIRST_SESSION_YEAR}"
         if len(calls)
         else "none"
     )
-    if not len(vote):
+    if not kept.any():
         raise SpecError(
             f"no votes in the year range {start or '...'}-{end or '...'}",
             where="fit_idealpoints(start, end)",
@@ -391,30 +538,40 @@ def _prepare(
     # roll calls with a single category carry no information about positions
     rc_mask = np.zeros(len(rc), dtype=np.int64)
     for k in (1, 2, 3):
-        rc_mask |= (np.bincount(rc_pos[vote == k], minlength=len(rc)) > 0) * (1 << k)
-    informative = (rc_mask > 0) & ~np.isin(rc_mask, [2, 4, 8])
+        on = call_pos[kept & (vote_all == k)]
+        rc_mask |= (np.bincount(on, minlength=len(rc)) > 0) * (1 << k)
+        del on
+    informative = in_range & (rc_mask > 0) & ~np.isin(rc_mask, [2, 4, 8])
     if not informative.any():
         raise SpecError(
             f"the roll calls in {start or '...'}-{end or '...'} are all unanimous",
             where="fit_idealpoints(start, end)",
             fix="choose a wider year range",
         )
-    new_pos = np.cumsum(informative) - 1
-    kept = informative[rc_pos]
-    rc_pos = new_pos[rc_pos[kept]]
-    vote, country_of = vote[kept], country_of[kept]
-    del kept
+    new_pos = (np.cumsum(informative) - 1).astype(np.int32)
+    kept = informative[call_pos]
+    rc_pos = new_pos[call_pos[kept]]  # position in rc of each kept vote
+    del call_pos
+    vote, country_of = vote_all[kept], country_all[kept]
+    del kept, vote_all, country_all
     rc = rc[informative].reset_index(drop=True)
     rc["rc_index"] = np.arange(len(rc))
     rc["group"] = _bridge_keys(rc).to_numpy() if bridge else rc["rc_index"].to_numpy()
     rc["item"] = pd.factorize(rc["group"], sort=True)[0]
-    item = rc["item"].to_numpy()[rc_pos]
-    session = rc["session"].to_numpy(np.int64)[rc_pos]
+    item = rc["item"].to_numpy(np.int32)[rc_pos]
 
-    # units: country-sessions, stacked country by country in session order
+    # units: country-sessions, stacked country by country in session order (a table of the
+    # (country, session) pairs present, not a sort of the votes)
+    session = rc["session"].to_numpy(np.int32)[rc_pos]
     span = int(session.max()) + 1
-    unit_keys, unit_of = np.unique(country_of * span + session, return_inverse=True)
-    unit_of = unit_of.reshape(-1)
+    key = country_of.astype(np.int32 if len(names) * span < 2**31 else np.int64) * span
+    key += session
+    del session, country_of
+    present = np.zeros(max(len(names), 1) * span, dtype=bool)
+    present[key] = True
+    unit_keys = np.flatnonzero(present)
+    unit_of = (np.cumsum(present, dtype=np.int32) - 1)[key]
+    del key, present
     units = pd.DataFrame(
         {
             "code": names[unit_keys // span],
@@ -437,12 +594,19 @@ def _prepare(
         4 | 8: "abstain/no",
     }
     rc["categories"] = [names_cat[int(b)] for b in mask[rc["item"].to_numpy()]]
-    cat = np.where(vote == 1, 0, np.where(vote == 3, 2, 1))
+    cat = vote - 1  # yes 0, abstain 1, no 2
+    del vote
     # abstain in a binary item: upper side when the item has yes (yes/abstain), else lower
-    abst2 = (vote == 2) & ~three[item]
+    abst2 = np.flatnonzero(cat == 1)
+    abst2 = abst2[~three[item[abst2]]]
     has_yes = (mask & 2) > 0
-    cat = np.where(abst2, np.where(has_yes[item], 2, 0), cat)
-    order = np.lexsort((item, cat))  # by category, then roll call: contiguous segments
+    cat[abst2] = np.where(has_yes[item[abst2]], 2, 0)
+    del abst2
+    # by category, then roll call (contiguous runs); stable, like a lexsort of (item, cat)
+    sort_key = cat.astype(np.uint16 if 3 * n_items < 2**16 else np.int32) * n_items
+    np.add(sort_key, item, out=sort_key, casting="unsafe")  # < 3 n_items: fits
+    order = np.argsort(sort_key, kind="stable")
+    del sort_key
     counts = np.bincount(cat, minlength=3)
 
     # random-walk prior precision (tridiagonal, block per country)
@@ -452,10 +616,17 @@ def _prepare(
     q = np.where(same, 1.0 / (tau * tau * np.maximum(np.diff(sess), 1)), 0.0)
     first = np.r_[True, ~same].astype(float)
     diag = first + np.r_[q, 0.0] + np.r_[0.0, q]
+    unit_sorted = unit_of[order].astype(np.intp)
+    del unit_of
+    item_sorted = item[order]
+    del item
+    # unbridged, every roll call is its own item, numbered alike: one array serves as both
+    rc_sorted = rc_pos[order] if bridge else item_sorted
+    del rc_pos, order
     problem = _Problem(
-        unit=unit_of[order].astype(np.int64),
-        item=item[order].astype(np.int64),
-        rc=rc_pos[order].astype(np.int64),
+        unit=unit_sorted,
+        item=item_sorted,
+        rc=rc_sorted,
         n_low=int(counts[0]),
         n_mid=int(counts[1]),
         n_units=len(units),
@@ -478,105 +649,127 @@ def _prepare(
 
 @dataclass
 class _Moments:
-    score: np.ndarray  # d log P / d mu per vote
-    info: np.ndarray  # -d2 log P / d mu2 per vote
+    """Sums over votes of the ordered-probit score (d log P / d mu) and information
+    (-d2 log P / d mu2), weighted, per item or per unit, and the log-likelihood."""
+
     loglik: float
-    gap_grad: np.ndarray  # per item
-    gap_hess: np.ndarray  # per item (negative)
-    cross: np.ndarray  # d2 log P / d mu d gap per vote, for the votes from n_low on (weighted)
+    h: np.ndarray = field(default_factory=lambda: np.empty(0))  # per item: sum of info
+    hx: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * theta
+    hxx: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * theta^2
+    r: np.ndarray = field(default_factory=lambda: np.empty(0))  # score
+    rx: np.ndarray = field(default_factory=lambda: np.empty(0))  # score * theta
+    gap_grad: np.ndarray = field(default_factory=lambda: np.empty(0))  # d log P / d gap
+    gap_hess: np.ndarray = field(default_factory=lambda: np.empty(0))  # d2 log P / d gap2
+    s0g: np.ndarray = field(default_factory=lambda: np.empty(0))  # -d2 log P / d alpha d gap
+    s1g: np.ndarray = field(default_factory=lambda: np.empty(0))  # -d2 log P / d beta d gap
+    grad: np.ndarray = field(default_factory=lambda: np.empty(0))  # per unit: score * beta
+    hdiag: np.ndarray = field(default_factory=lambda: np.empty(0))  # info * beta^2
 
 
-def _vote_moments(
-    p: _Problem,
-    s: _State,
-    a: int,
-    b: int,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray],
-) -> None:
-    """Score, information (and log P) of the votes ``[a, b)``, written into ``out``: ``score,
-    info, logp`` over all votes, ``pb, b_mid`` (phi(b)/P and b) over the abstain-like votes.
-    Each vote's values depend on that vote alone."""
-    score, info, logp, pb, b_mid = out
-    lo, mid = p.n_low, p.n_low + p.n_mid
-    unit, item = p.unit[a:b], p.item[a:b]
-    mu = s.theta.take(unit)
-    mu *= s.beta.take(item)
-    mu += s.alpha.take(item)
-    need_log = logp is not None
-    # yes: z < -mu, i.e. -z > mu
-    a1, b1 = a, min(b, lo)
-    if b1 > a1:
-        lp = _one_sided(mu[: b1 - a], score[a1:b1], info[a1:b1], -1.0, need_log)
-        if logp is not None:
-            logp[a1:b1] = lp
-    # abstain: 0 < z + mu < gap
-    a2, b2 = max(a, lo), min(b, mid)
-    if b2 > a2:
-        am = -mu[a2 - a : b2 - a]
-        bm = s.gap.take(item[a2 - a : b2 - a])
-        bm += am
-        score[a2:b2], info[a2:b2], lp, pb[a2 - lo : b2 - lo] = _between(am, bm)
-        b_mid[a2 - lo : b2 - lo] = bm
-        if logp is not None:
-            logp[a2:b2] = lp
-    # no: z > gap - mu
-    a3, b3 = max(a, mid), b
-    if b3 > a3:
-        c = s.gap.take(item[a3 - a :])
-        c -= mu[a3 - a :]
-        lp = _one_sided(c, score[a3:b3], info[a3:b3], 1.0, need_log)
-        if logp is not None:
-            logp[a3:b3] = lp
+_SUMS = ("h", "hx", "hxx", "r", "rx", "gap_grad", "gap_hess", "s0g", "s1g", "grad", "hdiag")
 
 
 def _moments(
-    p: _Problem, s: _State, w: np.ndarray | None, need_log: bool = False, items: bool = True
+    p: _Problem,
+    s: _State,
+    w: np.ndarray | None,
+    need_log: bool = False,
+    stats: Literal["items", "units"] | None = "items",
 ) -> _Moments:
-    """Score and information of every vote in its linear predictor; with ``items``, the gap
-    derivatives; with ``need_log``, the (weighted) log-likelihood."""
-    n_all = len(p.unit)
-    lo, mid = p.n_low, p.n_low + p.n_mid
-    score = np.empty(n_all)
-    info = np.empty(n_all)
-    logp = np.empty(n_all) if need_log else None
-    pb = np.empty(mid - lo)
-    b_mid = np.empty(mid - lo)
-    _vote_moments(p, s, 0, n_all, (score, info, logp, pb, b_mid))
-    n = n_all - lo
-    gap_grad = gap_hess = cross = np.empty(0)
-    if items:
-        # gap derivatives: abstentions pull it up (through b), no votes down (through a)
-        d1 = np.empty(n)
-        d2 = np.empty(n)
-        d1[: mid - lo] = pb
-        d2[: mid - lo] = -b_mid * pb - pb * pb
-        np.negative(score[mid:], out=d1[mid - lo :])
-        np.negative(info[mid:], out=d2[mid - lo :])
-        cross = np.empty(n)
-        cross[: mid - lo] = pb * (b_mid - score[lo:mid])
-        cross[mid - lo :] = info[mid:]
-        if w is not None:
-            d1 *= w[lo:]
-            d2 *= w[lo:]
-            cross *= w[lo:]
-        gap_grad = p.item_sum(d1, 1)
-        gap_hess = p.item_sum(d2, 1)
-    total = np.nan
-    if logp is not None:
-        total = float(logp.sum() if w is None else logp @ w)
-    return _Moments(score, info, total, gap_grad, gap_hess, cross)
+    """The score and information of every vote in its linear predictor ``mu = alpha + beta
+    theta`` (the moments of the latent ``y*`` truncated to the vote's interval), block by block
+    in work buffers, summed per item (``stats="items"``: what the roll-call step needs) or per
+    unit (``"units"``: the country step); with ``need_log``, the (weighted) log-likelihood."""
+    wk = p.work
+    x_buf, mu_buf = wk.f[5:7]
+    total = 0.0
+    m = _Moments(np.nan)
+    sums = np.zeros((9, p.n_items)) if stats == "items" else np.empty((0, 0))
+    gathered = stats == "units" and p.x_theta is s.theta
+    p.x_theta = None
+    if stats == "units":
+        m.grad, m.hdiag = np.zeros(p.n_units), np.zeros(p.n_units)
+    for blk in p.blocks:
+        a, b, n = blk.a, blk.b, blk.b - blk.a
+        mu = mu_buf[:n]
+        x = p.x_votes[a:b] if stats == "items" or gathered else x_buf[:n]
+        # rows: info, info x, info x^2, mean, mean x (summed per item in one call)
+        rows = wk.rows[:, :n]
+        info, mean = rows[0], rows[3]
+        if not gathered:
+            s.theta.take(p.unit[a:b], out=x)
+        beta = np.repeat(s.beta.take(blk.items), blk.lengths)
+        np.multiply(beta, x, out=mu)
+        mu += np.repeat(s.alpha.take(blk.items), blk.lengths)
+        ww = None if w is None else w[a:b]
+        pb = b_mid = None
+        if blk.cat == 1:  # abstain: 0 < z + mu < gap
+            b_mid = np.repeat(s.gap.take(blk.items), blk.lengths)
+            b_mid -= mu
+            np.negative(mu, out=mu)
+            logp, pb = _between(mu, b_mid, mean, info, need_log, wk, ww)
+        elif blk.cat == 0:  # yes: z < -mu, i.e. -z > mu (the mean of z is minus that of -z,
+            # which is what `mean` holds for these: subtracted, not added, below)
+            logp = _one_sided(mu, mean, info, need_log, wk, ww)
+        else:  # no: z > gap - mu
+            c = np.repeat(s.gap.take(blk.items), blk.lengths)
+            c -= mu
+            logp = _one_sided(c, mean, info, need_log, wk, ww)
+        total += logp
+        if stats is None:
+            continue
+        gap_rows = None
+        if pb is not None and b_mid is not None and stats == "items":
+            # abstain: the upper bound b = gap - mu; rows: d log P / d gap = pb, d2 / d gap2 =
+            # -b pb - pb^2, d2 / d mu d gap = pb (b - mean) (and times x)
+            gap_rows = np.empty((4, n))
+            np.copyto(gap_rows[0], pb)
+            np.multiply(b_mid, pb, out=gap_rows[1])
+            gap_rows[1] += pb * pb
+            np.negative(gap_rows[1], out=gap_rows[1])
+            np.subtract(b_mid, mean, out=gap_rows[2])
+            gap_rows[2] *= pb
+            if ww is not None:
+                gap_rows[:3] *= ww
+            np.multiply(gap_rows[2], x, out=gap_rows[3])
+        if ww is not None:
+            mean *= ww
+            info *= ww
+        if stats == "units":
+            mean *= beta
+            info *= beta
+            info *= beta
+            unit = p.unit[a:b]
+            if blk.cat == 0:
+                m.grad -= np.bincount(unit, weights=mean, minlength=p.n_units)
+            else:
+                m.grad += np.bincount(unit, weights=mean, minlength=p.n_units)
+            m.hdiag += np.bincount(unit, weights=info, minlength=p.n_units)
+            continue
+        st, it = blk.starts, blk.items
+        np.multiply(info, x, out=rows[1])
+        np.multiply(rows[1], x, out=rows[2])
+        np.multiply(mean, x, out=rows[4])
+        part = np.add.reduceat(rows, st, axis=1)
+        if blk.cat == 0:
+            part[3:] *= -1.0
+        sums[:5, it] += part
+        if blk.cat == 2:  # the gap moves the no-side bound: d/d gap = -d/d mu
+            sums[5:, it] -= part[[3, 0, 0, 1]]
+        elif gap_rows is not None:
+            gap_part = np.add.reduceat(gap_rows, st, axis=1)
+            gap_part[2:] *= -1.0
+            sums[5:, it] += gap_part
+    if stats == "items":
+        m.h, m.hx, m.hxx, m.r, m.rx, m.gap_grad, m.gap_hess, m.s0g, m.s1g = sums
+        p.x_theta = s.theta
+    m.loglik = total if need_log else np.nan
+    return m
 
 
-def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> None:
+def _step_theta(p: _Problem, s: _State, m: _Moments) -> None:
     """One Newton step for all country chains at once (tridiagonal, block-diagonal system)."""
-    b = s.beta[p.item]
-    sc = m.score * b
-    inf = m.info * b * b
-    if w is not None:
-        sc = sc * w
-        inf = inf * w
-    grad = np.bincount(p.unit, weights=sc, minlength=p.n_units)
-    hdiag = np.bincount(p.unit, weights=inf, minlength=p.n_units)
+    grad = m.grad.copy()
     # prior gradient: -P theta
     ptheta = p.diag_prior * s.theta
     ptheta[:-1] += p.off_prior * s.theta[1:]
@@ -584,7 +777,7 @@ def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> No
     grad -= ptheta
     ab = np.zeros((3, p.n_units))
     ab[0, 1:] = p.off_prior
-    ab[1] = p.diag_prior + hdiag
+    ab[1] = p.diag_prior + m.hdiag
     ab[2, :-1] = p.off_prior
     # Newton step restricted to the tangent space of {mean 0, sd 1}: the likelihood cannot see
     # moves along 1 (location) or theta (scale), so the step is projected off them with two
@@ -596,29 +789,23 @@ def _step_theta(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> No
     s.theta = s.theta + sol[:, 0] - sol[:, 1:] @ lam
 
 
-def _step_items(p: _Problem, s: _State, m: _Moments, w: np.ndarray | None) -> None:
+def _step_items(p: _Problem, s: _State, m: _Moments) -> None:
     """One Newton step for every roll call: ``(alpha, beta, gap)`` jointly where all three vote
     categories occur (3x3), ``(alpha, beta)`` otherwise (2x2). The ordered-probit log-likelihood
     is concave in these (Pratt 1981); a step that would more than halve a gap is shortened."""
-    x = s.theta[p.unit]
-    h = m.info if w is None else m.info * w
-    r = m.score if w is None else m.score * w
     prec = p.item_prec
-    hx = h * x
-    s00 = p.item_sum(h) + prec
-    s01 = p.item_sum(hx)
-    s11 = p.item_sum(hx * x) + prec
-    g0 = p.item_sum(r) - prec * s.alpha
-    g1 = p.item_sum(r * x) - prec * s.beta
+    s00 = m.h + prec
+    s01 = m.hx
+    s11 = m.hxx + prec
+    g0 = m.r - prec * s.alpha
+    g1 = m.rx - prec * s.beta
     det = s00 * s11 - s01 * s01
     d_alpha = (s11 * g0 - s01 * g1) / det
     d_beta = (s00 * g1 - s01 * g0) / det
     t = np.flatnonzero(p.three & (m.gap_hess < 0))
     if len(t):
-        lo = p.n_low
-        c = m.cross
-        s0g = -p.item_sum(c, 1)[t]
-        s1g = -p.item_sum(c * x[lo:], 1)[t]
+        s0g = m.s0g[t]
+        s1g = m.s1g[t]
         hess = np.empty((len(t), 3, 3))
         hess[:, 0, 0], hess[:, 0, 1], hess[:, 0, 2] = s00[t], s01[t], s0g
         hess[:, 1, 0], hess[:, 1, 1], hess[:, 1, 2] = s01[t], s11[t], s1g
@@ -657,23 +844,42 @@ def _start(p: _Problem) -> _State:
     """Deterministic start: the first principal component of the country x roll-call matrix
     (yes = -1, abstain = 0, no = +1, centred per roll call, missing = 0) gives roll-call
     loadings; a country-session starts at the mean of its votes times their loadings."""
-    value = np.empty(len(p.unit))
-    value[: p.n_low] = -1.0
-    value[p.n_low : p.n_low + p.n_mid] = 0.0
-    value[p.n_low + p.n_mid :] = 1.0
     n_rc = int(p.rc.max()) + 1
-    centre = np.bincount(p.rc, weights=value, minlength=n_rc) / np.maximum(
-        np.bincount(p.rc, minlength=n_rc), 1
-    )
-    value -= centre[p.rc]
+    tally = np.zeros((3, n_rc))  # votes per category and roll call (block by block)
+    for blk in p.blocks:
+        tally[blk.cat] += np.bincount(p.rc[blk.a : blk.b], minlength=n_rc)
+    centre = (tally[2] - tally[0]) / np.maximum(tally.sum(axis=0), 1)
     n_c = int(p.country.max()) + 1
-    flat = p.country[p.unit] * n_rc + p.rc
-    mat = np.bincount(flat, weights=value, minlength=n_c * n_rc).reshape(n_c, n_rc)
+
+    def columns(r0: int, r1: int) -> np.ndarray:
+        """The country x roll-call matrix's columns [r0, r1) (one vote at most a cell)."""
+        mat = np.zeros((n_c, r1 - r0))
+        cells = mat.reshape(-1)
+        for blk in p.blocks:
+            rc = p.rc[blk.a : blk.b]
+            sel = np.flatnonzero((rc >= r0) & (rc < r1))
+            rc = rc[sel]
+            cells[p.country[p.unit[blk.a + sel]] * (r1 - r0) + (rc - r0)] = (
+                blk.cat - 1.0
+            ) - centre[rc]
+        return mat
+
     # leading right singular vector, through the small country x country Gram matrix (eigh is
-    # far cheaper than a full SVD of the wide matrix)
-    _, vec = np.linalg.eigh(mat @ mat.T)
-    load = mat.T @ vec[:, -1]
-    sums = np.bincount(p.unit, weights=value * load[p.rc], minlength=p.n_units)
+    # far cheaper than a full SVD of the wide matrix), the matrix taken in four slices of roll
+    # calls (a quarter of its memory)
+    cuts = list(itertools.pairwise(np.linspace(0, n_rc, 5).astype(int)))
+    gram = np.zeros((n_c, n_c))
+    for r0, r1 in cuts:
+        part = columns(r0, r1)
+        gram += part @ part.T
+    _, vec = np.linalg.eigh(gram)
+    load = np.concatenate([columns(r0, r1).T @ vec[:, -1] for r0, r1 in cuts])
+    sums = np.zeros(p.n_units)
+    for blk in p.blocks:
+        rc = p.rc[blk.a : blk.b]
+        score = (blk.cat - 1.0) - centre[rc]
+        score *= load[rc]
+        sums += np.bincount(p.unit[blk.a : blk.b], weights=score, minlength=p.n_units)
     counts = np.maximum(np.bincount(p.unit, minlength=p.n_units), 1)
     theta = sums / counts
     theta = (theta - theta.mean()) / (theta.std() or 1.0)
@@ -696,11 +902,11 @@ def _iterate(p: _Problem, s: _State, w: np.ndarray | None) -> tuple[_State, floa
     """One sweep: roll-call step, country step, normalisation. Returns the new state and the
     log-likelihood and log-posterior of the *input* state."""
     s = _State(s.theta.copy(), s.alpha.copy(), s.beta.copy(), s.gap.copy())
-    m = _moments(p, s, w, need_log=True)
+    m = _moments(p, s, w, need_log=True, stats="items")
     loglik = m.loglik
     logpost = loglik + _log_prior(p, s)
-    _step_items(p, s, m, w)
-    _step_theta(p, s, _moments(p, s, w, items=False), w)
+    _step_items(p, s, m)
+    _step_theta(p, s, _moments(p, s, w, stats="units"))
     _normalise(p, s)
     return s, loglik, logpost
 
@@ -985,9 +1191,7 @@ def _fit(
     standard errors."""
     state, trace = _estimate(p, _start(p), max_iter=int(max_iter), tol=float(tol))
     if interval == "laplace":
-        m = _moments(p, state, None)
-        b = state.beta[p.item]
-        hdiag = np.bincount(p.unit, weights=m.info * b * b, minlength=p.n_units)
+        hdiag = _moments(p, state, None, stats="units").hdiag
         se = np.sqrt(_tridiag_inverse_diag(p.diag_prior + hdiag, p.off_prior))
         return state, trace, None, se
     rng = np.random.default_rng(seed)
@@ -1077,7 +1281,9 @@ def fit_idealpoints(
         )
     p, units, rc = _prepare(votes, calls, start, end, float(tau), bridge, float(item_sd))
     # BLAS on one thread: the fit's work is element-wise and small solves, which a second BLAS
-    # thread only slows down (and it would compete with the caller's other work)
+    # thread only slows down (and it would compete with the caller's other work). The votes'
+    # moments run on one thread too: numpy calls on blocks of votes from two threads took half
+    # as much CPU again for no gain in wall time (the GIL between the calls).
     with threadpool_limits(limits=1, user_api="blas"):
         state, trace, draws, se = _fit(p, max_iter, tol, interval, n_boot, boot_iter, seed)
     tail = (1.0 - level) / 2.0
