@@ -33,3 +33,37 @@ def test_an_unexpected_error_is_not_swallowed() -> None:
 
     with pytest.raises(ZeroDivisionError):
         handle_error(ZeroDivisionError("a defect"))
+
+
+class _Ended(Exception):
+    """Stands in for the end of the process in these tests."""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["--version"], 0), (["align", "agreement", "KOR", "--year", "2031"], 2)],
+)
+def test_main_ends_the_process_itself_after_python_clean_up(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], code: int
+) -> None:
+    """main() runs the exit handlers, then ends the process without native teardown (os._exit),
+    whose thread pools abort it now and then (exit code 134)."""
+    import atexit
+    import os
+    import sys
+
+    from powerscope.cli import main as cli_main
+
+    ended: list[int] = []
+    handlers: list[str] = []
+
+    def fake_exit(status: int) -> None:
+        ended.append(status)
+        raise _Ended
+
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(atexit, "_run_exitfuncs", lambda: handlers.append("ran"))
+    monkeypatch.setattr(sys, "argv", ["powerscope", *argv])
+    with pytest.raises(_Ended):
+        cli_main.main()
+    assert ended == [code] and handlers == ["ran"]
