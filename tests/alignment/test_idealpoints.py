@@ -105,6 +105,22 @@ def test_truncated_normal_moments_match_scipy_even_in_the_tails(a: float, b: flo
         assert got_log == pytest.approx(logp, rel=1e-8, abs=1e-12)
 
 
+def test_moments_at_a_bound_of_signed_zero() -> None:
+    """A bound of exactly 0 or -0.0 (alpha = beta = 0 at the start gives -mu = -0.0) reads the
+    same either way: the sign indicator and the sign the formulas copy agree."""
+    score, info = np.empty(2), np.empty(2)
+    got = ip._one_sided(np.array([0.0, -0.0]), score, info, True)
+    assert score == pytest.approx(np.sqrt(2 / np.pi), rel=1e-13)
+    assert info == pytest.approx(2 / np.pi, rel=1e-13)
+    assert got == pytest.approx(2 * np.log(0.5), rel=1e-13)
+    for a, b in [(0.0, 1.0), (-0.0, 1.0), (-1.0, -0.0), (-1.0, 0.0)]:
+        dist = stats.truncnorm(a, b)
+        got, _ = ip._between(np.array([a]), np.array([b]), score[:1], info[:1], True)
+        assert score[0] == pytest.approx(float(dist.mean()), rel=1e-12)
+        assert info[0] == pytest.approx(1.0 - float(dist.var()), rel=1e-11)
+        assert got == pytest.approx(np.log(stats.norm.cdf(b) - stats.norm.cdf(a)), rel=1e-12)
+
+
 def test_diagonal_of_a_tridiagonal_inverse() -> None:
     rng = np.random.default_rng(0)
     n = 12

@@ -54,6 +54,7 @@ GAP_MAX = 100.0  # largest only binds when a category has no weight (bootstrap o
 _SQRT2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 _INV_K = 1.0 / _SQRT_2_OVER_PI  # 1 in the units of the scaled erfcx (D, r below)
+_TWO_INV_K = 2.0 * _INV_K  # 2 in those units
 _MINUS_HALF_K2_OVER_4 = -0.125 * _SQRT_2_OVER_PI**2  # (2 min(c, 0) / k)^2 times this: -min^2/2
 _LOG_HALF_SCALE = np.log(0.5 * _SQRT_2_OVER_PI)  # log(D / 2) = log(D scaled) + this
 
@@ -99,6 +100,7 @@ class _Work:
         self.f = [np.empty(n) for _ in range(18)]
         self.rows = np.empty((5, n))
         self.idx = np.empty(n, dtype=np.intp)
+        self.neg = np.empty(n, dtype=bool)
 
 
 def _erfcx_scaled(
@@ -109,10 +111,12 @@ def _erfcx_scaled(
     np.floor(s, out=u)
     np.copyto(idx, u, casting="unsafe")  # the piece
     np.subtract(s, u, out=u)  # position within the piece, in [0, 1)
-    _ERFCX_TABLE[0].take(idx, out=out)
+    # mode="clip": no bounds check a value (a third of the cost of these look-ups); the piece is
+    # always in [0, pieces] (a NaN argument gives NaN either way)
+    _ERFCX_TABLE[0].take(idx, out=out, mode="clip")
     for k in range(1, _ERFCX_DEGREE + 1):
         out *= u
-        out += _ERFCX_TABLE[k].take(idx, out=tmp)
+        out += _ERFCX_TABLE[k].take(idx, out=tmp, mode="clip")
     out *= s
     return out
 
@@ -156,8 +160,8 @@ def _one_sided(
     s += _ERFCX_KQ
     np.divide(_ERFCX_SQ, s, out=s)
     _erfcx_scaled(s, d, u, tmp, idx)  # r, and D, in units of sqrt(2 / pi) from here on
-    np.copysign(_INV_K, c, out=tmp)
-    np.subtract(_INV_K, tmp, out=tmp)  # 2 [c < 0] (0 exactly for c >= 0)
+    np.signbit(c, out=wk.neg[:n])  # c < 0, or c = -0.0 (as copysign reads it)
+    np.multiply(wk.neg[:n], _TWO_INV_K, out=tmp)  # 2 [c < 0] (0 exactly for c >= 0)
     np.multiply(c, tmp, out=e)  # 2 min(c, 0)
     e *= e
     e *= _MINUS_HALF_K2_OVER_4
@@ -237,8 +241,8 @@ def _between(
     np.expm1(ex, out=ex)
     ex *= eb
     den -= ex
-    np.copysign(_INV_K, lo, out=g)
-    np.subtract(_INV_K, g, out=g)  # 2 [lo < 0]
+    np.signbit(lo, out=wk.neg[:n])  # as copysign reads the sign of lo below
+    np.multiply(wk.neg[:n], _TWO_INV_K, out=g)  # 2 [lo < 0]
     np.multiply(lo, g, out=s)  # 2 min(lo, 0)
     s *= s
     s *= _MINUS_HALF_K2_OVER_4
@@ -697,7 +701,7 @@ def _moments(
         rows = wk.rows[:, :n]
         info, mean = rows[0], rows[3]
         if not gathered:
-            s.theta.take(p.unit[a:b], out=x)
+            s.theta.take(p.unit[a:b], out=x, mode="clip")  # no bounds check a vote
         beta = np.repeat(s.beta.take(blk.items), blk.lengths)
         np.multiply(beta, x, out=mu)
         mu += np.repeat(s.alpha.take(blk.items), blk.lengths)
