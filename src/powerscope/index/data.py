@@ -25,7 +25,15 @@ def index_data(
     if derive:
         long = _derived(str(derive), store, spec)
     elif spec.table:
-        long = store.columns(spec.table, ["code", "indicator", "value"])
+        table = str(spec.table)
+        if "/" in table or "\\" in table or table.startswith(".") or "\x00" in table:
+            raise SpecError(
+                "'table' must name a table of the store, not a path",
+                where=f"index {spec.id!r}: table",
+                parameter="table",
+                fix="give the name of a table of the data store (GET /api/datasets lists them)",
+            )
+        long = store.columns(table, ["code", "indicator", "value"])
     else:
         raise SpecError(
             f"index {spec.id!r} names no data table",

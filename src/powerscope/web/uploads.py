@@ -62,6 +62,8 @@ SCENARIO_VERSIONS = 10
 CODE_COLUMNS = ("uCode", "code")
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MAX_SPEC_NODES = 5000
+#: a table name an uploaded spec may give (then it must also be one of the store's tables)
+TABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 _ID = re.compile(r"[0-9a-f]{16}")
 
@@ -199,6 +201,31 @@ def load_yaml_mapping(content: bytes, where: str, *, what: str, fix: str) -> dic
     if not isinstance(raw, dict):
         raise SpecError(f"{what} must be a mapping", where=where, fix=fix)
     return raw
+
+
+def check_table(table: object, tables: list[str], where: str) -> str:
+    """The ``table`` an uploaded spec names, when it is one of ``tables`` (the store's built-in
+    tables; internal ones, starting with ``_``, excluded).
+
+    Raises
+    ------
+    SpecError
+        Anything else: a path (``/tmp/x``, ``../..``), a name that is not a table, or not a
+        name at all, with the same words whatever lies on the disk (nothing is looked up).
+    """
+    allowed = sorted(t for t in tables if not t.startswith("_"))
+    if isinstance(table, str) and TABLE_NAME.fullmatch(table) and table in allowed:
+        return table
+    shown = table if isinstance(table, str) and TABLE_NAME.fullmatch(table) else "(a path)"
+    if not isinstance(table, str):
+        shown = f"(a {type(table).__name__})"
+    raise SpecError(
+        f"no table {shown} among the built-in tables",
+        where=f"{where}: table",
+        parameter="table",
+        fix="name a built-in table (" + ", ".join(allowed[:40]) + ") in 'table', or upload a "
+        "CSV (POST /api/uploads/datasets) and name it in 'data_file'",
+    )
 
 
 def check_scenario(
@@ -343,9 +370,18 @@ class UploadStore:
 
     # -- writing ---------------------------------------------------------------------------
     def check_spec(
-        self, content: bytes, filename: str, reserved: list[str]
+        self,
+        content: bytes,
+        filename: str,
+        reserved: list[str],
+        tables: list[str] | None = None,
     ) -> tuple[IndexSpec, dict[str, Any]]:
-        """Parse and validate an uploaded spec; return it (data bound) and its record fields."""
+        """Parse and validate an uploaded spec; return it (data bound) and its record fields.
+
+        Its ``table`` (if any) must be one of ``tables`` (the store's built-in tables, by
+        name): a path or any other name is refused alike (:func:`check_table`), so a spec can
+        read no file outside the data folders nor learn whether one exists.
+        """
         raw = parse_spec_upload(content, filename)
         if "derive" in raw:
             raise SpecError(
@@ -378,13 +414,24 @@ class UploadStore:
         if not isinstance(steps, dict):
             raise SpecError("'steps' must be a mapping", where=filename)
         for step, params in steps.items():
-            unknown = set(params or {}) - set(STEP_PARAMS.get(step, ()))
-            if step not in STEP_PARAMS or not isinstance(params or {}, dict) or unknown:
+            known = isinstance(step, str) and step in STEP_PARAMS
+            if not isinstance(params or {}, dict):
+                raise SpecError(
+                    f"the parameters of step {step!r} must be a mapping, not {params!r}"[:200],
+                    where=f"{filename}: steps",
+                    fix="write e.g. 'steps: {impute: {method: group_mean}}'",
+                )
+            unknown = {str(k) for k in params or {}} - set(
+                STEP_PARAMS.get(step, ()) if known else ()
+            )
+            if not known or unknown:
                 raise SpecError(
                     f"step {step!r} or its parameters {sorted(unknown)} are not known",
                     where=filename,
                     fix=f"steps: {sorted(STEP_PARAMS)}, with the parameters of each",
                 )
+        if spec.table is not None:
+            check_table(spec.table, tables or [], filename)
         dataset_id = None
         if spec.extra.get("data_file") is not None:
             dataset = self.find_dataset(str(spec.extra["data_file"]))

@@ -60,7 +60,9 @@ def store_spec(state: AppState, name: str, content: bytes) -> dict[str, Any]:
     """Check an uploaded spec (parsed, validated and computed once), then store it."""
     from powerscope.index.service import compute_index
 
-    spec, fields = state.uploads.check_spec(content, name, reserved=state.builtin_names())
+    spec, fields = state.uploads.check_spec(
+        content, name, reserved=state.builtin_names(), tables=state.store.tables()
+    )
     units = None
     if spec.extra.get("data_file"):
         units = state.uploads.record("datasets", str(fields["data_file"]))["rows"]
@@ -79,7 +81,7 @@ def store_spec(state: AppState, name: str, content: bytes) -> dict[str, Any]:
     except PowerscopeError as exc:
         raise SpecError(f"the spec cannot be computed: {exc.message}", where=name,
                         fix=exc.fix or "check its data and steps") from None  # fmt: skip
-    except (TypeError, ValueError, ArithmeticError, KeyError) as exc:
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         raise SpecError(f"the spec cannot be computed: {exc}", where=name,
                         fix="check its data and steps") from None  # fmt: skip
     return state.uploads.save("specs", name, content, fields)
