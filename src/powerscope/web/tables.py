@@ -15,7 +15,10 @@ from starlette.responses import Response
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+#: the first characters that make a spreadsheet read a cell as a formula (OWASP's list)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a plain decimal number written as text: a spreadsheet reads it as a number, never a formula
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def plain(value: Any) -> Any:
@@ -60,13 +63,25 @@ def json_response(
     return JSONBody(plain(payload) if clean else payload, status_code=status_code, headers=headers)
 
 
-def _cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
+    """A value as a CSV cell that no spreadsheet runs as a formula (CSV injection, OWASP).
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'`` (shown by spreadsheets as text, the formula inert). Numbers stay numbers: a negative
+    score or change (a float or int, or text that is only a plain decimal number such as
+    ``-3.5``) is data that no spreadsheet evaluates, so it is written as it is. Missing values
+    are empty cells; lists and mappings are written as JSON (and checked like any text).
+    """
     value = plain(value)
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"))
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        value = json.dumps(value, separators=(",", ":"))
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value  # never a spreadsheet formula
     return value
 
@@ -86,9 +101,9 @@ def csv_response(
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
     return Response(
         buffer.getvalue(),
         media_type=CSV_MEDIA_TYPE,
