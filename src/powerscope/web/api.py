@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from powerscope import __version__
 from powerscope.data.store import Store, home, open_store
+from powerscope.web import security
 from powerscope.web.errors import add_error_handlers
 from powerscope.web.limits import UploadLimit
 from powerscope.web.routers import ROUTERS
@@ -74,6 +75,7 @@ def create_app(
     app.state.powerscope = AppState(store, uploads)
     app.state.token = token or None
     app.add_middleware(UploadLimit, max_bytes=uploads.max_bytes)
+    security.install(app)  # token length, failed-token limit, CSP and other headers
     add_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

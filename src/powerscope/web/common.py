@@ -43,7 +43,8 @@ def write_errors(disabled: str, conflict: str, too_large: str, kinds: str) -> di
     """The documented error responses of a write (an upload): ``ERRORS``, 401 and the texts
     given for 403, 409, 413 and 415."""
     texts = {401: "Missing or wrong token.", 403: disabled, 409: conflict, 413: too_large,
-             415: kinds}  # fmt: skip
+             415: kinds, 429: "Too many wrong tokens from this client: retry after "
+             "Retry-After seconds."}  # fmt: skip
     return {**ERRORS, **{s: {"model": models.ErrorOut, "description": t} for s, t in texts.items()}}
 
 
@@ -118,8 +119,14 @@ def require_token(
             where="server configuration",
             fix="the operator sets POWERSCOPE_API_TOKEN or runs 'powerscope serve --token-file FILE'",
         )
+    failures = getattr(request.app.state, "failed_auth", None)
+    client = request.client.host if request.client else "unknown"
+    if failures is not None:
+        failures.check(client)  # 429 after too many wrong tokens, even with the right one
     given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+        if failures is not None:
+            failures.failed(client)
         raise UnauthorizedError(
             "missing or wrong API token",
             where="Authorization header",

@@ -33,6 +33,7 @@ __all__ = [
     "STATUS",
     "ConflictError",
     "NotFoundError",
+    "RateLimitedError",
     "TooLargeError",
     "UnauthorizedError",
     "UnsupportedTypeError",
@@ -69,6 +70,14 @@ class ConflictError(WebError):
     """An upload that would shadow something that exists (a built-in index)."""
 
 
+class RateLimitedError(WebError):
+    """Too many failed token checks from one client: answered 429 with ``Retry-After``."""
+
+    def __init__(self, *args: Any, retry_after: int = 60, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+
 #: the HTTP status of each error class; a class not listed takes its nearest listed base's
 STATUS: dict[type[PowerscopeError], int] = {
     NotFoundError: 404,
@@ -82,6 +91,7 @@ STATUS: dict[type[PowerscopeError], int] = {
     WritesDisabledError: 403,
     ConflictError: 409,
     TooLargeError: 413,
+    RateLimitedError: 429,
     UnsupportedTypeError: 415,
     WebError: 400,
     PowerscopeError: 422,
@@ -138,6 +148,8 @@ async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
     response = json_response(body_of(exc), status_code=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RateLimitedError):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
