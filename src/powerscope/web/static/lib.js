@@ -363,8 +363,9 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
         ...layout,
       };
       const cfg = { ...PLOT_CONFIG, toImageButtonOptions: { format: "png", filename, scale: 2 } };
+      const safe = plotSafe(traces);
       // plotly sizes a chart from its container: draw once the figure is in the page.
-      whenConnected(div).then(() => window.Plotly.react(div, traces, full, cfg));
+      whenConnected(div).then(() => window.Plotly.react(div, safe, full, cfg));
     },
   };
 }
@@ -384,13 +385,45 @@ function whenConnected(el) {
   });
 }
 
+/** Trace fields whose text plotly draws (as labels, ticks, legend or hover): data, never markup. */
+const PLOT_TEXT_FIELDS = ["x", "y", "name", "text", "hovertext", "customdata", "labels"];
+
+/**
+ * Traces whose data text plotly shows as written: plotly renders a subset of HTML (links,
+ * styles, line breaks) in any label, so every string in PLOT_TEXT_FIELDS is escaped
+ * (`<` as `&lt;`, which plotly shows as `<`). A line break meant by the dashboard is written
+ * "\n" (see wrapLabel) and becomes plotly's `<br>` after escaping. Hover templates are the
+ * dashboard's own markup: user text put into one must go through plotText.
+ */
+export function plotSafe(traces) {
+  const clean = (value) => {
+    if (typeof value === "string") return plotText(value).replace(/\n/g, "<br>");
+    if (Array.isArray(value)) return value.map(clean);
+    return value;
+  };
+  return traces.map((trace) => {
+    const out = { ...trace };
+    for (const key of PLOT_TEXT_FIELDS) if (key in out) out[key] = clean(out[key]);
+    return out;
+  });
+}
+
 /** The `<extra>` part of a plotly hovertemplate citing the figure's source. */
 export function hoverSource(source, edition, citations) {
-  return `<extra>${escapeHTML(shortSource(source, edition, citations))}</extra>`;
+  return `<extra>${plotText(shortSource(source, edition, citations))}</extra>`;
 }
 
 export function escapeHTML(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+/**
+ * Text for a plotly label or hover template, shown as written: `&`, `<` and `>` escaped (no
+ * tag can form, so no link or style; plotly shows the entities as the characters, but not
+ * `&quot;`, so quotes are left as they are).
+ */
+export function plotText(text) {
+  return String(text).replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]);
 }
 
 /** Debounce a function by `ms` milliseconds. */

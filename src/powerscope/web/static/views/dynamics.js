@@ -14,6 +14,7 @@ import {
   getJSON,
   h,
   hoverSource,
+  plotText,
   postJSON,
   showError,
   tableFigure,
@@ -266,8 +267,8 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     chart.draw(
       [
         { type: "scatter", mode: "lines", x, y: series.p05, line: { width: 0 }, showlegend: false, hoverinfo: "skip", name: "5th percentile" },
-        { type: "scatter", mode: "lines", x, y: series.p95, line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(31,78,121,0.18)", name: "5–95% band", customdata: series.p05, hovertemplate: `%{x}: 5–95% %{customdata:,.4g} – %{y:,.4g} ${series.unit}` + hover },
-        { type: "scatter", mode: "lines", x, y: series.median, line: { color: "#1f4e79", width: 2 }, name: "median", hovertemplate: `%{x}: median %{y:,.4g} ${series.unit}` + hover },
+        { type: "scatter", mode: "lines", x, y: series.p95, line: { width: 0 }, fill: "tonexty", fillcolor: "rgba(31,78,121,0.18)", name: "5–95% band", customdata: series.p05, hovertemplate: `%{x}: 5–95% %{customdata:,.4g} – %{y:,.4g} ${plotText(series.unit)}` + hover },
+        { type: "scatter", mode: "lines", x, y: series.median, line: { color: "#1f4e79", width: 2 }, name: "median", hovertemplate: `%{x}: median %{y:,.4g} ${plotText(series.unit)}` + hover },
       ],
       { yaxis: { title: { text: series.unit }, rangemode: "tozero" }, xaxis: { title: { text: "year" } } },
       report.source,

@@ -16,6 +16,7 @@ import {
   getJSON,
   h,
   hoverSource,
+  plotText,
   postJSON,
   showError,
   tableFigure,
@@ -475,7 +476,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       name: labelOf(child),
       y: labels,
       x: shown.map((r) => (result.contributions?.[r.code]?.[child] ?? null)),
-      hovertemplate: `%{y}<br>${labelOf(child)}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition, result.citations),
+      hovertemplate: `%{y}<br>${plotText(labelOf(child))}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     contributionsFig.div.style.height = `${Math.max(320, 22 * shown.length + 90)}px`;
     contributionsFig.draw(
@@ -511,7 +512,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       name: unitName[code] || code,
       x: children.map((c) => wrapLabel(labelOf(c))),
       y: children.map((c) => result.node_scores?.[code]?.[c] ?? null),
-      hovertemplate: `${unitName[code] || code}<br>%{x}: %{y:.1f}` + hoverSource(src, result.edition || tree.edition, result.citations),
+      hovertemplate: `${plotText(unitName[code] || code)}<br>%{x}: %{y:.1f}` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     compareFig.draw(
       traces,
@@ -635,7 +636,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
   };
 }
 
-/** A long axis label broken into lines of about `width` characters (plotly's <br>). */
+/** A long axis label broken into lines of about `width` characters ("\n", plotly's <br>). */
 function setTitle(fig, text) {
   const heading = fig.el.querySelector("figcaption h3");
   if (heading) heading.textContent = text;
@@ -651,7 +652,7 @@ function wrapLabel(text, width = 16) {
     } else line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(line);
-  return lines.join("<br>");
+  return lines.join("\n"); // plotSafe turns it into plotly's <br> after escaping the text
 }
 
 function changeCell(change) {

@@ -1,6 +1,6 @@
 // Figures shared by several views: arms export trends, like-minded partners, UN vote agreement.
 
-import { chartFigure, fmt, getJSON, h, hoverSource, pct, tableFigure } from "../lib.js";
+import { chartFigure, fmt, getJSON, h, hoverSource, pct, plotText, tableFigure } from "../lib.js";
 
 export const MAJOR_POWERS = ["USA", "CHN", "RUS", "GBR", "FRA", "JPN", "DEU", "IND"];
 
@@ -32,7 +32,7 @@ export async function armsTrendFigure(codes, { title = "Annual arms exports", te
       name: s.name || s.code,
       x: s.years,
       y: s.tiv,
-      hovertemplate: `${s.name || s.code} %{x}: %{y:,.0f} TIV m` + hover,
+      hovertemplate: `${plotText(s.name || s.code)} %{x}: %{y:,.0f} TIV m` + hover,
     })),
     {
       yaxis: { title: { text: "TIV, millions (SIPRI trend-indicator value)" }, rangemode: "tozero" },
@@ -236,7 +236,7 @@ export async function partnerTrendFigures(code, { lines = 5, extra = ["USA", "CH
         name: `${r.name} (${trendText(r)})`,
         x: years,
         y: years.map((y) => byYear[y]),
-        hovertemplate: `${r.name} %{x}: %{y:.0f}% agreement` + hover,
+        hovertemplate: `${plotText(r.name)} %{x}: %{y:.0f}% agreement` + hover,
       };
     }),
     {

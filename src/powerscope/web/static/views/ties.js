@@ -2,7 +2,7 @@
 // trade agreements in force, shared forums and UN vote agreement with the members (and with the
 // G77), marked where it is below its peers' median; and vote agreement by region over time.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "AUS", "TUR", "IND"];
 
@@ -133,7 +133,7 @@ function seriesChart(data) {
       x: years,
       y: years.map((y) => r.vote_agreement_by_year[String(y)]),
       line: r.comparison ? { dash: "dot", width: 3, color: "#444" } : { width: 1.8 },
-      hovertemplate: `${r.name} %{x}: %{y:.1f}%` + hover,
+      hovertemplate: `${plotText(r.name)} %{x}: %{y:.1f}%` + hover,
     };
   });
   fig.draw(
