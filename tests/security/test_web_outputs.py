@@ -291,3 +291,58 @@ def test_no_absolute_path_in_health_errors_or_uploads(
         answers[0].json()["store"]
         == "embedded snapshot, powerscope " + answers[0].json()["version"]
     )
+
+
+class FarStore(SnapshotStore):
+    """The embedded snapshot, describing itself with an absolute path (as a store outside the
+    data folder might)."""
+
+    def describe(self) -> str:
+        return "warehouse /srv/secret/data/warehouse.duckdb"
+
+
+def test_health_shows_no_absolute_path(tmp_path: Path) -> None:
+    app = create_app(store=FarStore(), token=TOKEN, upload_dir=tmp_path / "uploads")
+    client = TestClient(app)
+    assert client.get("/api/health").json()["store"] == "warehouse warehouse.duckdb"
+    assert "/srv/" not in client.get("/api/datasets").text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("no table /tmp/x/secret.parquet (in a)", "no table secret.parquet (in a)"),
+        (
+            "{home}/uploads/datasets/ab.csv, row 2",
+            "$POWERSCOPE_HOME/uploads/datasets/ab.csv, row 2",
+        ),
+        ("/etc/passwd", "passwd"),
+        ("GET /api/uploads; see /openapi.json", "GET /api/uploads; see /openapi.json"),
+        ("N/A in km/h", "N/A in km/h"),
+        (None, None),
+    ],
+)
+def test_error_texts_show_paths_relative_to_the_data_folder(
+    text: str | None, shown: str | None
+) -> None:
+    from powerscope.files import home
+    from powerscope.web.errors import portable
+
+    if text is not None:
+        text = text.replace("{home}", home().resolve().as_posix())
+    assert portable(text) == shown
+
+
+def test_an_error_naming_a_server_file_answers_its_name_only(client: TestClient) -> None:
+    """Errors are rewritten as they are answered, whatever raised them."""
+    from powerscope.errors import DataFormatError
+    from powerscope.web.errors import body_of
+
+    path = "/var/lib/ps/x.csv"
+    exc = DataFormatError(f"bad row in {path}", where=f"{path}, row 3", fix=f"edit {path}")
+    error = body_of(exc)["error"]
+    assert (error["what"], error["where"], error["fix"]) == (
+        "bad row in x.csv",
+        "x.csv, row 3",
+        "edit x.csv",
+    )

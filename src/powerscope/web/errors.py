@@ -10,6 +10,7 @@ chosen by the error's class (:data:`STATUS`), never by its text.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -130,10 +131,42 @@ def error_body(
     }
 
 
+#: an absolute file path in a message (two or more parts; not the API's own /api/... paths)
+_ABSOLUTE_PATH = re.compile(
+    r"(?<![\w$.~])/(?!api/|static/|openapi\.json)(?:[^\s/'\"(),;:]+/)+[^\s/'\"(),;:]*"
+)
+
+
+def portable(text: str | None) -> str | None:
+    """``text`` with every absolute server path replaced: a path in powerscope's data folder
+    as ``$POWERSCOPE_HOME/<relative path>``, any other by its last part (a file name), so that
+    no answer tells a client how the server's disk is laid out."""
+    if not text or "/" not in text:
+        return text
+    from powerscope.files import home
+
+    try:
+        root = home().resolve().as_posix().rstrip("/") + "/"
+    except OSError:
+        root = None
+
+    def replace(match: re.Match[str]) -> str:
+        path = match.group(0)
+        if root and path.startswith(root):
+            return "$POWERSCOPE_HOME/" + path[len(root) :]
+        return path.rstrip("/").rsplit("/", 1)[-1] or "(a folder)"
+
+    return _ABSOLUTE_PATH.sub(replace, text)
+
+
 def body_of(exc: PowerscopeError) -> dict[str, Any]:
-    """The JSON body answering a powerscope error (``where`` falls back to the field)."""
+    """The JSON body answering a powerscope error (``where`` falls back to the field); no
+    absolute server path is shown (:func:`portable`)."""
     field = field_of(exc)
-    return error_body(exc.what, exc.where or field, exc.fix, exc.parameter, field)
+    return error_body(
+        portable(exc.what) or "", portable(exc.where or field), portable(exc.fix), exc.parameter,
+        field,
+    )  # fmt: skip
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from powerscope import __version__
 from powerscope.web import models
 from powerscope.web.common import CSV_TOO, Fmt, State
+from powerscope.web.errors import portable
 from powerscope.web.tables import csv_filename, json_response, table
 
 router = APIRouter()
@@ -18,8 +19,10 @@ COLUMNS = ["id", "title", "publisher", "edition", "licence", "citation", "url", 
 
 @router.get("/api/health", summary="Service status", response_model=models.HealthOut)
 def health(state: State) -> Response:
-    """Whether the service runs, its version, and where its data are read from."""
-    return json_response({"status": "ok", "version": __version__, "store": state.store.describe()})
+    """Whether the service runs, its version, and where its data are read from (in words, or
+    relative to the data folder: never an absolute server path)."""
+    store = portable(state.store.describe())
+    return json_response({"status": "ok", "version": __version__, "store": store})
 
 
 @router.get(
@@ -34,5 +37,5 @@ def datasets(state: State, fmt: Fmt = "json") -> Response:
     years present), as every other answer cites it."""
     rows = state.datasets()
     citations = [state.store.citation(str(row["id"])).to_dict() for row in rows]
-    payload = {"store": state.store.describe(), "datasets": rows, "citations": citations}
+    payload = {"store": portable(state.store.describe()), "datasets": rows, "citations": citations}
     return table(rows, payload, fmt, csv_filename("datasets"), COLUMNS)
