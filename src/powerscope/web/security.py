@@ -100,7 +100,6 @@ def check_token(token: str | None) -> str | None:
         raise WebError(
             f"the API token is shorter than {MIN_TOKEN_LENGTH} characters",
             where="API token ($POWERSCOPE_API_TOKEN, --token-file or create_app(token=...))",
-            parameter="token",
             fix="use a long random token, e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(32))'",
         )
