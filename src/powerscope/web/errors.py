@@ -31,6 +31,7 @@ from powerscope.web.tables import json_response
 
 __all__ = [
     "STATUS",
+    "BusyError",
     "ConflictError",
     "NotFoundError",
     "TooLargeError",
@@ -65,6 +66,15 @@ class UnsupportedTypeError(WebError):
     """An upload of a type that is not accepted (a CSV for datasets, a YAML for specs)."""
 
 
+class BusyError(WebError):
+    """A heavy computation refused because the server runs as many as it allows at once
+    (answered with ``Retry-After``)."""
+
+    def __init__(self, *args: Any, retry_after: int = 5, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+
 class ConflictError(WebError):
     """An upload that would shadow something that exists (a built-in index)."""
 
@@ -82,6 +92,7 @@ STATUS: dict[type[PowerscopeError], int] = {
     WritesDisabledError: 403,
     ConflictError: 409,
     TooLargeError: 413,
+    BusyError: 503,
     UnsupportedTypeError: 415,
     WebError: 400,
     PowerscopeError: 422,
@@ -138,6 +149,8 @@ async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
     response = json_response(body_of(exc), status_code=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, BusyError):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
