@@ -138,16 +138,16 @@ def test_protected_route_without_a_configured_token_is_403_before_the_body(
     assert (status, pulled) == (403, 0)
 
 
-def test_heavy_endpoint_over_its_limit_is_503_with_retry_after(client: TestClient) -> None:
+def test_heavy_endpoint_over_its_limit_is_429_with_retry_after(client: TestClient) -> None:
     heavy = client.app.state.powerscope.heavy  # type: ignore[attr-defined]
     with heavy.slot("uncertainty"):  # the one uncertainty computation allowed is running
         response = client.get("/api/indices/ceti/uncertainty?runs=100&seed=11")
-        assert response.status_code == 503
+        assert response.status_code == 429
         assert response.headers["Retry-After"] == "7"
         error = error_of(response)
         assert "uncertainty computations" in error["what"] and "retry in 7 s" in error["fix"]
         partners = client.get("/api/alignment/KOR/partners?runs=100&seed=11")
-        assert partners.status_code == 503 and partners.headers["Retry-After"] == "7"
+        assert partners.status_code == 429 and partners.headers["Retry-After"] == "7"
     assert heavy.running("uncertainty") == 0
     served = client.get("/api/indices/ceti/uncertainty?runs=100&seed=11")
     assert served.status_code == 200
@@ -156,11 +156,11 @@ def test_heavy_endpoint_over_its_limit_is_503_with_retry_after(client: TestClien
         assert again.status_code == 200 and again.json() == served.json()
 
 
-def test_dynamics_run_over_its_limit_is_503(client: TestClient) -> None:
+def test_dynamics_run_over_its_limit_is_429(client: TestClient) -> None:
     heavy = client.app.state.powerscope.heavy  # type: ignore[attr-defined]
     with heavy.slot("dynamics"):
         response = client.post("/api/dynamics/KOR/run", json={"runs": 20, "seed": 5})
-        assert response.status_code == 503 and response.headers["Retry-After"] == "7"
+        assert response.status_code == 429 and response.headers["Retry-After"] == "7"
         assert "dynamics computations" in error_of(response)["what"]
     assert heavy.running("dynamics") == 0
     assert client.post("/api/dynamics/KOR/run", json={"runs": 20, "seed": 5}).status_code == 200

@@ -92,7 +92,7 @@ STATUS: dict[type[PowerscopeError], int] = {
     WritesDisabledError: 403,
     ConflictError: 409,
     TooLargeError: 413,
-    BusyError: 503,
+    BusyError: 429,
     UnsupportedTypeError: 415,
     WebError: 400,
     PowerscopeError: 422,

@@ -9,14 +9,16 @@ routes before their body is read, and how many heavy computations run at once.
   request without the operator's token is refused (401, or 403 when writes are disabled)
   before its body is read.
 * :class:`HeavyLimit` lets at most :attr:`Limits.heavy` computations of each kind (Monte Carlo
-  uncertainty, dynamic-model runs) run at once; one more is refused at once with 503 and a
+  uncertainty, dynamic-model runs) run at once; one more is refused at once with 429 and a
   ``Retry-After`` header (:class:`powerscope.web.errors.BusyError`), never queued. Cached
   results are answered without taking a slot.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hmac
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
@@ -72,7 +74,7 @@ class HeavyLimit:
 
     @contextmanager
     def slot(self, kind: str) -> Iterator[None]:
-        """Hold one of the ``kind`` slots while the block runs; :class:`BusyError` (503, with
+        """Hold one of the ``kind`` slots while the block runs; :class:`BusyError` (429, with
         ``Retry-After``) when all are taken."""
         cap = self.limits.heavy.get(kind, 2)
         with self._lock:
@@ -90,6 +92,27 @@ class HeavyLimit:
         finally:
             with self._lock:
                 self._running[kind] -= 1
+            release_memory()
+
+
+def release_memory() -> None:
+    """Give the C heap's free memory back to the system (glibc's ``malloc_trim``; nothing
+    elsewhere): a heavy computation's arrays freed in a worker thread otherwise stay in that
+    thread's arena, and the server's memory would not come down after a burst."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
 
 
 class BodyLimit:
