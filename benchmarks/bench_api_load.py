@@ -9,7 +9,13 @@ measurement is of the server, not of the client library); ``--client httpx`` use
 ``httpx.AsyncClient`` instead. Every response is checked (status 200, a JSON ranking).
 
     python benchmarks/bench_api_load.py [--seconds 30] [--clients 50] [--workers 1]
-        [--client raw|httpx]
+        [--client raw|httpx] [--hostile]
+
+``--hostile`` (issue #14) adds, while the clients re-weight, a hostile client sending 100 MB
+bodies (declared, and streamed without a length), dynamics runs at the cap (20,000 runs with
+noise to 2100, two at a time) and random malformed requests. Targets: the well-behaved clients'
+p95 under 100 ms and no errors, no 5xx to anyone, the server's memory (RSS) back within 20% of
+its start a few seconds after the run. The hostile requests' statuses are counted.
 """
 
 from __future__ import annotations
@@ -77,7 +83,10 @@ async def client(
     rng = random.Random(seed)
     errors = 0
     while time.perf_counter() < stop:
-        body = {"weights": {s: round(rng.uniform(0.01, 1.0), 4) for s in SECTORS}}
+        body = {
+            "weights": {s: round(rng.uniform(0.01, 1.0), 4) for s in SECTORS},
+            "renormalise": True,
+        }
         start = time.perf_counter()
         try:
             response = await http.post(url, json=body)
@@ -106,7 +115,10 @@ async def raw_client(port: int, stop: float, seed: int, latencies: list[float]) 
     try:
         while time.perf_counter() < stop:
             body = json.dumps(
-                {"weights": {s: round(rng.uniform(0.01, 1.0), 4) for s in SECTORS}}
+                {
+                    "weights": {s: round(rng.uniform(0.01, 1.0), 4) for s in SECTORS},
+                    "renormalise": True,
+                }
             ).encode()
             head = (
                 "POST /api/indices/ceti/compute HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -169,12 +181,142 @@ async def load(base: str, clients: int, seconds: float, kind: str) -> dict[str, 
     }
 
 
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process and its children in MB (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            kb = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            children = [int(c) for c in handle.read().split()]
+    except (OSError, StopIteration):
+        return None
+    return kb / 1024 + sum(rss_mb(child) or 0.0 for child in children)
+
+
+async def _response_status(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1])
+
+
+async def big_body(port: int, stop: float, statuses: dict[str, int], chunked: bool) -> None:
+    """100 MB bodies, back to back: declared with Content-Length, or streamed in chunks."""
+    size, piece = 100 * 1024 * 1024, b"x" * (1024 * 1024)
+    while time.perf_counter() < stop:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
+        writer.write(
+            ("POST /api/indices/ceti/compute HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             f"Content-Type: application/json\r\n{framing}\r\n\r\n").encode()
+        )  # fmt: skip
+
+        async def pour(writer: asyncio.StreamWriter = writer) -> None:
+            for _ in range(size // len(piece)):
+                if chunked:
+                    writer.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                else:
+                    writer.write(piece)
+                await writer.drain()
+
+        sender = asyncio.create_task(pour())
+        try:
+            status = await asyncio.wait_for(_response_status(reader), timeout=30)
+            key = str(status)
+        except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
+            # a connection the server closed on a body it refused (reset before the answer)
+            key = type(exc).__name__
+        sender.cancel()
+        await asyncio.gather(sender, return_exceptions=True)
+        writer.close()
+        statuses[f"big_body {key}"] = statuses.get(f"big_body {key}", 0) + 1
+
+
+async def heavy_runs(base: str, stop: float, seed: int, statuses: dict[str, int]) -> None:
+    """Dynamics runs at the cap, each with a new seed (nothing cached)."""
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(timeout=300) as http:
+        while time.perf_counter() < stop:
+            body = {"runs": 20_000, "years": "2025-2100", "noise": True,
+                    "seed": rng.randrange(2**31)}  # fmt: skip
+            try:
+                response = await http.post(f"{base}/api/dynamics/KOR/run", json=body)
+                key = str(response.status_code)
+                if response.status_code == 429:
+                    key += " retry-after" if "retry-after" in response.headers else ""
+                    await asyncio.sleep(float(response.headers.get("retry-after", 1)) / 5)
+            except httpx.HTTPError as exc:
+                key = type(exc).__name__
+            statuses[f"dynamics {key}"] = statuses.get(f"dynamics {key}", 0) + 1
+
+
+MALFORMED: list[tuple[str, str, bytes | str]] = [
+    ("POST", "/api/indices/ceti/compute", b"{not json"),
+    ("POST", "/api/indices/ceti/compute", b"[" * 100_000 + b"]" * 100_000),
+    ("POST", "/api/indices/ceti/compute", '{"weights": "AI=banana"}'),
+    ("POST", "/api/indices/ceti/compute", '{"weights": {"NoSuchNode": 1}}'),
+    ("POST", "/api/indices/ceti/compute", '{"aggregation": "nonsense"}'),
+    ("POST", "/api/indices/ceti/compute", '{"rescale": [100, 1]}'),
+    ("POST", "/api/dynamics/KOR/run", '{"scenario": {"set": {"no-such-lever": 1}}}'),
+    ("POST", "/api/dynamics/KOR/run", '{"years": "2025-9999"}'),
+    ("POST", "/api/uploads/specs", "name: x\nchildren: [" + "{id: a}," * 20_000 + "]"),
+    ("GET", "/api/indices/../../etc/passwd", b""),
+    ("GET", "/api/indices/ceti/uncertainty?runs=99999999", b""),
+]
+
+
+async def malformed(base: str, stop: float, seed: int, statuses: dict[str, int]) -> None:
+    """Random malformed requests: bad JSON, deep nesting, impossible weights, bad scenarios,
+    unauthenticated spec uploads."""
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(timeout=60) as http:
+        while time.perf_counter() < stop:
+            method, path, body = rng.choice(MALFORMED)
+            headers = {"Content-Type": "application/json"}
+            try:
+                response = await http.request(method, base + path, content=body or None,
+                                              headers=headers)  # fmt: skip
+                key = str(response.status_code)
+            except httpx.HTTPError as exc:
+                key = type(exc).__name__
+            statuses[f"malformed {key}"] = statuses.get(f"malformed {key}", 0) + 1
+            await asyncio.sleep(0.05)
+
+
+async def hostile_load(
+    base: str, clients: int, seconds: float, kind: str, pid: int
+) -> dict[str, object]:
+    """The well-behaved load with the hostile client's requests alongside; memory sampled."""
+    port = int(base.rsplit(":", 1)[1])
+    stop = time.perf_counter() + seconds
+    statuses: dict[str, int] = {}
+    peak = [rss_mb(pid) or 0.0]
+
+    async def sample() -> None:
+        while time.perf_counter() < stop:
+            peak[0] = max(peak[0], rss_mb(pid) or 0.0)
+            await asyncio.sleep(0.25)
+
+    hostile = [
+        big_body(port, stop, statuses, chunked=False),
+        big_body(port, stop, statuses, chunked=True),
+        heavy_runs(base, stop, 1, statuses),
+        heavy_runs(base, stop, 2, statuses),
+        heavy_runs(base, stop, 3, statuses),
+        malformed(base, stop, 4, statuses),
+        sample(),
+    ]
+    figures, *_ = await asyncio.gather(load(base, clients, seconds, kind), *hostile)
+    hostile_5xx = sum(n for k, n in statuses.items() if k.split()[-1].startswith("5"))
+    return {**figures, "hostile_statuses": dict(sorted(statuses.items())),
+            "hostile_5xx": hostile_5xx, "rss_peak_mb": round(peak[0], 1)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--hostile", action="store_true", help="add the hostile client")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -182,8 +324,24 @@ def main() -> None:
     try:
         wait_ready(base)
         cpu_before = cpu_seconds(server.pid)
-        figures = asyncio.run(load(base, args.clients, args.seconds, args.client))
+        if args.hostile:
+            # loaded once before the start figure: the data a dynamics run reads
+            httpx.post(f"{base}/api/dynamics/KOR/run", json={"runs": 10}, timeout=120)
+            rss_start = rss_mb(server.pid)
+            figures = asyncio.run(
+                hostile_load(base, args.clients, args.seconds, args.client, server.pid)
+            )
+        else:
+            figures = asyncio.run(load(base, args.clients, args.seconds, args.client))
         cpu_after = cpu_seconds(server.pid)
+        if args.hostile:
+            time.sleep(5)  # the last refused and finished requests let go of their memory
+            rss_end = rss_mb(server.pid)
+            if rss_start and rss_end:
+                figures["rss_start_mb"] = round(rss_start, 1)
+                figures["rss_end_mb"] = round(rss_end, 1)
+                figures["rss_end_vs_start"] = round(rss_end / rss_start, 3)
+                figures["target_rss_end_vs_start"] = 1.2
         if cpu_before is not None and cpu_after is not None:
             # the server's own CPU time per request: what the machine's load cannot inflate
             per_request = (cpu_after - cpu_before) / max(int(figures["requests"]), 1) * 1000

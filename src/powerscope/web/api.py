@@ -21,7 +21,7 @@ from powerscope import __version__
 from powerscope.data.store import Store, home, open_store
 from powerscope.web import security
 from powerscope.web.errors import add_error_handlers
-from powerscope.web.limits import UploadLimit
+from powerscope.web.limits import FRAMING_BYTES, BodyLimit, Limits
 from powerscope.web.routers import ROUTERS
 from powerscope.web.routers.dashboard import mount_static
 from powerscope.web.state import AppState
@@ -46,6 +46,7 @@ def create_app(
     store: Store | None = None,
     token: str | None = None,
     upload_dir: Path | str | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The powerscope web application.
 
@@ -60,10 +61,15 @@ def create_app(
     upload_dir:
         Where uploads are stored (default: ``$POWERSCOPE_UPLOAD_DIR``, else
         ``$POWERSCOPE_HOME/uploads``).
+    limits:
+        Body sizes, heavy computations at once, compiled variants kept
+        (:class:`powerscope.web.limits.Limits`; the defaults are documented in
+        ``docs/security.md``).
     """
     store = store or open_store()
     upload_dir = upload_dir or os.environ.get("POWERSCOPE_UPLOAD_DIR") or home() / "uploads"
     uploads = UploadStore(Path(upload_dir))
+    limits = limits or Limits(upload_bytes=uploads.max_bytes + FRAMING_BYTES)
     token = token if token is not None else _token_from_env()
     app = FastAPI(
         title="powerscope API",
@@ -72,9 +78,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.powerscope = AppState(store, uploads)
+    app.state.powerscope = AppState(store, uploads, limits)
     app.state.token = token or None
-    app.add_middleware(UploadLimit, max_bytes=uploads.max_bytes)
+    app.add_middleware(BodyLimit, limits=limits)
     security.install(app)  # token length, failed-token limit, CSP and other headers
     add_error_handlers(app)
     for router in ROUTERS:

@@ -32,6 +32,7 @@ from powerscope.web.tables import json_response
 
 __all__ = [
     "STATUS",
+    "BusyError",
     "ConflictError",
     "NotFoundError",
     "RateLimitedError",
@@ -77,6 +78,14 @@ class RateLimitedError(WebError):
     def __init__(self, *args: Any, retry_after: int = 60, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.retry_after = retry_after
+
+
+class BusyError(RateLimitedError):
+    """A heavy computation refused because the server runs as many as it allows at once
+    (answered 429 with ``Retry-After``)."""
+
+    def __init__(self, *args: Any, retry_after: int = 5, **kwargs: Any) -> None:
+        super().__init__(*args, retry_after=retry_after, **kwargs)
 
 
 #: the HTTP status of each error class; a class not listed takes its nearest listed base's

@@ -24,6 +24,7 @@ from powerscope.files import read_yaml_file
 from powerscope.index.session import IndexSession, Scores
 from powerscope.index.spec import builtin_indices, load_spec
 from powerscope.web.errors import NotFoundError
+from powerscope.web.limits import HeavyLimit, Limits
 from powerscope.web.uploads import UploadStore
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from powerscope.arms.service import ArmsData
     from powerscope.dynamics.calibrate import Calibration
     from powerscope.dynamics.scenario import Scenario
+    from powerscope.index.engine import CompiledIndex
 
 T = TypeVar("T")
 
@@ -96,6 +98,27 @@ class LoadedIndex(IndexSession):
     name: str = ""
     kind: str = "builtin"
     focal: str | None = None
+    #: the most compiled variants kept (least recently used out): each distinct rescale,
+    #: normalisation, aggregation or exclusion is one
+    max_compiled: int = 16
+
+    def compiled(
+        self,
+        normalisation: str | None,
+        aggregation: str | None,
+        exclude_aggregates: bool,
+        rescale: tuple[float, float] | None = None,
+    ) -> CompiledIndex:
+        """The session's compiled variant, with at most :attr:`max_compiled` kept."""
+        key = (normalisation, aggregation, exclude_aggregates, rescale)
+        compiled = super().compiled(normalisation, aggregation, exclude_aggregates, rescale)
+        with self._lock:
+            kept = self._compiled
+            if key in kept:  # the most recently used last
+                kept[key] = kept.pop(key)
+            while len(kept) > max(self.max_compiled, 1):
+                del kept[next(iter(kept))]
+        return compiled
 
     def describe(self) -> dict[str, Any]:
         """Name, title, source, edition: the entry of ``GET /api/indices``."""
@@ -121,9 +144,11 @@ def compute_payload(loaded: LoadedIndex, scores: Scores) -> dict[str, Any]:
 class AppState:
     """Domain data loaded on first use and kept, and cached results, for one app."""
 
-    def __init__(self, store: Store, uploads: UploadStore) -> None:
+    def __init__(self, store: Store, uploads: UploadStore, limits: Limits | None = None) -> None:
         self.store = store
         self.uploads = uploads
+        self.limits = limits or Limits()
+        self.heavy = HeavyLimit(self.limits)
         self._indices = Memo(64)
         self._results = Memo(64)
         self._data = Memo(16)
@@ -173,7 +198,9 @@ class AppState:
     def index(self, name: str, focal: str | None = None) -> LoadedIndex:
         """An index bound to its data, loaded once."""
         key = self._key(name, focal)
-        return self._indices.get(key, lambda: self._load(*key))
+        loaded = self._indices.get(key, lambda: self._load(*key))
+        loaded.max_compiled = self.limits.compiled_variants
+        return loaded
 
     def _load(self, name: str, upload_id: str | None, focal: str | None) -> LoadedIndex:
         from powerscope.index.service import compute_index
@@ -221,7 +248,12 @@ class AppState:
         (index, focal, runs, seed)."""
         loaded = self.index(name, focal)
         key = ("uncertainty", self._key(name, focal), runs, seed)
-        return self._results.get(key, lambda: _uncertainty(loaded, runs, seed))
+
+        def make() -> dict[str, Any]:
+            with self.heavy.slot("uncertainty"):
+                return _uncertainty(loaded, runs, seed)
+
+        return self._results.get(key, make)
 
     # -- other domains ---------------------------------------------------------------------
     def arms(self) -> ArmsData:
@@ -267,8 +299,23 @@ class AppState:
         )
 
     def dynamics_cached(self, key: Hashable, make: Callable[[], T]) -> T:
-        """A dynamic-model report (run, loops, backtest, compare), cached under ``key``."""
-        return self._dynamics.get(key, make)
+        """A dynamic-model report (run, loops, backtest, compare), cached under ``key``;
+        computing one takes a ``dynamics`` slot (:class:`powerscope.web.limits.HeavyLimit`)."""
+
+        def heavy() -> T:
+            with self.heavy.slot("dynamics"):
+                return make()
+
+        return self._dynamics.get(key, heavy)
+
+    def heavy_cached(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
+        """Any other heavy result, cached under ``key``; computing it takes a ``kind`` slot."""
+
+        def heavy() -> T:
+            with self.heavy.slot(kind):
+                return make()
+
+        return self._results.get(key, heavy)
 
     def saved_scenarios(self) -> dict[str, dict[str, Any]]:
         """The newest saved scenario of each name."""

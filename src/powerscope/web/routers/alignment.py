@@ -77,6 +77,8 @@ def partners_of(
         return plain({**report, "partners": rows, "runs": runs, "seed": seed})
 
     key = ("partners", code, runs, seed, tuple(sorted(weights.items())), years)
+    if runs:  # Monte Carlo rank intervals: a heavy computation, limited like uncertainty
+        return dict(state.heavy_cached("uncertainty", key, make))
     return dict(state.cached(key, make))
 
 
