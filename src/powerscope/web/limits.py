@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from powerscope.web.errors import BusyError, error_body
+from powerscope.web.errors import BusyError, RateLimitedError, body_of, error_body
 from powerscope.web.tables import json_response
 from powerscope.web.uploads import MAX_UPLOAD_BYTES
 
@@ -201,10 +201,20 @@ def _token_refusal(
             403,
             None,
         )
+    # the same count of failed tokens per client as the routes' own check (web.security)
+    failures = getattr(getattr(app, "state", None), "failed_auth", None)
+    client = (scope.get("client") or ("unknown", 0))[0]
+    if failures is not None:
+        try:
+            failures.check(client)  # 429 after too many wrong tokens, even with the right one
+        except RateLimitedError as exc:
+            return body_of(exc), 429, {"Retry-After": str(exc.retry_after)}
     scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         given.strip().encode("latin-1"), token.encode("utf-8")
     ):
+        if failures is not None:
+            failures.failed(client)
         return (
             error_body(
                 "missing or wrong API token",
