@@ -379,17 +379,22 @@ def check_csv_file(
 
 
 def _check_yaml_events(
-    text: str, where: str, error: type[PowerscopeError], max_aliases: int
+    text: str,
+    where: str,
+    error: type[PowerscopeError],
+    max_aliases: int,
+    max_collections: int | None = None,
 ) -> None:
     """Walk the YAML events once (no recursion, nothing built): refuse a nesting deeper than
     :data:`MAX_YAML_DEPTH`, more alias uses than ``max_aliases``, aliases that would add more
-    than :data:`MAX_YAML_EXPANSION` nodes, and recursive aliases."""
+    than :data:`MAX_YAML_EXPANSION` nodes, recursive aliases, and more than ``max_collections``
+    mappings and sequences (when given), before anything is built from them."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sizes: dict[str, int] = {}  # anchor -> nodes of its value, expanded
     stack: list[list[Any]] = []  # open collections: [anchor, nodes so far]
-    aliases = added = 0
+    aliases = added = collections = 0
     fix = "write the repeated nodes out in full"
     for event in yaml.parse(text, Loader=loader):
         size = 0
@@ -420,6 +425,13 @@ def _check_yaml_events(
                 sizes[str(event.anchor)] = 1
         elif isinstance(event, yaml.CollectionStartEvent):
             stack.append([event.anchor, 1])
+            collections += 1
+            if max_collections is not None and collections > max_collections:
+                raise error(
+                    f"the document has more than {max_collections:,} mappings and lists",
+                    where=where,
+                    fix="send a smaller document",
+                )
             if len(stack) > MAX_YAML_DEPTH:
                 raise error(
                     f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
@@ -443,11 +455,13 @@ def load_yaml(
     *,
     error: type[PowerscopeError] = DataFormatError,
     max_aliases: int = MAX_YAML_ALIASES,
+    max_collections: int | None = None,
 ) -> Any:
     """The value of a YAML (or JSON) document, read safely: only plain YAML types (no Python
     objects), nested at most :data:`MAX_YAML_DEPTH` deep, and at most ``max_aliases`` alias
     uses that add at most :data:`MAX_YAML_EXPANSION` nodes (``max_aliases=0`` refuses every
-    alias), none recursive.
+    alias), none recursive; with ``max_collections``, at most that many mappings and lists
+    (counted on the parser's events, before the document is built).
 
     Raises
     ------
@@ -460,7 +474,7 @@ def load_yaml(
         text = decode_text(text, where, "YAML file", error=error)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        _check_yaml_events(text, where, error, max_aliases)
+        _check_yaml_events(text, where, error, max_aliases, max_collections)
         return yaml.load(text, Loader=loader)  # a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

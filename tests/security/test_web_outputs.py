@@ -346,3 +346,27 @@ def test_an_error_naming_a_server_file_answers_its_name_only(client: TestClient)
         "x.csv, row 3",
         "edit x.csv",
     )
+
+
+def test_a_spec_far_over_the_node_limit_is_refused_before_it_is_built(
+    client: TestClient, upload_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 index nodes (the limit is 5,000): refused on the parser's events, before a spec
+    is built from the document (a 100,000-node spec used to cost 14 s of CPU first)."""
+    import yaml
+
+    from powerscope.web import uploads
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the document was built")
+
+    monkeypatch.setattr(yaml, "load", never)
+    nodes = "\n".join(
+        f"  - {{id: N{i}, indicator: AI/Algorithms, weight: 1}}" for i in range(20_000)
+    )
+    content = f"id: big\nname: Big\ntable: ceti_pillars\nchildren:\n{nodes}\n".encode()
+    response = upload(client, "specs", "big.yaml", content)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert f"more than {uploads.MAX_SPEC_COLLECTIONS:,} mappings and lists" in error["what"]
+    assert stored(upload_dir, "specs") == []

@@ -90,3 +90,10 @@ def test_invalid_yaml_names_the_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     spec.write_text("id: x\nchildren: [unclosed\n", encoding="utf-8")
     code, err = cli(capsys, "index", "compute", "--spec", str(spec))
     assert code == 2 and err.startswith("error: not valid YAML") and f"{spec}, line 3" in err
+
+
+def test_a_cap_on_mappings_and_lists_counts_them_before_building() -> None:
+    text = "a: [" + ", ".join(["{x: 1}"] * 10) + "]\n"  # 12 collections: the root, a, ten
+    assert len(load_yaml(text, "x.yaml", max_collections=12)["a"]) == 10
+    with pytest.raises(DataFormatError, match="more than 11 mappings and lists"):
+        load_yaml(text, "x.yaml", max_collections=11)

@@ -180,14 +180,27 @@ def _numeric(cells: Any) -> bool:
     return present > 0
 
 
+#: mappings and lists an uploaded spec may hold, counted before it is built: an index node is a
+#: mapping and its ``children`` a list, so twice :data:`MAX_SPEC_NODES` and room for the rest
+MAX_SPEC_COLLECTIONS = 2 * MAX_SPEC_NODES + 1000
+
+
 def parse_spec_upload(content: bytes, where: str) -> dict[str, Any]:
-    """The YAML mapping of an uploaded spec: no aliases (no expansion bombs), bounded depth."""
+    """The YAML mapping of an uploaded spec: no aliases (no expansion bombs), bounded depth, at
+    most :data:`MAX_SPEC_COLLECTIONS` mappings and lists (a spec far over
+    :data:`MAX_SPEC_NODES` nodes is refused before it is built or compiled)."""
     return load_yaml_mapping(
-        content, where, what="an index spec", fix="see powerscope/indices/ceti.yaml"
+        content,
+        where,
+        what="an index spec",
+        fix="see powerscope/indices/ceti.yaml",
+        max_collections=MAX_SPEC_COLLECTIONS,
     )
 
 
-def load_yaml_mapping(content: bytes, where: str, *, what: str, fix: str) -> dict[str, Any]:
+def load_yaml_mapping(
+    content: bytes, where: str, *, what: str, fix: str, max_collections: int | None = None
+) -> dict[str, Any]:
     """The YAML (or JSON) mapping in an upload: no aliases (no expansion bombs), bounded depth.
 
     Raises
@@ -197,7 +210,7 @@ def load_yaml_mapping(content: bytes, where: str, *, what: str, fix: str) -> dic
         one; ``fix`` says where its format is described).
     """
     text = _text(content, where)
-    raw = load_yaml(text, where, error=SpecError, max_aliases=0)
+    raw = load_yaml(text, where, error=SpecError, max_aliases=0, max_collections=max_collections)
     if not isinstance(raw, dict):
         raise SpecError(f"{what} must be a mapping", where=where, fix=fix)
     return raw
