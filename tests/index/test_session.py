@@ -65,3 +65,16 @@ def test_uncertainty_payload(session: IndexSession) -> None:
     assert kor["p05"] <= kor["median"] <= kor["p95"]
     assert body == session.uncertainty_payload(40, 3)
     assert not np.isnan(kor["nominal_score"])
+
+
+def test_compiled_variants_are_bounded_least_recently_used_out(session: IndexSession) -> None:
+    bounded = IndexSession(
+        session.spec, session.source, session.units, session.matrix, session.default
+    )
+    bounded.max_compiled = 3
+    first = bounded.compiled(None, None, False)
+    for low in range(5):
+        bounded.compiled(None, None, False, rescale=(float(low), 100.0))
+        assert bounded.compiled(None, None, False) is first  # used: kept
+    assert len(bounded._compiled) == 3
+    assert (None, None, False, (0.0, 100.0)) not in bounded._compiled  # least recently used

@@ -129,6 +129,10 @@ class IndexSession:
     units: dict[str, tuple[str, bool]]
     matrix: Matrix | None
     default: IndexResult
+    #: the most compiled variants kept, least recently used out: each distinct normalisation,
+    #: aggregation, exclusion or ``rescale`` is one (a service re-weighting for many clients
+    #: would otherwise keep one for every ``rescale`` it was ever asked)
+    max_compiled: int = 16
     _compiled: dict[tuple[Any, ...], CompiledIndex] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -152,9 +156,11 @@ class IndexSession:
         """The spec compiled on the data (aggregates dropped before normalising if asked;
         normalised values mapped to ``rescale`` if given)."""
         key = (normalisation, aggregation, exclude_aggregates, rescale)
-        found = self._compiled.get(key)
-        if found is not None:
-            return found
+        with self._lock:
+            found = self._compiled.pop(key, None)
+            if found is not None:
+                self._compiled[key] = found  # the most recently used last
+                return found
         assert self.matrix is not None
         matrix = self.matrix
         if exclude_aggregates:
@@ -167,7 +173,9 @@ class IndexSession:
         if rescale is not None:
             compiled = rescaled(compiled, rescale)
         with self._lock:
-            self._compiled.setdefault(key, compiled)
+            compiled = self._compiled.setdefault(key, compiled)
+            while len(self._compiled) > max(self.max_compiled, 1):
+                del self._compiled[next(iter(self._compiled))]
         return compiled
 
     def evaluate(

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from powerscope.arms.service import ArmsData
     from powerscope.dynamics.calibrate import Calibration
     from powerscope.dynamics.scenario import Scenario
-    from powerscope.index.engine import CompiledIndex
 
 T = TypeVar("T")
 
@@ -98,27 +97,6 @@ class LoadedIndex(IndexSession):
     name: str = ""
     kind: str = "builtin"
     focal: str | None = None
-    #: the most compiled variants kept (least recently used out): each distinct rescale,
-    #: normalisation, aggregation or exclusion is one
-    max_compiled: int = 16
-
-    def compiled(
-        self,
-        normalisation: str | None,
-        aggregation: str | None,
-        exclude_aggregates: bool,
-        rescale: tuple[float, float] | None = None,
-    ) -> CompiledIndex:
-        """The session's compiled variant, with at most :attr:`max_compiled` kept."""
-        key = (normalisation, aggregation, exclude_aggregates, rescale)
-        compiled = super().compiled(normalisation, aggregation, exclude_aggregates, rescale)
-        with self._lock:
-            kept = self._compiled
-            if key in kept:  # the most recently used last
-                kept[key] = kept.pop(key)
-            while len(kept) > max(self.max_compiled, 1):
-                del kept[next(iter(kept))]
-        return compiled
 
     def describe(self) -> dict[str, Any]:
         """Name, title, source, edition: the entry of ``GET /api/indices``."""
