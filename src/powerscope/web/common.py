@@ -8,7 +8,6 @@ Every router (:mod:`powerscope.web.routers`) imports this module; it imports no 
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
@@ -19,8 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from powerscope.errors import PowerscopeError, UnknownEntityError
 from powerscope.web import models
-from powerscope.web.errors import UnauthorizedError, WritesDisabledError
 from powerscope.web.models import parse_weights as parse_weights  # the alignment router's
+from powerscope.web.security import check_write_token
 from powerscope.web.state import AppState, resolve_country
 
 #: aggregation by Copeland outranking compares every pair of units; beyond this many it is refused
@@ -111,24 +110,8 @@ def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
-    """Allow a write only with the operator's token (compared in constant time)."""
-    token: str | None = request.app.state.token
-    if not token:
-        raise WritesDisabledError(
-            "uploads are disabled: this server has no API token",
-            where="server configuration",
-            fix="the operator sets POWERSCOPE_API_TOKEN or runs 'powerscope serve --token-file FILE'",
-        )
-    failures = getattr(request.app.state, "failed_auth", None)
+    """Allow a write only with the operator's token (:func:`powerscope.web.security.check_write_token`)."""
     client = request.client.host if request.client else "unknown"
-    if failures is not None:
-        failures.check(client)  # 429 after too many wrong tokens, even with the right one
-    given = credentials.credentials if credentials else ""
-    if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
-        if failures is not None:
-            failures.failed(client)
-        raise UnauthorizedError(
-            "missing or wrong API token",
-            where="Authorization header",
-            fix="send 'Authorization: Bearer <token>' with the operator's token",
-        )
+    # the header as sent: Starlette decodes headers as latin-1
+    given = credentials.credentials.encode("latin-1") if credentials else b""
+    check_write_token(request.app.state, client, given)

@@ -185,7 +185,9 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
 
 
-async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
+def error_response(exc: PowerscopeError) -> Response:
+    """The JSON answer to ``exc``: its status, its body, and the headers its class asks for
+    (``WWW-Authenticate`` with a 401, ``Retry-After`` with a 429)."""
     status = status_of(exc)
     response = json_response(body_of(exc), status_code=status)
     if status == 401:
@@ -193,6 +195,10 @@ async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
     if isinstance(exc, RateLimitedError):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
+
+
+async def _powerscope_error(request: Request, exc: PowerscopeError) -> Response:
+    return error_response(exc)
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> Response:

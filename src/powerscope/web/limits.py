@@ -17,7 +17,6 @@ routes before their body is read, and how many heavy computations run at once.
 from __future__ import annotations
 
 import ctypes
-import hmac
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
@@ -25,7 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from powerscope.web.errors import BusyError, RateLimitedError, body_of, error_body
+from powerscope.errors import PowerscopeError
+from powerscope.web.errors import BusyError, error_body, error_response
+from powerscope.web.security import check_write_token
 from powerscope.web.tables import json_response
 from powerscope.web.uploads import MAX_UPLOAD_BYTES
 
@@ -135,10 +136,13 @@ class BodyLimit:
         path = scope["path"]
         headers = dict(scope.get("headers") or [])
         if scope["method"] == "POST" and path.rstrip("/") in PROTECTED_PATHS:
-            refusal = _token_refusal(scope, headers)
-            if refusal is not None:
-                what, status, extra = refusal
-                await json_response(what, status, headers=extra)(scope, receive, send)
+            scheme, _, given = headers.get(b"authorization", b"").partition(b" ")
+            client = (scope.get("client") or ("unknown", 0))[0]
+            state = getattr(scope.get("app"), "state", None)
+            try:
+                check_write_token(state, client, given if scheme.lower() == b"bearer" else b"")
+            except PowerscopeError as exc:
+                await error_response(exc)(scope, receive, send)
                 return
         limit = self.limit_of(path)
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
@@ -181,47 +185,3 @@ class BodyLimit:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
-
-
-def _token_refusal(
-    scope: MutableMapping[str, Any], headers: Mapping[bytes, bytes]
-) -> tuple[dict[str, Any], int, dict[str, str] | None] | None:
-    """The error (body, status, headers) answering a protected request without the token,
-    or None when the token is right."""
-    app = scope.get("app")
-    token: str | None = getattr(getattr(app, "state", None), "token", None)
-    if not token:
-        return (
-            error_body(
-                "uploads are disabled: this server has no API token",
-                where="server configuration",
-                fix="the operator sets POWERSCOPE_API_TOKEN or runs "
-                "'powerscope serve --token-file FILE'",
-            ),
-            403,
-            None,
-        )
-    # the same count of failed tokens per client as the routes' own check (web.security)
-    failures = getattr(getattr(app, "state", None), "failed_auth", None)
-    client = (scope.get("client") or ("unknown", 0))[0]
-    if failures is not None:
-        try:
-            failures.check(client)  # 429 after too many wrong tokens, even with the right one
-        except RateLimitedError as exc:
-            return body_of(exc), 429, {"Retry-After": str(exc.retry_after)}
-    scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode("latin-1"), token.encode("utf-8")
-    ):
-        if failures is not None:
-            failures.failed(client)
-        return (
-            error_body(
-                "missing or wrong API token",
-                where="Authorization header",
-                fix="send 'Authorization: Bearer <token>' with the operator's token",
-            ),
-            401,
-            {"WWW-Authenticate": "Bearer"},
-        )
-    return None

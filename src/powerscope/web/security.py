@@ -18,13 +18,19 @@
 
 from __future__ import annotations
 
+import hmac
 import math
 import threading
 import time
 from collections import OrderedDict, deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from powerscope.web.errors import RateLimitedError, WebError
+from powerscope.web.errors import (
+    RateLimitedError,
+    UnauthorizedError,
+    WebError,
+    WritesDisabledError,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -158,6 +164,42 @@ class FailedAuth:
             self._failures.move_to_end(client)
             while len(self._failures) > self.max_clients:
                 self._failures.popitem(last=False)
+
+
+def check_write_token(state: Any, client: str, given: bytes) -> None:
+    """Allow a write only with the operator's token: ``given`` is the bearer token as sent
+    (the header's bytes), compared in constant time with ``state.token``; wrong tokens are
+    counted per ``client`` in ``state.failed_auth`` (:class:`FailedAuth`). One check for the
+    routes (:func:`powerscope.web.common.require_token`) and for the body limit, which refuses
+    protected requests before reading their body.
+
+    Raises
+    ------
+    WritesDisabledError
+        The server has no token (403).
+    RateLimitedError
+        Too many wrong tokens from ``client`` lately, even with the right one now (429).
+    UnauthorizedError
+        A missing or wrong token (401).
+    """
+    token: str | None = getattr(state, "token", None)
+    if not token:
+        raise WritesDisabledError(
+            "uploads are disabled: this server has no API token",
+            where="server configuration",
+            fix="the operator sets POWERSCOPE_API_TOKEN or runs 'powerscope serve --token-file FILE'",
+        )
+    failures: FailedAuth | None = getattr(state, "failed_auth", None)
+    if failures is not None:
+        failures.check(client)
+    if not hmac.compare_digest(given.strip(), token.encode("utf-8")):
+        if failures is not None:
+            failures.failed(client)
+        raise UnauthorizedError(
+            "missing or wrong API token",
+            where="Authorization header",
+            fix="send 'Authorization: Bearer <token>' with the operator's token",
+        )
 
 
 def install(app: FastAPI) -> None:
