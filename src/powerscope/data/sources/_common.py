@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -30,10 +31,18 @@ def check_columns(path: Path, required: tuple[str, ...]) -> None:
         raise DataFormatError(
             f"cannot read CSV file: {exc}", where=str(path), fix="check the file is a CSV"
         ) from exc
-    missing = [column for column in required if column not in header.columns]
+    require_columns(list(header.columns), required, path)
+
+
+def require_columns(
+    columns: list[Any], required: tuple[str, ...], path: Path, what: str = "file"
+) -> None:
+    """Raise DataFormatError naming the required columns missing from ``columns`` (those a
+    table read from ``path`` has), what it has, and what it needs."""
+    missing = [column for column in required if column not in columns]
     if missing:
         raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(header.columns)}",
+            f"missing column(s) {', '.join(map(repr, missing))}; found {list(columns)}",
             where=where(path),
-            fix=f"the file needs the columns {', '.join(required)}",
+            fix=f"the {what} needs the columns {', '.join(required)}",
         )

@@ -44,6 +44,7 @@ import pandas as pd
 
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
+from powerscope.data.sources._common import require_columns
 from powerscope.data.sources._common import where as _where
 from powerscope.errors import DataFormatError
 
@@ -129,13 +130,7 @@ def read_posts(path: Path) -> pd.DataFrame:
             where=str(path),
             fix="pass the Global Diplomacy Index data workbook (.xlsx)",
         ) from exc
-    missing = [c for c in _COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(frame.columns)}",
-            where=_where(path),
-            fix=f"the workbook needs the columns {', '.join(_COLUMNS)}",
-        )
+    require_columns(list(frame.columns), tuple(_COLUMNS), path, "workbook")
     year = pd.to_numeric(frame["Year"], errors="coerce")
     bad = np.flatnonzero((year.isna() | (year != year.round())).to_numpy())
     if len(bad):
