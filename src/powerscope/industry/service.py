@@ -33,6 +33,9 @@ from powerscope.industry.top100 import (
 if TYPE_CHECKING:
     from powerscope.arms.service import ArmsData
 
+#: peers a country is compared with when none are chosen (the brief, the dashboard): industrial
+#: middle powers with arms industries of their own
+DEFAULT_PEERS = ("JPN", "DEU", "ISR")
 #: the catalog ids of the two datasets
 TOP100_DATASET = "sipri_top100"
 ARMS_DATASET = "sipri_arms"
@@ -277,7 +280,9 @@ def industry(
             from powerscope.data.store import open_store
 
             arms = load_arms(store or open_store())
-        deliveries = arms.deliveries
+        # the members' deliveries only: one pass over the whole table
+        members = arms.deliveries["supplier_code"].isin([code, *peer_codes])
+        deliveries = arms.deliveries[members]
         citations.extend(arms.citations)
     except PowerscopeError as exc:
         notes.append(f"arms exports (SIPRI TIV) are not available: {exc.what}")
