@@ -71,6 +71,9 @@ def test_company_names_exact_partial_and_wrong() -> None:
     with pytest.raises(NotFoundError, match=r"no company 'Hanwa Aerospace'.*closest: Hanwha Aerospace") as info:  # fmt: skip
         find_companies(frame, "Hanwa Aerospace")
     assert info.value.parameter == "company"
+    # a misspelt first word brings every company that starts with the right one
+    with pytest.raises(NotFoundError, match=r"closest: Hanwha Corp\., Hanwha Aerospace\)"):
+        find_companies(frame, "Hanwa")
     with pytest.raises(NotFoundError, match=r"not a company of South Korea.*Lockheed Martin Corp\. \(United States, USA\)"):  # fmt: skip
         find_companies(frame, "Lockheed", "KOR")
 

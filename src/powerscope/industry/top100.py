@@ -102,9 +102,13 @@ def find_companies(companies: pd.DataFrame, name: str, code: str | None = None) 
     found = exact or sorted(n for n, k in keys.items() if wanted in k)
     if not found:
         close = difflib.get_close_matches(str(name), list(names), n=5, cutoff=0.5)
-        if not close:  # a partial word: compare with the names' first words too
-            firsts = {n.split()[0]: n for n in names}
-            close = [firsts[f] for f in difflib.get_close_matches(str(name), list(firsts), n=5)]
+        # a misspelt first word ("Hanwa"): every company whose first word is close to it
+        word = str(name).split()[0].casefold() if str(name).split() else ""
+        for candidate in sorted(names):
+            first = candidate.split()[0].casefold()
+            if difflib.SequenceMatcher(None, word, first).ratio() >= 0.8:
+                close.append(candidate)
+        close = list(dict.fromkeys(close))[:6]
         raise NotFoundError(
             f"no company {name!r} in the SIPRI Top 100 (closest: "
             f"{', '.join(close) if close else 'none'})",
