@@ -135,7 +135,7 @@ function exportsChart(data) {
     traces,
     {
       yaxis: { title: { text: "arms revenue, US$ million" }, rangemode: "tozero" },
-      yaxis2: { title: { text: "arms exports, TIV million" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false },
+      yaxis2: { title: { text: "arms exports, TIV million" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, tickmode: "auto", tickformat: ",.0f" },
       xaxis: { title: { text: "year" } },
       legend: { orientation: "h", y: -0.2 },
       margin: { l: 70, r: 70, t: 10, b: 90 },
