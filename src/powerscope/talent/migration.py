@@ -45,9 +45,9 @@ DEFAULT_RELEASE: Final = "scopus_2024"
 #: the two bibliographic sources compared side by side
 COMPARED: Final = ("scopus_2024", "openalex_2023")
 SOURCE_NAMES: Final = {
-    "scopus_2024": "Scopus (2024 release)",
-    "openalex_2023": "OpenAlex (2023 release)",
-    "scopus_2022_07": "Scopus (July 2022 release)",
+    "scopus_2024": "Scopus, 2024 release",
+    "openalex_2023": "OpenAlex, 2023 release",
+    "scopus_2022_07": "Scopus, July 2022 release",
 }
 #: rates are given per this many researchers
 PER: Final = 1000
@@ -116,6 +116,12 @@ def country_of(value: str, parameter: str | None = None) -> str:
             fix="give a country's name or ISO3 code, e.g. KOR",
         )
     return code
+
+
+def _named(code: str) -> str:
+    from powerscope.countries import name_of
+
+    return f"{name_of(code)} ({code})"
 
 
 def _open(store: Store | None) -> Store:
@@ -195,6 +201,13 @@ def _span(frame: pd.DataFrame) -> tuple[int, int]:
     return int(frame["year"].min()), int(frame["year"].max())
 
 
+def migration_span(store: Store | None = None, release: str = DEFAULT_RELEASE) -> tuple[int, int]:
+    """The first and last year of a release's country figures (from the first year with
+    moves)."""
+    check_release(release, country_file=True)
+    return _span(_release_rows(_open(store), release))
+
+
 def reliable_end(store: Store | None = None, release: str = DEFAULT_RELEASE) -> int:
     """The last year of ``release`` that is not provisional."""
     check_release(release)
@@ -213,7 +226,7 @@ def _as_rows(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "code": frame["code"].astype(str).to_numpy(),
             "year": frame["year"].astype(int).to_numpy(),
-            "researchers": frame["researchers"].astype("Int64").to_numpy(),
+            "researchers": frame["researchers"].astype("Int64").array,
             "inflow": frame["inflow"].astype(int).to_numpy(),
             "outflow": frame["outflow"].astype(int).to_numpy(),
             "net": frame["net"].astype(int).to_numpy(),
@@ -272,7 +285,7 @@ def migration(
     mine = rows[rows["code"] == country]
     if mine.empty:
         raise NotFoundError(
-            f"{country} is not in the Scholarly Migration Database (release {release})",
+            f"{_named(country)} is not in the Scholarly Migration Database (release {release})",
             parameter=parameter,
             fix="choose a country with researchers in Scopus or OpenAlex",
         )
@@ -410,7 +423,7 @@ def partner_flows(
     in_rows = flows[flows["destination"] == country]
     if out_rows.empty and in_rows.empty:
         raise NotFoundError(
-            f"{country} has no researcher moves in the Scholarly Migration Database "
+            f"{_named(country)} has no researcher moves in the Scholarly Migration Database "
             f"(release {release})",
             fix="choose a country with researchers in Scopus or OpenAlex",
         )
@@ -541,7 +554,7 @@ def compare_sources(
         )
     if not parts:
         raise NotFoundError(
-            f"{country} is not in the Scholarly Migration Database (releases "
+            f"{_named(country)} is not in the Scholarly Migration Database (releases "
             f"{', '.join(COMPARED)})",
             fix="choose a country with researchers in Scopus or OpenAlex",
         )
