@@ -169,6 +169,8 @@ def test_bad_input_is_refused_with_what_to_do(store: SnapshotStore) -> None:
         talent_flows("Western Sahara", store=store)
     with pytest.raises(SpecError, match="partners"):
         talent_flows("KOR", partners=99, store=store)
+    with pytest.raises(PeriodError, match="1997 to 2023"):
+        compare_sources("KOR", years=(1950, 1960), store=store)
 
 
 def test_a_period_limits_every_part(store: SnapshotStore) -> None:

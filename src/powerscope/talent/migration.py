@@ -533,10 +533,15 @@ def compare_sources(
     Raises
     ------
     UnknownEntityError
-        An unknown country. ``NotFoundError``: a country in neither release.
+        An unknown country. ``NotFoundError``: a country in neither release. ``PeriodError``:
+        years outside both releases (naming their range).
     """
     store = _open(store)
     country = country_of(code)
+    if years is not None:
+        spans = [_span(_release_rows(store, r)) for r in COMPARED]
+        both = (min(s[0] for s in spans), max(s[1] for s in spans))
+        _check_years(years, both, " and ".join(COMPARED))
     parts, missing = [], []
     for release in COMPARED:
         rows = _release_rows(store, release)
