@@ -25,6 +25,7 @@ from powerscope.cli import (
     index,
     industry,
     military,
+    talent,
     web,
 )
 from powerscope.errors import PowerscopeError
@@ -47,6 +48,7 @@ app.command("brief")(brief.brief)
 app.command("serve")(web.serve)
 app.command("country")(country.country)
 app.command("industry")(industry.industry)
+app.command("talent")(talent.talent)
 
 
 @app.callback(invoke_without_command=True)

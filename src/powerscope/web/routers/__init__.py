@@ -16,6 +16,7 @@ from powerscope.web.routers import (
     indices,
     industry,
     military,
+    talent,
     ties,
     uploads,
 )
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     industry.router,
     alignment.router,
     ties.router,
+    talent.router,
     claims.router,
     uploads.router,
     dynamics.router,
