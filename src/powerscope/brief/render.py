@@ -111,7 +111,7 @@ def render_html(brief: Brief) -> str:
     charts: dict[str, str] = {}
     first = True
     for section in brief.sections:
-        for chart in section.charts:
+        for chart in section.all_charts():
             charts[chart.id] = chart_html(chart, include_plotlyjs=first)
             first = False
     numbers = {entry.id: entry.number for entry in brief.sources}

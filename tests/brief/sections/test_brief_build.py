@@ -24,10 +24,11 @@ def test_sections_in_registry_order(kor: Brief) -> None:
         "arms",
         "alignment",
         "ties",
+        "selfreliance",
         "dynamics",
         "claims",
     ]
-    assert len(SECTIONS) == 8
+    assert len(SECTIONS) == 9
 
 
 def test_unknown_country_is_an_error() -> None:

@@ -66,6 +66,8 @@ def _commands_only(ctx: object) -> Section:
 
 def test_each_section_with_commands_is_listed(kor_brief: Brief) -> None:
     listed = commands(kor_brief)
-    assert [title for title, _ in listed] == [s.title for s in kor_brief.sections if s.commands]
+    assert [title for title, _ in listed] == [
+        s.title for s in kor_brief.sections if s.commands or any(p.commands for p in s.parts)
+    ]
     technology = dict(listed)[kor_brief.section("technology").title]
     assert "powerscope index uncertainty ceti --runs 2000 --seed 1" in technology

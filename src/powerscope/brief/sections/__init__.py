@@ -39,6 +39,7 @@ from powerscope.brief.sections.context import (
 from powerscope.brief.sections.dynamics import dynamics_section
 from powerscope.brief.sections.military import military_section
 from powerscope.brief.sections.model import Brief, Chart, Fact, Note, Section, SourceEntry, Table
+from powerscope.brief.sections.selfreliance import selfreliance_section
 from powerscope.brief.sections.sources import source_entry
 from powerscope.brief.sections.summary import summary_section
 from powerscope.brief.sections.technology import technology_section
@@ -66,6 +67,7 @@ __all__ = [
     "country_code",
     "dynamics_section",
     "military_section",
+    "selfreliance_section",
     "source_entry",
     "summary_section",
     "technology_section",
@@ -81,6 +83,7 @@ SECTIONS: list[SectionBuilder] = [
     arms_section,
     alignment_section,
     ties_section,
+    selfreliance_section,
     dynamics_section,
     claims_section,
 ]

@@ -69,7 +69,9 @@ class Note:
 @dataclass
 class Section:
     """One section of a brief. ``commands`` are the powerscope commands that reproduce it;
-    ``data`` holds its key figures as plain values."""
+    ``data`` holds its key figures as plain values; ``parts`` are sub-sections shown under
+    their own headings after the section's own content (e.g. "Self-reliance": talent,
+    research, industry)."""
 
     id: str
     title: str
@@ -79,9 +81,15 @@ class Section:
     notes: list[Note] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    parts: list[Section] = field(default_factory=list)
+
+    def all_charts(self) -> list[Chart]:
+        """The section's charts, then its parts' charts, in the order they are shown."""
+        return list(self.charts) + [c for part in self.parts for c in part.all_charts()]
 
     def cited(self) -> list[str]:
-        """Source ids in the order the section cites them (first citation first)."""
+        """Source ids in the order the section cites them (first citation first), its parts'
+        after its own."""
         ids: list[str] = []
         groups: list[Sequence[str]] = [f.sources for f in self.facts]
         groups += [n.sources for n in self.notes]
@@ -91,6 +99,8 @@ class Section:
         groups += [c.sources for c in self.charts]
         for group in groups:
             ids += [s for s in group if s not in ids]
+        for part in self.parts:
+            ids += [s for s in part.cited() if s not in ids]
         return ids
 
 

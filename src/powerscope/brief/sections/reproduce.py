@@ -20,4 +20,10 @@ def described_data(brief: Brief) -> str:
 
 def commands(brief: Brief) -> list[tuple[str, list[str]]]:
     """Each section's title and the powerscope commands that reproduce it."""
-    return [(s.title, list(s.commands)) for s in brief.sections if s.commands]
+    out = []
+    for section in brief.sections:
+        found = list(section.commands)
+        found += [c for part in section.parts for c in part.commands if c not in found]
+        if found:
+            out.append((section.title, found))
+    return out
