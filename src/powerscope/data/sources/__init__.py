@@ -20,6 +20,7 @@ MODULES: tuple[str, ...] = (
     "cow",
     "desta",
     "lowy_gdi",
+    "wpp",
 )
 
 
