@@ -89,7 +89,7 @@ def demography(
         result = population_table(
             [focal.code, *listed], _years(first, last, every, fmt), store=store
         )
-        changes = [
+        changes: list[dict[str, Any]] = [
             {"code": c, **working_age(c, first=first, last=last, store=store).change(first, last)}
             for c in result.codes
         ]
