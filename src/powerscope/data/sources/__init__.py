@@ -21,6 +21,7 @@ MODULES: tuple[str, ...] = (
     "desta",
     "lowy_gdi",
     "wpp",
+    "ncses",
 )
 
 
