@@ -25,6 +25,7 @@ from powerscope.cli import (
     dynamics,
     index,
     military,
+    research,
     web,
 )
 from powerscope.errors import PowerscopeError
@@ -47,6 +48,7 @@ app.command("brief")(brief.brief)
 app.command("serve")(web.serve)
 app.command("country")(country.country)
 app.command("demography")(demography.demography)
+app.command("research")(research.research)
 
 
 @app.callback(invoke_without_command=True)
