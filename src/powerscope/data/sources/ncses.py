@@ -91,7 +91,7 @@ INFO: Final = DatasetInfo(
     "Science Foundation",
     title="Science and Engineering Indicators 2024: Publications Output: U.S. Trends and "
     "International Comparisons (S&E articles by country and field; source data Elsevier Scopus)",
-    edition="Science and Engineering Indicators 2024 (NSB-2023-33, December 2023)",
+    edition="2024 (NSB-2023-33, December 2023)",
     licence="U.S. Government work, public domain",
     citation=(
         "National Science Board, National Science Foundation (2023). Publications Output: U.S. "

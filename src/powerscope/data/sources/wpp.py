@@ -64,7 +64,7 @@ INFO: Final = DatasetInfo(
     short="UN World Population Prospects 2022",
     publisher="United Nations, Department of Economic and Social Affairs, Population Division",
     title="World Population Prospects 2022, population by age group, both sexes (POP/F02-1)",
-    edition="2022 revision: estimates 1950-2021 and medium-variant projection 2022-2100",
+    edition="2022 (estimates 1950-2021, medium-variant projection 2022-2100)",
     licence="CC BY 3.0 IGO",
     citation=(
         "United Nations, Department of Economic and Social Affairs, Population Division (2022). "
