@@ -69,3 +69,9 @@ def test_bad_input(store: SnapshotStore) -> None:
         compare_fields("KOR", "CHN", first=2002, store=store)
     with pytest.raises(NotFoundError, match="Soviet Union"):
         compare_fields("KOR", "SUN", store=store)
+
+
+def test_a_field_one_country_lacks_is_left_out(store: SnapshotStore) -> None:
+    # Puerto Rico is in NCSES's field tables but not in the AI-related one
+    result = compare_fields("KOR", "PRI", store=store)
+    assert len(result.table) == 15 and "AI-related" not in set(result.table["field"])

@@ -19,7 +19,8 @@ and AI-related articles), over a period ``first``-``last`` within 2003-2022:
 
 Rows are sorted by ``ratio_trend``, A's strongest gains first. Fractional counts by default
 (whole on request); AI-related articles are whole counts in either case (NCSES publishes no
-fractional counts of them), marked in ``count_type``.
+fractional counts of them), marked in ``count_type``. A field where one of the two countries
+is not tabulated (Puerto Rico has no AI-related counts) is left out.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ from powerscope.research.articles import (
     fields,
     load,
     resolve_codes,
-    select,
 )
 
 if TYPE_CHECKING:
@@ -181,24 +181,33 @@ def compare_fields(
     data = default_store(store)
     frame = load(data)
     kind = count_type_for("", count)
-    inside = (frame["year"] >= start) & (frame["year"] <= end)
     names = fields(frame=frame)
-    frame = frame[inside & frame["code"].isin([a, b, WORLD])]
+    inside = (frame["year"] >= start) & (frame["year"] <= end)
+    small = frame[inside & frame["code"].isin([a, b, WORLD])]
+    small = small.assign(
+        field=small["field"].astype(str).to_numpy(),
+        count_type=small["count_type"].astype(str).to_numpy(),
+        code=small["code"].astype(str).to_numpy(),
+    )
+    wanted = np.where(small["field"] == AI_FIELD, count_type_for(AI_FIELD, None), kind)
+    small = small[small["count_type"].to_numpy() == wanted]
+    wide = small.pivot_table(
+        index=["field", "year"], columns="code", values="articles", aggfunc="first"
+    )
+    check_present(small, [a, b], "codes")
     rows = []
     for name in names:
-        wanted = count_type_for(AI_FIELD, None) if name == AI_FIELD else kind
-        part = select(frame, name, wanted)
-        check_present(part, [a, b], "codes")
-        world = part[part["code"] == WORLD].set_index("year")["articles"].sort_index()
-        own = part[part["code"] == a].set_index("year")["articles"].sort_index()
-        them = part[part["code"] == b].set_index("year")["articles"].sort_index()
+        part = wide.loc[name].sort_index() if name in wide.index.get_level_values(0) else None
+        if part is None or part.reindex(columns=[a, b]).isna().any().any():
+            continue  # a country absent from one table (Puerto Rico: no AI-related counts)
+        world, own, them = part[WORLD], part[a], part[b]
         share, other_share = own / world * 100.0, them / world * 100.0
         ratio = (own / them).replace([np.inf, -np.inf], np.nan)
         trend = ratio_trend(ratio.index.to_numpy(), ratio.to_numpy(dtype=float))
         rows.append(
             {
                 "field": name,
-                "count_type": wanted,
+                "count_type": kind if name != AI_FIELD else count_type_for(AI_FIELD, None),
                 "share_first": float(share.loc[start]),
                 "share_last": float(share.loc[end]),
                 "share_change": float(share.loc[end] - share.loc[start]),
