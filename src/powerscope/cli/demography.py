@@ -21,12 +21,12 @@ TABLE_EVERY = 10
 
 
 def _years(first: int, last: int, every: int | None, fmt: Format) -> list[int]:
-    """The years shown: every ``every`` years (a table: every 10 by default) from ``first``,
-    with ``last`` and the last estimated year (2021) when inside the period."""
+    """The years shown: the multiples of ``every`` (a table: every 10 years by default) in the
+    period, its first and last year, and the last estimated year (2021) when inside it."""
     from powerscope.demography import LAST_ESTIMATE
 
     step = every or (TABLE_EVERY if fmt is Format.table else 1)
-    years = set(range(first, last + 1, step)) | {last}
+    years = set(range(-(-first // step) * step, last + 1, step)) | {first, last}
     if first <= LAST_ESTIMATE <= last:
         years.add(LAST_ESTIMATE)
     return sorted(years)
