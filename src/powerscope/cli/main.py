@@ -21,10 +21,12 @@ from powerscope.cli import (
     claims,
     country,
     data,
+    demography,
     dynamics,
     index,
     industry,
     military,
+    research,
     talent,
     web,
 )
@@ -49,6 +51,8 @@ app.command("serve")(web.serve)
 app.command("country")(country.country)
 app.command("industry")(industry.industry)
 app.command("talent")(talent.talent)
+app.command("demography")(demography.demography)
+app.command("research")(research.research)
 
 
 @app.callback(invoke_without_command=True)

@@ -27,7 +27,7 @@ def test_the_parts_sources_are_the_sections_sources(kor_brief: Brief) -> None:
     cited = section.cited()
     for part in section.parts:
         assert set(part.cited()) <= set(cited)
-    assert {"scholarly_migration", "sipri_top100"} <= set(cited)
+    assert {"scholarly_migration", "ncses_sei2024", "wpp2022", "sipri_top100"} <= set(cited)
     listed = {entry.id for entry in kor_brief.sources}
     assert set(cited) <= listed
 

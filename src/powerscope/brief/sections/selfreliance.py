@@ -9,10 +9,11 @@ from collections.abc import Callable
 from powerscope.brief.sections.context import BriefContext
 from powerscope.brief.sections.industry import industry_part
 from powerscope.brief.sections.model import Section
+from powerscope.brief.sections.research import research_part
 from powerscope.brief.sections.talent import talent_part
 
 #: The parts of the section, in order; each takes the brief's context and returns a Section.
-PARTS: list[Callable[[BriefContext], Section]] = [talent_part, industry_part]
+PARTS: list[Callable[[BriefContext], Section]] = [talent_part, research_part, industry_part]
 
 
 def selfreliance_section(ctx: BriefContext) -> Section:

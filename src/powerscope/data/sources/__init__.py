@@ -22,6 +22,8 @@ MODULES: tuple[str, ...] = (
     "lowy_gdi",
     "sipri_top100",
     "scholarly_migration",
+    "wpp",
+    "ncses",
 )
 
 

@@ -7,6 +7,7 @@
 //   #/ties/{code}       ties beyond the West by region, against peers (?peers=JPN,AUS)
 //   #/industry/{code}   defence industry (SIPRI Top 100) and arms exports, against peers
 //   #/talent/{code}     researcher migration, against peers (?peers=JPN,CHN,USA&release=...)
+//   #/research/{codes}  research articles by field, world share, field-by-field gap (?field=...)
 // Each view is a module exporting `render(container, arg, {isCurrent, query})`; it may return
 // a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
@@ -18,6 +19,7 @@ import { render as renderPartners } from "./views/partners.js";
 import { render as renderTies } from "./views/ties.js";
 import { render as renderIndustry } from "./views/industry.js";
 import { render as renderTalent } from "./views/talent.js";
+import { render as renderResearch } from "./views/research.js";
 
 const ROUTES = {
   index: { render: renderIndex, fallback: "ceti", title: "Index explorer" },
@@ -27,6 +29,7 @@ const ROUTES = {
   ties: { render: renderTies, fallback: "KOR", title: "Ties beyond the West" },
   industry: { render: renderIndustry, fallback: "KOR", title: "Defence industry" },
   talent: { render: renderTalent, fallback: "KOR", title: "Talent flows" },
+  research: { render: renderResearch, fallback: "KOR,CHN,USA,JPN", title: "Research output" },
 };
 
 let cleanup = null;
