@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def test_every_marker_resolves_to_a_source_entry(kor: tuple[Brief, str]) -> None
     numbers = {int(c.removeprefix("src-")) for c in cited if c.startswith("src-")}
     assert numbers >= {1, len(brief.sources)}
     for entry in brief.sources:
-        assert entry.citation.title in html and entry.citation.edition.split(";")[0] in html
+        title, edition = entry.citation.title, entry.citation.edition.split(";")[0]
+        assert escape(title, quote=False) in html and escape(edition, quote=False) in html
 
 
 def test_html_is_self_contained_with_plotly_inline(kor: tuple[Brief, str]) -> None:
