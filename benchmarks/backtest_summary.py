@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--origins", default="2005,2010,2014")
     parser.add_argument("--countries", default=",".join(COUNTRIES))
     parser.add_argument("--detail", action="store_true", help="Print every series too.")
+    parser.add_argument(
+        "--pooled", action="store_true", help="Priors pooled over the 16 countries (not default)."
+    )
     args = parser.parse_args()
 
     from powerscope.dynamics.backtest import backtest_origins, summarise
@@ -38,11 +41,12 @@ def main() -> None:
     origins = tuple(int(o) for o in args.origins.split(","))
     started = time.perf_counter()
     reports = [
-        backtest_origins(code, origins, runs=args.runs, seed=args.seed)
+        backtest_origins(code, origins, runs=args.runs, seed=args.seed, pooled=args.pooled)
         for code in args.countries.split(",")
     ]
     out = summarise(reports, detail=args.detail)
     out["runs"] = args.runs
+    out["pooled"] = args.pooled
     out["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(out, indent=1))
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.store import Store, open_store
-from powerscope.dynamics.calibrate import calibrate_history, check_window
+from powerscope.dynamics.calibrate import PANEL, calibrate_history, calibrate_panel, check_window
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
 from powerscope.dynamics.forecasts import drift, ets, last_value
@@ -80,8 +80,14 @@ def backtest(
     seed: int = 1,
     store: Store | None = None,
     history: History | None = None,
+    pooled: bool = False,
 ) -> dict[str, Any]:
     """Errors of the model and of the naive forecasts for every series, fit then test window.
+
+    With ``pooled`` the growth and elasticity coefficients get empirical-Bayes priors pooled
+    over :data:`~powerscope.dynamics.calibrate.PANEL` on the same fit window
+    (:func:`~powerscope.dynamics.calibrate.pooled_priors`); off by default because it did
+    not forecast better (docs/dynamics.md).
 
     For each series: the model's error (median of the ensemble), the drift's
     (``baseline_error``), the last value's and AutoETS's (:mod:`powerscope.dynamics.forecasts`),
@@ -99,7 +105,8 @@ def backtest(
     store = store or open_store()
     history = history or load_history(code, store)
     check_window(history, test, "test")
-    calibration = calibrate_history(history, fit)
+    priors = panel_priors(fit, store) if pooled else None
+    calibration = calibrate_history(history, fit, priors)
     ensemble = run_ensemble(calibration, last=test[1], runs=runs, seed=seed)
     noisy = run_ensemble(calibration, last=test[1], runs=runs, seed=seed, noise=True)
     years = np.arange(test[0], test[1] + 1)
@@ -160,6 +167,19 @@ def backtest(
     return finite(report)
 
 
+_PANEL_PRIORS: dict[tuple[int, int, int], dict[str, tuple[float, float]]] = {}
+
+
+def panel_priors(fit: tuple[int, int], store: Store) -> dict[str, tuple[float, float]]:
+    """Pooled priors over :data:`~powerscope.dynamics.calibrate.PANEL` for ``fit`` (kept per
+    store and window: 16 calibrations each)."""
+    key = (id(store), *fit)
+    if key not in _PANEL_PRIORS:
+        histories = {code: load_history(code, store) for code in PANEL}
+        _PANEL_PRIORS[key] = calibrate_panel(histories, fit)[1]
+    return _PANEL_PRIORS[key]
+
+
 def data_end(history: History) -> int:
     """The last year with observed GDP: the end of every backtest's test window by default."""
     return int(history.frame["gdp"].last_valid_index())
@@ -174,6 +194,7 @@ def backtest_origins(
     runs: int = 1000,
     seed: int = 1,
     store: Store | None = None,
+    pooled: bool = False,
 ) -> dict[str, Any]:
     """Backtests from several forecast origins (rolling origin, Tashman 2000, *IJF* 16(4)).
 
@@ -207,6 +228,7 @@ def backtest_origins(
                 seed=seed,
                 store=store,
                 history=history,
+                pooled=pooled,
             )
         )
     series = [_combine(name, reports) for name in SERIES]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerscope.dynamics.calibrate import Calibration, draw_parameters
-from powerscope.dynamics.model import OUTPUTS, Trajectory, simulate
+from powerscope.dynamics.model import OUTPUTS, RANDOM_WALK_SHOCKS, Trajectory, simulate
 from powerscope.dynamics.scenario import BASELINE, Scenario, apply_scenario
 from powerscope.errors import PeriodError, SpecError
 
@@ -97,10 +97,18 @@ def run_ensemble(
     shocks = None
     if noise:
         noise_rng = np.random.default_rng(seed + 2)
-        shocks = {
-            name: sd * noise_rng.standard_normal((len(years), runs))
-            for name, sd in calibration.shock_sd().items()
-        }
+        shocks = {}
+        for name, sd in calibration.shock_sd().items():
+            draws = sd * noise_rng.standard_normal((len(years), runs))
+            if name in RANDOM_WALK_SHOCKS:  # a random walk from zero in the start year
+                draws[0] = 0.0
+                draws = np.cumsum(draws, axis=0)
+            elif name == "growth":  # AR(1), as the growth equation's residuals
+                rho = calibration.equations["growth"].rho
+                draws *= np.sqrt(1.0 - rho**2)
+                for i in range(1, len(years)):
+                    draws[i] += rho * draws[i - 1]
+            shocks[name] = draws
     base = simulate(params, calibration.initial, years, runs=runs, shocks=shocks)
     run = (
         base
