@@ -14,7 +14,20 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from powerscope.cli import align, arms, brief, claims, country, data, dynamics, index, military, web
+from powerscope.cli import (
+    align,
+    arms,
+    brief,
+    claims,
+    country,
+    data,
+    demography,
+    dynamics,
+    index,
+    military,
+    research,
+    web,
+)
 from powerscope.errors import PowerscopeError
 
 app = typer.Typer(
@@ -34,6 +47,8 @@ app.add_typer(dynamics.app, name="dynamics")
 app.command("brief")(brief.brief)
 app.command("serve")(web.serve)
 app.command("country")(country.country)
+app.command("demography")(demography.demography)
+app.command("research")(research.research)
 
 
 @app.callback(invoke_without_command=True)

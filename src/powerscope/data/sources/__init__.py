@@ -20,6 +20,8 @@ MODULES: tuple[str, ...] = (
     "cow",
     "desta",
     "lowy_gdi",
+    "wpp",
+    "ncses",
 )
 
 

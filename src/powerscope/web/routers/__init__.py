@@ -15,6 +15,7 @@ from powerscope.web.routers import (
     dynamics,
     indices,
     military,
+    research,
     ties,
     uploads,
 )
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     arms.router,
     alignment.router,
     ties.router,
+    research.router,
     claims.router,
     uploads.router,
     dynamics.router,

@@ -5,6 +5,7 @@
 //   #/arms              arms-trade exporters and trends
 //   #/partners/{code}   like-minded partners and UN vote agreement
 //   #/ties/{code}       ties beyond the West by region, against peers (?peers=JPN,AUS)
+//   #/research/{codes}  research articles by field, world share, field-by-field gap (?field=...)
 // Each view is a module exporting `render(container, arg, {isCurrent, query})`; it may return
 // a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
@@ -14,6 +15,7 @@ import { render as renderCountry } from "./views/country.js";
 import { render as renderArms } from "./views/arms.js";
 import { render as renderPartners } from "./views/partners.js";
 import { render as renderTies } from "./views/ties.js";
+import { render as renderResearch } from "./views/research.js";
 
 const ROUTES = {
   index: { render: renderIndex, fallback: "ceti", title: "Index explorer" },
@@ -21,6 +23,7 @@ const ROUTES = {
   arms: { render: renderArms, fallback: "", title: "Arms trade" },
   partners: { render: renderPartners, fallback: "KOR", title: "Partners" },
   ties: { render: renderTies, fallback: "KOR", title: "Ties beyond the West" },
+  research: { render: renderResearch, fallback: "KOR,CHN,USA,JPN", title: "Research output" },
 };
 
 let cleanup = null;
