@@ -14,7 +14,7 @@ from powerscope.web.routers import ROUTERS
 
 WEB = Path(powerscope.web.__file__).resolve().parent
 DOMAINS = ("alignment", "arms", "claims", "countries", "dashboard", "datasets", "dynamics",
-           "indices", "military", "research", "ties", "uploads")  # fmt: skip
+           "indices", "military", "research", "talent", "ties", "uploads")  # fmt: skip
 
 
 MODULES = [f"routers.{d}" for d in DOMAINS] + ["common", "api"]

@@ -26,6 +26,7 @@ from powerscope.cli import (
     index,
     military,
     research,
+    talent,
     web,
 )
 from powerscope.errors import PowerscopeError
@@ -49,6 +50,7 @@ app.command("serve")(web.serve)
 app.command("country")(country.country)
 app.command("demography")(demography.demography)
 app.command("research")(research.research)
+app.command("talent")(talent.talent)
 
 
 @app.callback(invoke_without_command=True)

@@ -22,6 +22,7 @@ MODULES: tuple[str, ...] = (
     "lowy_gdi",
     "wpp",
     "ncses",
+    "scholarly_migration",
 )
 
 

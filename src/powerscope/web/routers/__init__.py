@@ -16,6 +16,7 @@ from powerscope.web.routers import (
     indices,
     military,
     research,
+    talent,
     ties,
     uploads,
 )
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     alignment.router,
     ties.router,
     research.router,
+    talent.router,
     claims.router,
     uploads.router,
     dynamics.router,

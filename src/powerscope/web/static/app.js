@@ -6,6 +6,7 @@
 //   #/partners/{code}   like-minded partners and UN vote agreement
 //   #/ties/{code}       ties beyond the West by region, against peers (?peers=JPN,AUS)
 //   #/research/{codes}  research articles by field, world share, field-by-field gap (?field=...)
+//   #/talent/{code}     researcher migration, against peers (?peers=JPN,CHN,USA&release=...)
 // Each view is a module exporting `render(container, arg, {isCurrent, query})`; it may return
 // a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
@@ -16,6 +17,7 @@ import { render as renderArms } from "./views/arms.js";
 import { render as renderPartners } from "./views/partners.js";
 import { render as renderTies } from "./views/ties.js";
 import { render as renderResearch } from "./views/research.js";
+import { render as renderTalent } from "./views/talent.js";
 
 const ROUTES = {
   index: { render: renderIndex, fallback: "ceti", title: "Index explorer" },
@@ -24,6 +26,7 @@ const ROUTES = {
   partners: { render: renderPartners, fallback: "KOR", title: "Partners" },
   ties: { render: renderTies, fallback: "KOR", title: "Ties beyond the West" },
   research: { render: renderResearch, fallback: "KOR,CHN,USA,JPN", title: "Research output" },
+  talent: { render: renderTalent, fallback: "KOR", title: "Talent flows" },
 };
 
 let cleanup = null;
