@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument(
         "--pooled", action="store_true", help="Priors pooled over the 16 countries (not default)."
     )
+    parser.add_argument(
+        "--wpp",
+        action="store_true",
+        help="Labour force and population from WPP 2022 in the test years (hindsight).",
+    )
     args = parser.parse_args()
 
     from powerscope.dynamics.backtest import backtest_origins, summarise
@@ -41,12 +46,20 @@ def main() -> None:
     origins = tuple(int(o) for o in args.origins.split(","))
     started = time.perf_counter()
     reports = [
-        backtest_origins(code, origins, runs=args.runs, seed=args.seed, pooled=args.pooled)
+        backtest_origins(
+            code,
+            origins,
+            runs=args.runs,
+            seed=args.seed,
+            pooled=args.pooled,
+            demography="wpp" if args.wpp else "trend",
+        )
         for code in args.countries.split(",")
     ]
     out = summarise(reports, detail=args.detail)
     out["runs"] = args.runs
     out["pooled"] = args.pooled
+    out["demography"] = "wpp" if args.wpp else "trend"
     out["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(out, indent=1))
 

@@ -21,10 +21,11 @@ import pandas as pd
 from powerscope.data.store import Store, open_store
 from powerscope.dynamics.calibrate import PANEL, calibrate_history, calibrate_panel, check_window
 from powerscope.dynamics.cite import citations, finite
+from powerscope.dynamics.demography import attach_demography
 from powerscope.dynamics.ensemble import run_ensemble
 from powerscope.dynamics.forecasts import drift, ets, last_value
 from powerscope.dynamics.history import SERIES_UNITS, History, load_history
-from powerscope.errors import PeriodError
+from powerscope.errors import PeriodError, SpecError
 
 SERIES = (
     "gdp",
@@ -64,6 +65,12 @@ ERROR_FIELD = {
     "ets": "ets_error",
 }
 ORIGINS = (2005, 2010, 2014)
+DEMOGRAPHY = {
+    "trend": "labour force and population continue their last 10 fit years' growth (what was "
+    "knowable at the origin)",
+    "wpp": "labour force and population grow as in UN WPP 2022 (estimates made after the test "
+    "years: hindsight)",
+}
 FIT_START = 1996
 
 
@@ -81,6 +88,7 @@ def backtest(
     store: Store | None = None,
     history: History | None = None,
     pooled: bool = False,
+    demography: str = "trend",
 ) -> dict[str, Any]:
     """Errors of the model and of the naive forecasts for every series, fit then test window.
 
@@ -88,6 +96,11 @@ def backtest(
     over :data:`~powerscope.dynamics.calibrate.PANEL` on the same fit window
     (:func:`~powerscope.dynamics.calibrate.pooled_priors`); off by default because it did
     not forecast better (docs/dynamics.md).
+
+    ``demography``: ``"trend"`` (default) continues the fit window's last ten years of
+    labour-force and population growth, all that was knowable at the origin; ``"wpp"`` uses the
+    UN's WPP 2022 estimates for the test years, known only after the fact, to measure what
+    knowing the demography is worth (:mod:`powerscope.dynamics.demography`).
 
     For each series: the model's error (median of the ensemble), the drift's
     (``baseline_error``), the last value's and AutoETS's (:mod:`powerscope.dynamics.forecasts`),
@@ -107,6 +120,14 @@ def backtest(
     check_window(history, test, "test")
     priors = panel_priors(fit, store) if pooled else None
     calibration = calibrate_history(history, fit, priors)
+    if demography not in DEMOGRAPHY:
+        raise SpecError(
+            f"unknown demography {demography!r}",
+            parameter="demography",
+            fix="use " + " or ".join(DEMOGRAPHY),
+        )
+    if demography == "wpp":
+        attach_demography(calibration, store)
     ensemble = run_ensemble(calibration, last=test[1], runs=runs, seed=seed)
     noisy = run_ensemble(calibration, last=test[1], runs=runs, seed=seed, noise=True)
     years = np.arange(test[0], test[1] + 1)
@@ -156,6 +177,7 @@ def backtest(
         "runs": runs,
         "seed": seed,
         "baseline": "trend extrapolation (drift over the last 10 fit years)",
+        "demography": DEMOGRAPHY[demography],
         "benchmarks": {
             "baseline_error": "drift: the last fit-year value at the last 10 fit years' log growth",
             "last_value_error": "random walk: the last fit-year value",
@@ -195,6 +217,7 @@ def backtest_origins(
     seed: int = 1,
     store: Store | None = None,
     pooled: bool = False,
+    demography: str = "trend",
 ) -> dict[str, Any]:
     """Backtests from several forecast origins (rolling origin, Tashman 2000, *IJF* 16(4)).
 
@@ -229,6 +252,7 @@ def backtest_origins(
                 store=store,
                 history=history,
                 pooled=pooled,
+                demography=demography,
             )
         )
     series = [_combine(name, reports) for name in SERIES]
@@ -247,6 +271,7 @@ def backtest_origins(
             "runs": runs,
             "seed": seed,
             "benchmarks": first["benchmarks"],
+            "demography": first["demography"],
             "series": series,
             "summary": {
                 "cases": len(cases),

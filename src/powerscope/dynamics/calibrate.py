@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from powerscope.countries.identity import entity
-from powerscope.data.store import Store
+from powerscope.data.store import Store, open_store
+from powerscope.dynamics.demography import attach_demography
 from powerscope.dynamics.history import History, fill_log, load_history
 from powerscope.dynamics.model import RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
+from powerscope.dynamics.talent import attach_talent
 from powerscope.errors import DataFormatError, PeriodError, PowerscopeError
 
 MIN_FIT_YEARS = 8
@@ -220,6 +222,11 @@ class Calibration:
     observed: pd.DataFrame
     sources: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    # year-by-year values of levers that follow a projection (the WPP 2022 working-age and
+    # total population growth, :mod:`powerscope.dynamics.demography`), by parameter name
+    paths: dict[str, pd.Series] = field(default_factory=dict)
+    # observed researcher migration (:func:`powerscope.dynamics.talent.observed_flows`)
+    talent: dict[str, Any] | None = None
 
     @property
     def start(self) -> int:
@@ -339,11 +346,28 @@ def _targets(params: dict[str, Any], fixed: dict[str, float]) -> None:
 
 
 def calibrate(
-    code: str, fit: tuple[int, int] = (1996, 2023), *, store: Store | None = None
+    code: str,
+    fit: tuple[int, int] = (1996, 2023),
+    *,
+    store: Store | None = None,
+    demography: bool = True,
+    talent: bool = True,
 ) -> Calibration:
-    """Calibrate the model for ``code`` on the years ``fit`` (inclusive)."""
+    """Calibrate the model for ``code`` on the years ``fit`` (inclusive).
+
+    With ``demography`` (the default) the labour force and population follow the UN's World
+    Population Prospects 2022 (:func:`powerscope.dynamics.demography.attach_demography`), not
+    their past trend. With ``talent`` (the default) recruits' retention is the country's
+    observed stay rate of researchers (:func:`powerscope.dynamics.talent.attach_talent`).
+    """
+    store = store or open_store()
     history = load_history(code, store)
-    return calibrate_history(history, fit)
+    calibration = calibrate_history(history, fit)
+    if demography:
+        attach_demography(calibration, store)
+    if talent:
+        attach_talent(calibration, store)
+    return calibration
 
 
 def check_window(history: History, window: tuple[int, int], name: str) -> None:
@@ -594,7 +618,7 @@ def calibrate_history(
         fixed=fixed,
         initial=initial,
         observed=obs,
-        sources=history.sources,
+        sources=dict(history.sources),
         notes=notes,
     )
 

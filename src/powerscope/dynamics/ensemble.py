@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerscope.dynamics.calibrate import Calibration, draw_parameters
+from powerscope.dynamics.demography import with_paths
 from powerscope.dynamics.model import OUTPUTS, RANDOM_WALK_SHOCKS, Trajectory, simulate
 from powerscope.dynamics.scenario import BASELINE, Scenario, apply_scenario
 from powerscope.errors import PeriodError, SpecError
@@ -92,7 +93,7 @@ def run_ensemble(
         )
     years = check_years(calibration, calibration.start + 1, last)
     rng = np.random.default_rng(seed)
-    params = draw_parameters(calibration, runs, rng)
+    params = with_paths(calibration, draw_parameters(calibration, runs, rng), years)
     scenario_params = apply_scenario(scenario, params, years, np.random.default_rng(seed + 1))
     shocks = None
     if noise:
@@ -126,7 +127,9 @@ def central_run(
     params = {
         k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in calibration.central().items()
     }
-    params = apply_scenario(central_scenario(scenario), params, years)
+    params = apply_scenario(
+        central_scenario(scenario), with_paths(calibration, params, years), years
+    )
     return simulate(params, calibration.initial, years, cuts=cuts, runs=1)
 
 

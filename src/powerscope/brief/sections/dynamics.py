@@ -62,8 +62,6 @@ def dynamics_section(ctx: BriefContext) -> Section:
     effects = []
     reports: dict[str, dict[str, Any]] = {}
     policies = ["thousand-talents", "rd-boost", "cuts"]
-    if ctx.code == "KOR":  # Statistics Korea's projected shrinking labour force
-        policies.append("korea-ageing")
     for name in policies:
         report = reports[name] = scenario_report(
             ctx.code, load_scenario(name), years=years, runs=runs, seed=ctx.seed,
