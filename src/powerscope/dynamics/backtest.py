@@ -64,6 +64,12 @@ ERROR_FIELD = {
     "drift": "baseline_error",
     "ets": "ets_error",
 }
+LABELS = {
+    "model": "the model",
+    "last_value": "the last value",
+    "drift": "the drift (trend)",
+    "ets": "exponential smoothing (AutoETS)",
+}
 ORIGINS = (2005, 2010, 2014)
 DEMOGRAPHY = {
     "trend": "labour force and population continue their last 10 fit years' growth (what was "
@@ -304,7 +310,19 @@ def _combine(name: str, reports: list[dict[str, Any]]) -> dict[str, Any]:
     out["coverage_90"] = sum(s["coverage_90"] * s["n"] for s in rows) / n if n else None
     out["coverage_90_noise"] = sum(s["coverage_90_noise"] * s["n"] for s in rows) / n if n else None
     scored = {k: v for k, v in means.items() if np.isfinite(v)}
-    out["use"] = min(scored, key=lambda k: scored[k]) if scored else None
+    use = min(scored, key=lambda k: scored[k]) if scored else None
+    out["use"] = use
+    out["use_error"] = scored[use] if use else None
+    if use is None:
+        out["advice"] = "no test data"
+    elif use == "model":
+        out["advice"] = "the model: the lowest mean error over the origins"
+    else:
+        model = scored.get("model", float("nan"))
+        out["advice"] = (
+            f"the model does not beat {LABELS[use]} on this series ({model:.1f}% against "
+            f"{scored[use]:.1f}% mean error): use {LABELS[use]} for it"
+        )
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from powerscope.data.store import Store, open_store
-from powerscope.dynamics.backtest import backtest
+from powerscope.dynamics.backtest import backtest, backtest_origins
 from powerscope.dynamics.calibrate import Calibration, calibrate
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
@@ -320,8 +320,10 @@ def scenario_list() -> list[dict[str, Any]]:
 
 
 backtest_report = backtest
+backtest_origins_report = backtest_origins
 
 __all__ = [
+    "backtest_origins_report",
     "backtest_report",
     "calibration_report",
     "compare_report",
