@@ -361,10 +361,10 @@ def summarise(reports: list[dict[str, Any]], *, detail: bool = False) -> dict[st
         for key in ("coverage_90", "coverage_90_noise"):
             inside = sum((s[key] or 0.0) * s["n"] for s in rows)
             out[key] = inside / values if values else None
-        errors = {
-            k: float(np.median([s[f] for s in rows if s[f] is not None]))
-            for k, f in ERROR_FIELD.items()
-        }
+        errors = {}
+        for k, f in ERROR_FIELD.items():
+            values = [s[f] for s in rows if s[f] is not None]
+            errors[k] = float(np.median(values)) if values else float("nan")
         out["median_error"] = errors
         return out
 
