@@ -31,6 +31,8 @@ def test_backtest_json_fields() -> None:
         assert series["use"] in {"model", "last_value", "drift", "ets"}
         assert series["advice"]
     assert payload["summary"]["cases"] >= 20
+    assert set(payload["by_origin"]) == {"2005", "2010", "2014"}
+    assert all(0 <= o["coverage_90_noise"] <= 1 for o in payload["by_origin"].values())
     assert "wdi" in payload["sources"]
 
 

@@ -293,10 +293,30 @@ def backtest_origins(
                 "coverage_90": inside / values if values else None,
                 "coverage_90_noise": inside_noise / values if values else None,
             },
+            "by_origin": {str(r["fit"][1]): _origin_summary(r) for r in reports},
             "backtests": [{k: v for k, v in r.items() if k != "sources"} for r in reports],
             "sources": first["sources"],
         }
     )
+
+
+def _origin_summary(report: dict[str, Any]) -> dict[str, Any]:
+    """One origin's counts and coverage over its series."""
+    rows = [s for s in report["series"] if s["model_beats_naive"] is not None]
+    values = sum(s["n"] for s in report["series"])
+    return {
+        "test": report["test"],
+        "cases": len(rows),
+        "model_beats_naive": sum(bool(s["model_beats_naive"]) for s in rows),
+        "ets_beats_naive": sum(bool(s["ets_beats_naive"]) for s in rows),
+        "coverage_90": sum((s["coverage_90"] or 0.0) * s["n"] for s in report["series"]) / values
+        if values
+        else None,
+        "coverage_90_noise": sum((s["coverage_90_noise"] or 0.0) * s["n"] for s in report["series"])
+        / values
+        if values
+        else None,
+    }
 
 
 def _combine(name: str, reports: list[dict[str, Any]]) -> dict[str, Any]:
