@@ -1,6 +1,7 @@
 """Dynamic-model speed: ensembles of the calibrated South Korea model as array operations.
 
-Target: 10,000 runs x 30 years under 2 s (parameter draws + simulation). Also times a scenario
+Target: 10,000 runs x 30 years under 2 s (parameter draws + simulation, with the WPP 2022
+labour-force and population paths). Also times a scenario
 with its baseline (common random numbers: two simulations) and the calibration. Prints JSON.
 
 Usage: python benchmarks/bench_dynamics.py [--runs 10000] [--years 30] [--repeat 5]
@@ -25,6 +26,7 @@ def main() -> None:
     import numpy as np
 
     from powerscope.dynamics.calibrate import calibrate, draw_parameters
+    from powerscope.dynamics.demography import with_paths
     from powerscope.dynamics.ensemble import run_ensemble
     from powerscope.dynamics.model import simulate
     from powerscope.dynamics.scenario import load_scenario
@@ -37,6 +39,7 @@ def main() -> None:
     def ensemble_once() -> float:
         t0 = time.perf_counter()
         params = draw_parameters(cal, args.runs, np.random.default_rng(1))
+        params = with_paths(cal, params, years)  # WPP 2022 labour and population paths
         simulate(params, cal.initial, years, runs=args.runs)
         return time.perf_counter() - t0
 

@@ -16,14 +16,40 @@ runner = CliRunner()
 
 def test_backtest_json_fields() -> None:
     result = runner.invoke(
-        app, ["dynamics", "backtest", "KOR", "--runs", "200", "--format", "json"]
+        app, ["dynamics", "backtest", "KOR", "--runs", "100", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["fit"] == [1996, 2014] and payload["test"] == [2015, 2023]
+    assert payload["origins"] == [2005, 2010, 2014]
+    assert [b["fit"] for b in payload["backtests"]] == [[1996, 2005], [1996, 2010], [1996, 2014]]
+    assert all(b["test"][1] == payload["last"] for b in payload["backtests"])
+    for backtest in payload["backtests"]:
+        for series in backtest["series"]:
+            assert {"model_error", "baseline_error", "last_value_error", "ets_error",
+                    "coverage_90_noise", "model_beats_naive"} <= set(series)  # fmt: skip
     for series in payload["series"]:
-        assert {"name", "metric", "model_error", "baseline_error"} <= set(series)
+        assert series["use"] in {"model", "last_value", "drift", "ets"}
+        assert series["advice"]
+    assert payload["summary"]["cases"] >= 20
+    assert set(payload["by_origin"]) == {"2005", "2010", "2014"}
+    assert all(0 <= o["coverage_90_noise"] <= 1 for o in payload["by_origin"].values())
     assert "wdi" in payload["sources"]
+
+
+def test_backtest_one_window() -> None:
+    result = runner.invoke(app, ["dynamics", "backtest", "KOR", "--fit", "1996-2014", "--test",
+                                 "2015-2023", "--runs", "100", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["fit"] == [1996, 2014] and payload["test"] == [2015, 2023]
+    assert all("ets_error" in s for s in payload["series"])
+
+
+def test_backtest_origins_after_the_data_are_an_error_naming_its_end() -> None:
+    result = runner.invoke(app, ["dynamics", "backtest", "KOR", "--origins", "2030"])
+    assert isinstance(result.exception, PowerscopeError), result.output
+    assert result.exception.parameter == "origins"
+    assert "leaves no test years before 20" in str(result.exception)
 
 
 def test_run_with_a_user_scenario_file(tmp_path) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from powerscope.dynamics.backtest import SERIES, backtest, drift, mape
+from powerscope.dynamics.backtest import SERIES, backtest, drift, mape, summarise
 from powerscope.errors import SpecError
 
 
@@ -35,3 +35,46 @@ def test_backtest_reports_every_series_against_the_baseline(code: str) -> None:
 def test_backtest_windows_must_touch() -> None:
     with pytest.raises(SpecError, match="must start the year after"):
         backtest("KOR", (1996, 2014), (2016, 2023))
+
+
+def test_an_unknown_demography_is_refused_naming_the_choices() -> None:
+    with pytest.raises(SpecError, match="unknown demography") as info:
+        backtest("KOR", runs=10, demography="census")
+    assert info.value.parameter == "demography" and "trend or wpp" in info.value.fix
+
+
+def test_hindsight_demography_changes_only_what_labour_drives() -> None:
+    trend = backtest("KOR", runs=50, demography="trend")
+    wpp = backtest("KOR", runs=50, demography="wpp")
+    assert "knowable at the origin" in trend["demography"] and "hindsight" in wpp["demography"]
+    by_name = lambda report: {s["name"]: s for s in report["series"]}  # noqa: E731
+    t, w = by_name(trend), by_name(wpp)
+    assert t["gdp"]["model_error"] != w["gdp"]["model_error"]
+    # the benchmarks never see the demography
+    for name in SERIES:
+        assert t[name]["last_value_error"] == w[name]["last_value_error"]
+        assert t[name]["ets_error"] == w[name]["ets_error"]
+
+
+def test_summary_counts_cases_where_a_forecast_beats_both_naive_ones() -> None:
+    def row(name: str, model: float, last: float, drift_: float, ets_: float) -> dict:
+        naive = min(last, drift_)
+        return {"name": name, "n": 4, "model_error": model, "last_value_error": last,
+                "baseline_error": drift_, "ets_error": ets_, "model_beats_naive": model < naive,
+                "ets_beats_naive": ets_ < naive, "coverage_90": 0.5, "coverage_90_noise": 1.0}  # fmt: skip
+
+    reports = [
+        {"code": "AAA", "origins": [2005, 2010], "backtests": [
+            {"fit": [1996, 2005], "series": [row("gdp", 1, 2, 3, 4), row("articles", 5, 2, 3, 1)]},
+            {"fit": [1996, 2010], "series": [row("gdp", 3, 2, 4, 1)]},
+        ]},
+    ]  # fmt: skip
+    out = summarise(reports)
+    assert out["overall"]["cases"] == 3 and out["overall"]["model_beats_naive"] == 1
+    assert out["overall"]["ets_beats_naive"] == 2
+    assert out["overall"]["coverage_90_noise"] == 1.0
+    assert (
+        out["by_origin"]["2005"]["cases"] == 2
+        and out["by_origin"]["2010"]["model_beats_naive"] == 0
+    )
+    assert out["by_series"]["gdp"]["model_beats_naive"] == 1

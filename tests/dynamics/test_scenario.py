@@ -118,3 +118,11 @@ def test_uncertain_levers_are_drawn_per_run() -> None:
     assert np.all(out["recruit_productivity"][:2] == 1.5)  # before 2026: unchanged
     drawn = out["recruit_productivity"][3]
     assert 1 <= drawn.min() < 1.2 and 2.8 < drawn.max() <= 3
+
+
+def test_the_retired_ageing_scenario_says_why() -> None:
+    from powerscope.dynamics.scenario import load_scenario
+    from powerscope.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="is retired: the baseline now follows the UN"):
+        load_scenario("korea-ageing")

@@ -358,9 +358,13 @@ def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) ->
     for citation in api["citations"]:
         assert citation["short"] in note.inner_text()
     assert "World Bank" in (note.get_attribute("title") or "")
-    # the backtest beside it: model and naive-trend errors for the eight series
+    # the backtest beside it: model, last value, drift and ETS errors for the eight series
     page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
     assert page.locator('[data-testid="dynamics-backtest-table"] tbody tr').count() == 8
+    headers = page.locator('[data-testid="dynamics-backtest-table"] th').all_inner_texts()
+    assert {"Model", "Last value", "Drift (trend)", "ETS"} <= {h.strip() for h in headers}
+    summary = page.locator('[data-testid="dynamics-backtest-summary"]').inner_text()
+    assert "beats both naive forecasts" in summary and "AutoETS" in summary
     assert (
         page.locator('[data-testid="dynamics-loops-summary"]')
         .inner_text()

@@ -99,8 +99,14 @@ def test_backtest_scores_eight_series(client: TestClient) -> None:
     assert body["source"]
     response = client.get("/api/dynamics/KOR/backtest", params={**params, "format": "csv"})
     table = parse_csv(response.text)
-    assert list(table[0]) == ["name", "metric", "model_error", "baseline_error",
-                              "last_value_error", "coverage_90", "test_years"]  # fmt: skip
+    assert list(table[0]) == ["name", "metric", "model_error", "last_value_error",
+                              "baseline_error", "ets_error", "ets_model", "model_beats_naive",
+                              "best", "coverage_90", "coverage_90_noise", "test_years"]  # fmt: skip
+    for row in body["series"]:  # the best of the four forecasts has the lowest error
+        errors = {k: row[f] for k, f in (("model", "model_error"), ("last_value",
+                  "last_value_error"), ("drift", "baseline_error"), ("ets", "ets_error"))
+                  if row[f] is not None}  # fmt: skip
+        assert row["best"] == min(errors, key=errors.get)
     assert [row["name"] for row in table] == [row["name"] for row in body["series"]]
     assert float(table[0]["model_error"]) == pytest.approx(body["series"][0]["model_error"])
 

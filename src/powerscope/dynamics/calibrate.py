@@ -23,11 +23,13 @@ import numpy as np
 import pandas as pd
 
 from powerscope.countries.identity import entity
-from powerscope.data.store import Store
+from powerscope.data.store import Store, open_store
+from powerscope.dynamics.demography import attach_demography
 from powerscope.dynamics.history import History, fill_log, load_history
 from powerscope.dynamics.model import RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
-from powerscope.errors import DataFormatError, PeriodError
+from powerscope.dynamics.talent import attach_talent
+from powerscope.errors import DataFormatError, PeriodError, PowerscopeError
 
 MIN_FIT_YEARS = 8
 ANCHOR_YEARS = 3
@@ -59,6 +61,8 @@ class Equation:
     prior_mean: np.ndarray
     prior_sd: np.ndarray
     anchor: float = 0.0
+    step_sigma: float = float("nan")
+    rho: float = 0.0
 
     def as_records(self) -> list[dict[str, Any]]:
         sd = np.sqrt(np.diag(self.cov))
@@ -136,6 +140,12 @@ def _fit(
     ps = np.array([priors[p][1] if p in priors else _prior(p)[1] for p in columns])
     mean, cov, sigma, r2 = bayes_regression(x, data[target].to_numpy(), pm, ps)
     resid = data[target].to_numpy() - x @ mean
+    steps = np.diff(resid)
+    rho = autocorrelation(resid)
+    # Serially correlated residuals carry less information than as many independent ones:
+    # the covariance is scaled by the long-run variance factor (1 + rho) / (1 - rho) of an
+    # AR(1) error (the Newey-West idea with one lag; Hamilton 1994, Time Series Analysis, 10.5).
+    cov = cov * (1.0 + rho) / (1.0 - rho)
     return Equation(
         name=name,
         target=target,
@@ -148,6 +158,8 @@ def _fit(
         prior_mean=pm,
         prior_sd=ps,
         anchor=float(resid[-ANCHOR_YEARS:].mean()),
+        step_sigma=float(np.sqrt(np.mean(steps**2))) if len(steps) >= 2 else sigma,
+        rho=rho,
     )
 
 
@@ -165,6 +177,27 @@ def _pim(inflow: pd.Series, depreciation: float, growth: float) -> pd.Series:
         prev_flow = values[i - 1] if np.isfinite(values[i - 1]) else 0.0
         stock[i] = (1.0 - depreciation) * stock[i - 1] + prev_flow
     return pd.Series(stock, index=inflow.index)
+
+
+MAX_RHO = 0.9
+
+
+def autocorrelation(resid: np.ndarray) -> float:
+    """Lag-1 autocorrelation of residuals, clipped to 0..:data:`MAX_RHO` (0 for < 4 values)."""
+    if len(resid) < 4:
+        return 0.0
+    centred = resid - resid.mean()
+    denominator = float(centred @ centred)
+    if denominator <= 0:
+        return 0.0
+    return float(np.clip(centred[1:] @ centred[:-1] / denominator, 0.0, MAX_RHO))
+
+
+def _rms(changes: pd.Series) -> float:
+    """Root mean square of the finite values (0 when there are none)."""
+    values = changes.to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return float(np.sqrt(np.mean(values**2))) if len(values) else 0.0
 
 
 def _trend(series: pd.Series, end: int, years: int = TREND_YEARS) -> float:
@@ -189,6 +222,11 @@ class Calibration:
     observed: pd.DataFrame
     sources: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    # year-by-year values of levers that follow a projection (the WPP 2022 working-age and
+    # total population growth, :mod:`powerscope.dynamics.demography`), by parameter name
+    paths: dict[str, pd.Series] = field(default_factory=dict)
+    # observed researcher migration (:func:`powerscope.dynamics.talent.observed_flows`)
+    talent: dict[str, Any] | None = None
 
     @property
     def start(self) -> int:
@@ -206,20 +244,29 @@ class Calibration:
         return params
 
     def shock_sd(self) -> dict[str, float]:
-        """Standard deviation of each year-by-year shock (:data:`~.model.SHOCKS`): the
-        residual sd of the equation behind it (goal equations scaled by their adjustment)."""
+        """Standard deviation of each year-by-year shock (:data:`~.model.SHOCKS`), all from the
+        fit window: the residual sd of the equation behind it (goal equations scaled by their
+        adjustment; arms exports); for the shocks drawn as random walks
+        (:data:`~.model.RANDOM_WALK_SHOCKS`), the root mean square of the residuals' yearly
+        changes (researchers and science outputs: the deviations from the equation persist,
+        a local level in the sense of Harvey 1989, *Forecasting, Structural Time Series Models
+        and the Kalman Filter*, ch. 2) and of the yearly changes of civil R&D intensity and of
+        military spending (their goals drift as much as the series moved)."""
         eqs = self.equations
+        window = self.observed.loc[self.fit[0] : self.fit[1]]
         sd = {
             "growth": eqs["growth"].sigma,
             "rd": self.fixed["rd_adjustment"] * eqs["rd"].sigma,
             "milex": self.fixed["milex_adjustment"] * eqs["milex"].sigma,
-            "researchers": eqs["researchers"].sigma,
-            "articles": eqs["articles"].sigma,
-            "patents": eqs["patents"].sigma,
+            "rd_goal": _rms(window["rd_goal"].diff()),
+            "milex_goal": _rms(window["milex_goal"].diff()),
+            "researchers": eqs["researchers"].step_sigma,
+            "articles": eqs["articles"].step_sigma,
+            "patents": eqs["patents"].step_sigma,
             "arms": eqs["arms"].sigma,
         }
         if "hightech" in eqs:
-            sd["hightech"] = eqs["hightech"].sigma
+            sd["hightech"] = eqs["hightech"].step_sigma
         return sd
 
     def records(self) -> list[dict[str, Any]]:
@@ -299,11 +346,28 @@ def _targets(params: dict[str, Any], fixed: dict[str, float]) -> None:
 
 
 def calibrate(
-    code: str, fit: tuple[int, int] = (1996, 2023), *, store: Store | None = None
+    code: str,
+    fit: tuple[int, int] = (1996, 2023),
+    *,
+    store: Store | None = None,
+    demography: bool = True,
+    talent: bool = True,
 ) -> Calibration:
-    """Calibrate the model for ``code`` on the years ``fit`` (inclusive)."""
+    """Calibrate the model for ``code`` on the years ``fit`` (inclusive).
+
+    With ``demography`` (the default) the labour force and population follow the UN's World
+    Population Prospects 2022 (:func:`powerscope.dynamics.demography.attach_demography`), not
+    their past trend. With ``talent`` (the default) recruits' retention is the country's
+    observed stay rate of researchers (:func:`powerscope.dynamics.talent.attach_talent`).
+    """
+    store = store or open_store()
     history = load_history(code, store)
-    return calibrate_history(history, fit)
+    calibration = calibrate_history(history, fit)
+    if demography:
+        attach_demography(calibration, store)
+    if talent:
+        attach_talent(calibration, store)
+    return calibration
 
 
 def check_window(history: History, window: tuple[int, int], name: str) -> None:
@@ -320,8 +384,17 @@ def check_window(history: History, window: tuple[int, int], name: str) -> None:
         )
 
 
-def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
-    """Calibrate on an already loaded :class:`History` (tests pass synthetic ones)."""
+def calibrate_history(
+    history: History,
+    fit: tuple[int, int],
+    priors: dict[str, tuple[float, float]] | None = None,
+) -> Calibration:
+    """Calibrate on an already loaded :class:`History` (tests pass synthetic ones).
+
+    ``priors`` replaces the literature prior (mean, sd) of any calibrated coefficient, e.g.
+    with the pooled estimates of :func:`pooled_priors`.
+    """
+    pooled = dict(priors or {})
     start, end = fit
     if end - start + 1 < MIN_FIT_YEARS:
         raise DataFormatError(
@@ -422,6 +495,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
                 "convergence": "neg_q",
             },
             step_years,
+            priors=pooled,
         ),
         "rd": _fit(
             "rd",
@@ -449,6 +523,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
                 "researcher_trend": "trend",
             },
             years,
+            priors=pooled,
         ),
         "articles": _fit(
             "articles",
@@ -460,6 +535,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
                 "articles_knowledge_elasticity": "ln_knowledge",
             },
             years,
+            priors=pooled,
         ),
         "patents": _fit(
             "patents",
@@ -471,6 +547,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
                 "patents_knowledge_elasticity": "ln_knowledge",
             },
             years,
+            priors=pooled,
         ),
         "arms": _fit(
             "arms",
@@ -478,6 +555,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
             obs,
             {"arms_level": None, "arms_capacity_elasticity": "ln_defence"},
             years,
+            priors=pooled,
         ),
     }
     if obs.loc[start:end, "ln_hightech"].notna().sum() >= 3:
@@ -491,6 +569,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
                 "hightech_output_elasticity": "ln_gdp",
             },
             years,
+            priors=pooled,
         )
     else:
         notes.append("high-tech exports: fewer than 3 years in the fit window; not projected")
@@ -539,7 +618,7 @@ def calibrate_history(history: History, fit: tuple[int, int]) -> Calibration:
         fixed=fixed,
         initial=initial,
         observed=obs,
-        sources=history.sources,
+        sources=dict(history.sources),
         notes=notes,
     )
 
@@ -568,3 +647,82 @@ def draw_parameters(
         if name in params and meta.kind != "lever":
             params[name] = np.clip(params[name], meta.low, meta.high)
     return params
+
+
+# The coefficients pooled across countries: elasticities and speeds the countries share in
+# kind, not the levels (intercepts) that make each country itself.
+POOLED = (
+    "knowledge_elasticity",
+    "labour_elasticity",
+    "convergence",
+    "researcher_rd_elasticity",
+    "researcher_trend",
+    "articles_researcher_elasticity",
+    "articles_knowledge_elasticity",
+    "patents_researcher_elasticity",
+    "patents_knowledge_elasticity",
+    "hightech_knowledge_elasticity",
+    "hightech_output_elasticity",
+    "arms_capacity_elasticity",
+)
+# The panel the pooled estimates come from: the 16 countries of the backtest summary
+# (docs/dynamics.md), large R&D spenders with World Bank researcher series from 1996.
+PANEL = ("KOR", "CHN", "JPN", "USA", "DEU", "GBR", "FRA", "ITA", "CAN", "ESP", "SWE", "POL",
+         "TUR", "RUS", "IND", "SGP")  # fmt: skip
+# The pooled prior's sd never falls below this share of the literature prior's sd (a panel of
+# 16 that happens to agree must not pin a coefficient down).
+MIN_SPREAD = 0.25
+
+
+def pooled_priors(calibrations: list[Calibration]) -> dict[str, tuple[float, float]]:
+    """Empirical-Bayes priors for :data:`POOLED` from countries calibrated on their own.
+
+    For each coefficient, the countries' posterior means b_i with variances v_i are pooled by
+    the random-effects estimator of DerSimonian & Laird (1986, *Controlled Clinical Trials*
+    7(3)): the between-country variance tau² by the method of moments, the pooled mean weighted
+    by 1 / (v_i + tau²). The prior for every country is then N(mean, tau²) (sd at least
+    :data:`MIN_SPREAD` of the literature prior's): each country's estimate is shrunk towards
+    the panel's as far as its own data are weak (Zellner & Hong 1989, "Forecasting international
+    growth rates using Bayesian shrinkage", *Journal of Econometrics* 40(1)).
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for name in POOLED:
+        b, v = [], []
+        for cal in calibrations:
+            for eq in cal.equations.values():
+                if name in eq.coefficients:
+                    j = eq.coefficients.index(name)
+                    b.append(float(eq.mean[j]))
+                    v.append(max(float(eq.cov[j, j]), 1e-12))
+        if len(b) < 3:
+            continue
+        est, var = np.array(b), np.array(v)
+        w = 1.0 / var
+        fixed_mean = float((w * est).sum() / w.sum())
+        q = float((w * (est - fixed_mean) ** 2).sum())
+        denominator = float(w.sum() - (w**2).sum() / w.sum())
+        tau2 = max(0.0, (q - (len(est) - 1)) / denominator) if denominator > 0 else 0.0
+        weights = 1.0 / (var + tau2)
+        mean = float((weights * est).sum() / weights.sum())
+        floor = MIN_SPREAD * _prior(name)[1]
+        out[name] = (mean, max(float(np.sqrt(tau2)), floor))
+    return out
+
+
+def calibrate_panel(
+    histories: dict[str, History], fit: tuple[int, int]
+) -> tuple[dict[str, Calibration], dict[str, tuple[float, float]]]:
+    """Calibrate every country of ``histories`` on ``fit`` with priors pooled across them.
+
+    Two passes: each country on its own (literature priors), then again with the pooled
+    priors of :func:`pooled_priors`. Countries whose data cannot be calibrated on ``fit`` are
+    left out of the pool (and of the result).
+    """
+    alone: dict[str, Calibration] = {}
+    for code, history in histories.items():
+        try:
+            alone[code] = calibrate_history(history, fit)
+        except PowerscopeError:
+            continue
+    priors = pooled_priors(list(alone.values()))
+    return {code: calibrate_history(histories[code], fit, priors) for code in alone}, priors

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from powerscope.dynamics.calibrate import Calibration, draw_parameters
-from powerscope.dynamics.model import OUTPUTS, Trajectory, simulate
+from powerscope.dynamics.demography import with_paths
+from powerscope.dynamics.model import OUTPUTS, RANDOM_WALK_SHOCKS, Trajectory, simulate
 from powerscope.dynamics.scenario import BASELINE, Scenario, apply_scenario
 from powerscope.errors import PeriodError, SpecError
 
@@ -92,15 +93,23 @@ def run_ensemble(
         )
     years = check_years(calibration, calibration.start + 1, last)
     rng = np.random.default_rng(seed)
-    params = draw_parameters(calibration, runs, rng)
+    params = with_paths(calibration, draw_parameters(calibration, runs, rng), years)
     scenario_params = apply_scenario(scenario, params, years, np.random.default_rng(seed + 1))
     shocks = None
     if noise:
         noise_rng = np.random.default_rng(seed + 2)
-        shocks = {
-            name: sd * noise_rng.standard_normal((len(years), runs))
-            for name, sd in calibration.shock_sd().items()
-        }
+        shocks = {}
+        for name, sd in calibration.shock_sd().items():
+            draws = sd * noise_rng.standard_normal((len(years), runs))
+            if name in RANDOM_WALK_SHOCKS:  # a random walk from zero in the start year
+                draws[0] = 0.0
+                draws = np.cumsum(draws, axis=0)
+            elif name == "growth":  # AR(1), as the growth equation's residuals
+                rho = calibration.equations["growth"].rho
+                draws *= np.sqrt(1.0 - rho**2)
+                for i in range(1, len(years)):
+                    draws[i] += rho * draws[i - 1]
+            shocks[name] = draws
     base = simulate(params, calibration.initial, years, runs=runs, shocks=shocks)
     run = (
         base
@@ -118,7 +127,9 @@ def central_run(
     params = {
         k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in calibration.central().items()
     }
-    params = apply_scenario(central_scenario(scenario), params, years)
+    params = apply_scenario(
+        central_scenario(scenario), with_paths(calibration, params, years), years
+    )
     return simulate(params, calibration.initial, years, cuts=cuts, runs=1)
 
 

@@ -95,9 +95,13 @@ LINKS = (
 )
 RESEARCHER_BASE_YEAR = 2005
 # Year-by-year noise simulate() can add: to GDP growth (log points), to the yearly change of R&D
-# intensity and of military spending (percentage points), to the researcher target (log), and
-# to the reported outputs (log; observation noise that does not feed back).
-SHOCKS = ("growth", "rd", "milex", "researchers", "articles", "patents", "hightech", "arms")
+# intensity and of military spending (percentage points), to the goals of R&D intensity and of
+# military spending (percentage points), to the researcher target (log), and to the reported
+# outputs (log; observation noise that does not feed back). The ensemble draws the goal,
+# researcher and science-output shocks as random walks (see RANDOM_WALK_SHOCKS).
+SHOCKS = ("growth", "rd", "milex", "rd_goal", "milex_goal", "researchers", "articles", "patents",
+          "hightech", "arms")  # fmt: skip
+RANDOM_WALK_SHOCKS = ("rd_goal", "milex_goal", "researchers", "articles", "patents", "hightech")
 LOG_CAP = 25.0  # outputs are capped at e^25 so extreme draws cannot overflow
 
 
@@ -269,13 +273,16 @@ def simulate(
             + p["arms_reinvestment"][i] * reinvest
         )
         s["M"] = (1.0 - p["military_depreciation"][i]) * M + milex
-        civil_target = p["rd_target"][i] - p["defence_rd_share"][i] * p["milex_target_ref"][i]
+        civil_target = (
+            p["rd_target"][i]
+            - p["defence_rd_share"][i] * p["milex_target_ref"][i]
+            + e["rd_goal"][i]
+        )
         s["r"] = np.maximum(
             r + p["rd_adjustment"][i] * (np.maximum(civil_target, 0.0) - r) + e["rd"][i], 0.0
         )
-        s["m"] = np.maximum(
-            m + p["milex_adjustment"][i] * (p["milex_target"][i] - m) + e["milex"][i], 0.0
-        )
+        milex_goal = p["milex_target"][i] + e["milex_goal"][i]
+        s["m"] = np.maximum(m + p["milex_adjustment"][i] * (milex_goal - m) + e["milex"][i], 0.0)
         s["q"] = q + growth - g_n - p["frontier_growth"][i]
         s["N"] = N * np.exp(g_n)
     return Trajectory(years=years, values=out)

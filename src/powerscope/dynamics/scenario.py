@@ -80,6 +80,13 @@ def shipped() -> dict[str, Path]:
     return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".yaml")}
 
 
+# Scenarios once shipped, and why they are gone.
+RETIRED = {
+    "korea-ageing": "the baseline now follows the UN's projected working-age population and "
+    "population (World Population Prospects 2022, medium variant) for every country",
+}
+
+
 def load_scenario(source: str | Path | None) -> Scenario:
     """A scenario from a file path or a shipped name (``None``: the baseline)."""
     if source is None or str(source) == "baseline":
@@ -90,8 +97,9 @@ def load_scenario(source: str | Path | None) -> Scenario:
         if str(source) in known:
             path = known[str(source)]
         else:
+            retired = RETIRED.get(str(source))
             raise NotFoundError(
-                f"scenario {source!r} not found",
+                f"scenario {source!r} " + (f"is retired: {retired}" if retired else "not found"),
                 parameter="scenario",
                 where=str(source),
                 fix=f"give a YAML file or one of the shipped scenarios: {', '.join(sorted(known))}",

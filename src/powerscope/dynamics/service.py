@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from powerscope.data.store import Store, open_store
-from powerscope.dynamics.backtest import backtest
+from powerscope.dynamics.backtest import backtest, backtest_origins
 from powerscope.dynamics.calibrate import Calibration, calibrate
 from powerscope.dynamics.cite import citations, finite
 from powerscope.dynamics.ensemble import run_ensemble
@@ -17,6 +17,7 @@ from powerscope.dynamics.loops import loop_analysis
 from powerscope.dynamics.model import OUTPUT_UNITS
 from powerscope.dynamics.parameters import PARAMETERS
 from powerscope.dynamics.scenario import Scenario, load_scenario, shipped
+from powerscope.dynamics.talent import programme_scale
 from powerscope.errors import PeriodError, SpecError
 
 # Outputs reported by default, in reading order.
@@ -78,6 +79,8 @@ def calibration_report(
             for e in cal.equations.values()
         ],
         "initial": {"year": cal.start, **cal.initial},
+        "demography": demography_summary(cal),
+        "talent": cal.talent,
         "notes": cal.notes,
         "sources": citations(cal, store),
     }
@@ -164,9 +167,49 @@ def scenario_report(
             "effect": "scenario / baseline - 1, in %, run by run",
             "series": series,
             "headline": headline,
+            "demography": demography_summary(cal),
+            "talent": talent_summary(cal, chosen),
+            "notes": cal.notes,
             "sources": citations(cal, store),
         }
     )
+
+
+def demography_summary(cal: Calibration) -> dict[str, Any]:
+    """How the labour force and population move in the projection: the WPP 2022 medium variant
+    (mean growth over the next 25 years, %/yr) or, without it, the fit window's trend."""
+    if not cal.paths:
+        return {
+            "source": "trend of the last 10 fit years",
+            "labour_growth": 100.0 * cal.fixed["labour_growth"],
+            "population_growth": 100.0 * cal.fixed["population_growth"],
+        }
+    first, last = cal.start, cal.start + 25
+    return {
+        "source": "UN World Population Prospects 2022, estimates to 2021 and medium variant "
+        "(the only variant in the data); labour force grows as the population aged 15-64",
+        "years": [first, last],
+        "labour_growth": 100.0 * float(cal.paths["labour_growth"].loc[first : last - 1].mean()),
+        "population_growth": 100.0
+        * float(cal.paths["population_growth"].loc[first : last - 1].mean()),
+        "labour_growth_trend": 100.0 * cal.fixed["labour_growth"],
+    }
+
+
+def talent_summary(cal: Calibration, scenario: Scenario) -> dict[str, Any] | None:
+    """Observed researcher migration and, for a scenario that recruits, its yearly recruits
+    against the country's actual net migration and gross inflow of researchers."""
+    if cal.talent is None:
+        return None
+    out: dict[str, Any] = {"observed": cal.talent}
+    recruits = [
+        float(c.value)
+        for c in scenario.changes
+        if c.parameter == "recruits" and c.operation == "set"
+    ]
+    if recruits and max(recruits) > 0:
+        out["programme"] = programme_scale(max(recruits), cal.talent, cal.name)
+    return out
 
 
 def loops_report(
@@ -277,8 +320,10 @@ def scenario_list() -> list[dict[str, Any]]:
 
 
 backtest_report = backtest
+backtest_origins_report = backtest_origins
 
 __all__ = [
+    "backtest_origins_report",
     "backtest_report",
     "calibration_report",
     "compare_report",

@@ -15,8 +15,11 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
+import numpy as np
+
 from powerscope import __version__
 from powerscope.dynamics.calibrate import Calibration
+from powerscope.dynamics.demography import path_values
 from powerscope.dynamics.ensemble import central_scenario
 from powerscope.dynamics.model import LOG_CAP, OUTPUT_UNITS, RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
@@ -120,9 +123,24 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
-def _lever(name: str, base: float, scenario: Scenario) -> str:
-    """A parameter's equation: its value, changed by the scenario in its windows."""
-    expression = _number(base)
+def _path(calibration: Calibration, name: str, last: int) -> str | None:
+    """A parameter that follows a projection year by year (:attr:`Calibration.paths`) as
+    nested ``IF TIME < year + 0.5 THEN value ELSE ...`` (the value of each year holds from
+    that year to the next, as in :func:`~powerscope.dynamics.model.simulate`)."""
+    years = np.arange(calibration.start, last + 1)
+    values = path_values(calibration, name, years)
+    if values is None:
+        return None
+    expression = _number(values[-1])
+    for year, value in zip(years[-2::-1], values[-2::-1], strict=True):
+        expression = f"IF TIME < {year + 0.5} THEN {_number(value)} ELSE ({expression})"
+    return expression
+
+
+def _lever(name: str, base: float, scenario: Scenario, path: str | None = None) -> str:
+    """A parameter's equation: its value (or its path), changed by the scenario in its
+    windows."""
+    expression = _number(base) if path is None else path
     for change in scenario.changes:
         if change.parameter != name:
             continue
@@ -182,7 +200,7 @@ def to_xmile(calibration: Calibration, scenario: Scenario = BASELINE, *, last: i
         lines.append(_variable("aux", name, eqn, unit))
     for name in CONSTANTS:
         meta = PARAMETERS.get(name)
-        eqn = _lever(name, float(params[name]), central)
+        eqn = _lever(name, float(params[name]), central, _path(calibration, name, last))
         lines.append(_variable("aux", name, eqn, meta.unit if meta else "",
                                meta.meaning if meta else "calibration constant"))  # fmt: skip
     lines.append(_variable("aux", "log_relative_income_start", _number(initial["q"]), "-",

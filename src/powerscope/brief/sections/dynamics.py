@@ -11,7 +11,7 @@ from powerscope.errors import PowerscopeError
 
 def dynamics_section(ctx: BriefContext) -> Section:
     """The dynamic outlook: baseline projection with bands, policy effects, loops, backtest."""
-    from powerscope.dynamics.backtest import backtest
+    from powerscope.dynamics.backtest import LABELS, backtest_origins
     from powerscope.dynamics.calibrate import calibrate
     from powerscope.dynamics.loops import loop_analysis
     from powerscope.dynamics.scenario import load_scenario
@@ -29,7 +29,7 @@ def dynamics_section(ctx: BriefContext) -> Section:
     ]
     try:
         cal = calibrate(ctx.code, store=ctx.store)
-        test = backtest(ctx.code, runs=500, seed=ctx.seed, store=ctx.store)
+        test = backtest_origins(ctx.code, runs=200, seed=ctx.seed, store=ctx.store)
     except PowerscopeError as error:
         section.notes.append(Note(f"The dynamic model cannot be calibrated for {ctx.name}: "
                                   f"{error.what}.", ("wdi",)))  # fmt: skip
@@ -56,14 +56,13 @@ def dynamics_section(ctx: BriefContext) -> Section:
             ("series", *[str(y) for y in wanted]),
             tuple(rows),
             src,
-            note="Calibrated on 1996-" + str(cal.start) + "; bands reflect parameter uncertainty.",
+            note="Calibrated on 1996-" + str(cal.start) + "; bands reflect parameter uncertainty. "
+            "Labour force and population: " + base["demography"]["source"] + ".",
         )
     )
     effects = []
     reports: dict[str, dict[str, Any]] = {}
     policies = ["thousand-talents", "rd-boost", "cuts"]
-    if ctx.code == "KOR":  # Statistics Korea's projected shrinking labour force
-        policies.append("korea-ageing")
     for name in policies:
         report = reports[name] = scenario_report(
             ctx.code, load_scenario(name), years=years, runs=runs, seed=ctx.seed,
@@ -84,6 +83,15 @@ def dynamics_section(ctx: BriefContext) -> Section:
         )
     )
     talent = reports["thousand-talents"]
+    programme = (talent.get("talent") or {}).get("programme")
+    if programme:
+        section.notes.append(
+            Note(
+                f"A Thousand-Talents-scale programme {programme['text']} (Scholarly Migration "
+                "Database, Scopus authors; recruits are researchers a year, not FTE).",
+                ("scholarly_migration",),
+            )
+        )
     t_series = {s["name"]: s for s in talent["series"]}
     x = tuple(talent["years"])
     section.charts.append(
@@ -117,20 +125,58 @@ def dynamics_section(ctx: BriefContext) -> Section:
             src,
         )
     )
-    better = sum(1 for row in test["series"] if row["model_better"])
+    summary = test["summary"]
+    origins = ", ".join(str(o) for o in test["origins"])
+    section.tables.append(
+        Table(
+            f"Backtests from {origins} to {test['last']}: mean absolute % error over the origins",
+            ("series", "model", "last value", "drift", "ETS", "model beats both naive", "use"),
+            tuple(
+                (
+                    row["name"],
+                    *(
+                        "-" if row[k] is None else f"{row[k]:.1f}"
+                        for k in ("model_error", "last_value_error", "baseline_error", "ets_error")
+                    ),
+                    f"{row['model_beats_naive']} of {row['origins']}",
+                    LABELS.get(row["use"], "-") if row["use"] else "-",
+                )
+                for row in test["series"]
+            ),
+            src,
+            note="Each origin: fitted on 1996 to the origin year, scored on the years after; "
+            "drift: the last value at the last ten years' growth; ETS: exponential smoothing "
+            "chosen by AICc. 'use' names the forecast with the lowest mean error: where it is "
+            "not the model, rely on it for that series. Demography: " + test["demography"] + ".",
+        )
+    )
+    coverage = summary["coverage_90_noise"]
     section.facts.append(
         Fact(
-            "Backtest (fit {}-{}, test {}-{})".format(*test["fit"], *test["test"]),
-            f"model beats trend extrapolation on {better} of {len(test['series'])} series",
+            f"Backtests from {origins}",
+            f"the model beats both naive forecasts (last value and drift) in "
+            f"{summary['model_beats_naive']} of {summary['cases']} series-origin cases "
+            f"(exponential smoothing: {summary['ets_beats_naive']}); "
+            f"{100 * coverage:.0f}% of test values inside its 90% bands",
             src,
             raw={
-                row["name"]: (row["model_error"], row["baseline_error"]) for row in test["series"]
+                row["name"]: (
+                    row["model_error"],
+                    row["last_value_error"],
+                    row["baseline_error"],
+                    row["ets_error"],
+                )
+                for row in test["series"]
             },
         )
     )
+    better = sum(1 for row in test["series"] if row["use"] == "model")
     section.data.update(
         talent_articles_2050=talent["headline"]["articles"],
         backtest_better=better,
+        backtest_beats_naive=summary["model_beats_naive"],
+        backtest_cases=summary["cases"],
+        backtest_coverage=coverage,
         baseline_mode=mode,
     )
     return section

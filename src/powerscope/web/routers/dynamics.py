@@ -63,8 +63,9 @@ router = APIRouter()
 SCENARIO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 YEARS_PATTERN = r"^\d{4}-\d{4}$"
 
-BACKTEST_COLUMNS = ["name", "metric", "model_error", "baseline_error", "last_value_error",
-                    "coverage_90", "test_years"]  # fmt: skip
+BACKTEST_COLUMNS = ["name", "metric", "model_error", "last_value_error", "baseline_error",
+                    "ets_error", "ets_model", "model_beats_naive", "best", "coverage_90",
+                    "coverage_90_noise", "test_years"]  # fmt: skip
 RUN_COLUMNS = ["output", "unit", "year", "p05", "median", "p95", "effect_p05", "effect_median",
                "effect_p95"]  # fmt: skip
 LOOP_COLUMNS = ["year", "mode", "dominant_loop", "knowledge_growth", "gdp_growth",
@@ -378,9 +379,11 @@ def dynamics_backtest(
     fmt: Fmt = "json",
 ) -> Response:
     """Calibrated on the fit window, projected over the test window, scored against the
-    data: for each of 8 series the model's error, the naive trend's and the last value's
-    (mean absolute percentage errors) and the share of test values inside the model's 90%
-    band."""
+    data: for each of 8 series the model's error, the last value's, the naive trend's
+    (drift, ``baseline_error``) and exponential smoothing's (AutoETS, ``ets_error``), all
+    mean absolute percentage errors; whether the model beats both naive forecasts; the
+    forecast with the lowest error (``best``); and the share of test values inside the
+    model's 90% band (parameters only, and with year-by-year shocks)."""
     resolved = country_code(code)
     fit_span, test_span = fit_years(fit), fit_years(test, "test")
     report = state.dynamics_cached(

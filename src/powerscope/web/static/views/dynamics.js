@@ -4,7 +4,7 @@
 //   GET  /api/dynamics/scenarios, /api/dynamics/parameters   the choices and the levers' ranges
 //   POST /api/dynamics/{code}/run                            a shipped/saved scenario, or levers
 //   GET  /api/dynamics/{code}/loops?scenario=...             which feedback loop dominates
-//   GET  /api/dynamics/{code}/backtest                       model vs naive-trend errors
+//   GET  /api/dynamics/{code}/backtest                       model vs last value, drift and ETS errors
 
 import {
   ApiError,
@@ -355,22 +355,33 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
     const data = await getJSON(url);
     if (!isCurrent()) return;
     const rows = data.series || [];
-    const better = rows.filter((r) => r.model_better).length;
+    const beats = rows.filter((r) => r.model_beats_naive).length;
+    const etsBeats = rows.filter((r) => r.ets_beats_naive).length;
+    const scored = rows.filter((r) => r.model_beats_naive !== null && r.model_beats_naive !== undefined).length;
+    const lowest = (r, key) => (r.best === key ? "up" : "");
     const table = tableFigure(
-      `Backtest: fit ${data.fit[0]}–${data.fit[1]}, test ${data.test[0]}–${data.test[1]} (mean absolute % error)`,
+      `Backtest: fit ${data.fit[0]}–${data.fit[1]}, test ${data.test[0]}–${data.test[1]} (mean absolute % error; lowest in green)`,
       [
         { key: "name", label: "Series", format: (r) => BACKTEST_LABEL[r.name] || r.name },
-        { key: "model_error", label: "Model", numeric: true, format: (r) => h("span", { class: r.model_better ? "up" : "" }, fmt(r.model_error, 1)) },
-        { key: "baseline_error", label: "Naive trend", numeric: true, format: (r) => h("span", { class: r.model_better === false ? "up" : "" }, fmt(r.baseline_error, 1)) },
-        { key: "last_value_error", label: "Last value", numeric: true, format: (r) => fmt(r.last_value_error, 1) },
-        { key: "coverage_90", label: "In 90% band", numeric: true, format: (r) => (r.coverage_90 === null ? "–" : `${fmt(100 * r.coverage_90, 0)}%`) },
+        { key: "model_error", label: "Model", numeric: true, format: (r) => h("span", { class: lowest(r, "model") }, fmt(r.model_error, 1)) },
+        { key: "last_value_error", label: "Last value", numeric: true, format: (r) => h("span", { class: lowest(r, "last_value") }, fmt(r.last_value_error, 1)) },
+        { key: "baseline_error", label: "Drift (trend)", numeric: true, format: (r) => h("span", { class: lowest(r, "drift") }, fmt(r.baseline_error, 1)) },
+        { key: "ets_error", label: "ETS", numeric: true, format: (r) => h("span", { class: lowest(r, "ets"), title: r.ets_model || "" }, fmt(r.ets_error, 1)) },
+        { key: "model_beats_naive", label: "Model beats both naive", format: (r) => (r.model_beats_naive === null ? "–" : r.model_beats_naive ? "yes" : "no") },
+        { key: "coverage_90_noise", label: "In 90% band", numeric: true, format: (r) => (r.coverage_90_noise === null ? "–" : `${fmt(100 * r.coverage_90_noise, 0)}%`) },
         { key: "test_years", label: "Test years" },
         { key: "metric", label: "Metric" },
       ],
       rows,
       { testid: "dynamics-backtest-table", source: data.source, citations: data.citations, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
     );
-    table.body.append(h("p", { class: "hint muted" }, `The model beats trend extrapolation on ${better} of ${rows.length} series (${data.runs} runs; baseline: ${data.baseline}).`));
+    table.body.append(
+      h(
+        "p",
+        { class: "hint muted", "data-testid": "dynamics-backtest-summary" },
+        `The model beats both naive forecasts (last value and drift) on ${beats} of ${scored} series; exponential smoothing (AutoETS) on ${etsBeats}. Band: the model's 90% band with year-by-year shocks (${data.runs} runs). Where a naive forecast has the lowest error, use it for that series: see docs/dynamics.md for 16 countries and three origins.`,
+      ),
+    );
     backtestSlot.replaceChildren(table.el);
   }
 

@@ -1,0 +1,117 @@
+"""The forecasts a forecaster tries first, to measure the dynamic model against.
+
+Three benchmarks, each fitted to the fit window only:
+
+- ``last_value``: the random walk, every future year equal to the last observed value
+  (Hyndman & Athanasopoulos 2021, *Forecasting: Principles and Practice*, 3rd ed., section 5.2,
+  "naive method");
+- ``drift``: the last observed value continued at the mean log growth of the last ten fit years
+  (the same section's "drift method", on the log scale);
+- ``ets``: exponential smoothing in state-space form with the model chosen by AICc among the
+  additive- and multiplicative-error models with no trend, an additive trend, a damped additive
+  trend, a multiplicative trend and a damped multiplicative trend (Hyndman, Koehler, Ord &
+  Snyder 2008, *Forecasting with Exponential Smoothing*; FPP3 ch. 8, "ETS"), fitted by
+  statsmodels' ``ETSModel`` (maximum likelihood). Seasonal terms do not apply to annual data.
+
+Every function takes the observed series (indexed by year), the last fit year and the years to
+forecast, and returns one value per year (NaN where it cannot forecast).
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+TREND_YEARS = 10
+# ETS candidates: (error, trend, damped). Multiplicative errors and trends need positive data.
+ETS_CANDIDATES = (
+    ("add", None, False),
+    ("add", "add", False),
+    ("add", "add", True),
+    ("mul", None, False),
+    ("mul", "add", False),
+    ("mul", "add", True),
+    ("add", "mul", False),
+    ("mul", "mul", True),
+)
+# Free parameters of each trend form (smoothing weights, damping, initial states) plus sigma.
+_K = {(None, False): 3, ("add", False): 5, ("add", True): 6, ("mul", False): 5, ("mul", True): 6}
+
+
+def last_value(history: pd.Series, fit_end: int, years: np.ndarray) -> np.ndarray:
+    """The random walk: the last value observed up to ``fit_end`` for every year."""
+    known = history.loc[:fit_end].dropna()
+    value = float(known.iloc[-1]) if len(known) else np.nan
+    return np.full(len(years), value)
+
+
+def drift(history: pd.Series, fit_end: int, years: np.ndarray) -> np.ndarray:
+    """Trend extrapolation from the last fit-year value at the last ten years' log growth."""
+    window = history.loc[fit_end - TREND_YEARS : fit_end].dropna()
+    window = window[window > 0]
+    if len(window) < 2:
+        return np.full(len(years), np.nan)
+    growth = np.log(window.iloc[-1] / window.iloc[0]) / float(window.index[-1] - window.index[0])
+    last_year = int(window.index[-1])
+    return float(window.iloc[-1]) * np.exp(growth * (years - last_year))
+
+
+def _label(error: str, trend: str | None, damped: bool) -> str:
+    t = "N" if trend is None else ("A" if trend == "add" else "M") + ("d" if damped else "")
+    return f"ETS({error[0].upper()},{t},N)"
+
+
+@lru_cache(maxsize=4096)
+def _ets_fit(values: tuple[float, ...], horizon: int) -> tuple[tuple[float, ...], str]:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = np.asarray(values, dtype=float)
+    positive = bool((y > 0).all())
+    best: tuple[float, np.ndarray, str] | None = None
+    for error, trend, damped in ETS_CANDIDATES:
+        if (error == "mul" or trend == "mul") and not positive:
+            continue
+        if len(y) <= _K[(trend, damped)] + 1:  # AICc needs n > k + 1
+            continue
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                fit = ETSModel(y, error=error, trend=trend, damped_trend=damped).fit(
+                    disp=False, maxiter=200
+                )
+                forecast = np.asarray(fit.forecast(horizon), dtype=float)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        aicc = float(fit.aicc)
+        if np.isfinite(aicc) and np.isfinite(forecast).all() and (best is None or aicc < best[0]):
+            best = (aicc, forecast, _label(error, trend, damped))
+    if best is None:
+        return tuple([float(y[-1])] * horizon), "last value (no ETS model fits)"
+    return tuple(float(v) for v in best[1]), best[2]
+
+
+def ets(history: pd.Series, fit: tuple[int, int], years: np.ndarray) -> tuple[np.ndarray, str]:
+    """AutoETS forecast for ``years`` from the fit window ``fit`` and the chosen model's label.
+
+    Gaps inside the window are interpolated; the forecast starts after the last observed year
+    of the window (a survey that ended early is forecast over the gap too).
+    """
+    window = history.loc[fit[0] : fit[1]]
+    known = window.dropna()
+    if len(known) < 3:
+        return np.full(len(years), np.nan), "too few observations"
+    span = window.loc[known.index[0] : known.index[-1]].interpolate(limit_area="inside")
+    last_year = int(known.index[-1])
+    steps = np.asarray(years, dtype=int) - last_year
+    horizon = int(steps.max())
+    path, label = _ets_fit(tuple(float(v) for v in span.to_numpy()), horizon)
+    out = np.full(len(years), np.nan)
+    ok = steps >= 1
+    out[ok] = np.asarray(path)[steps[ok] - 1]
+    return out, label
+
+
+__all__ = ["ETS_CANDIDATES", "drift", "ets", "last_value"]
