@@ -204,6 +204,12 @@ def test_batched_scores_equal_the_engines_with_missing_values(method: str) -> No
         expected = compiled.evaluate(w, aggregation=method)[:, :, 0]
     got = batch_root_scores(compiled, w, Aggregation(method))
     assert np.allclose(got, expected, equal_nan=True)
+    w[::2, compiled.paths.index("B")] = 0.0  # a measure removed: the general path
+    with np.errstate(all="ignore"):
+        expected = compiled.evaluate(w, aggregation=method)[:, :, 0]
+    assert np.allclose(
+        batch_root_scores(compiled, w, Aggregation(method)), expected, equal_nan=True
+    )
 
 
 def test_quantiles_from_rank_counts_equal_numpys_on_the_ranks() -> None:
