@@ -141,14 +141,15 @@ class Panel:
         return cls(list(range(first, first + span)), units.tolist(), names.tolist(), out)
 
 
-def require_panel(spec: IndexSpec) -> PanelOptions:
-    """The spec's panel options; :class:`PeriodError` when the index is a snapshot."""
+def require_panel(spec: IndexSpec, parameter: str | None = "year") -> PanelOptions:
+    """The spec's panel options; :class:`PeriodError` (about ``parameter``) when the index is a
+    snapshot."""
     options = spec.panel
     if options is None:
         raise PeriodError(
             f"index {spec.id!r} has no years: it is one edition"
             + (f" ({spec.edition})" if spec.edition else ""),
-            parameter="year",
+            parameter=parameter,
             fix="compute it without a year (a spec gains years with a 'panel:' block, see "
             "docs/panel.md)",
         )
@@ -516,7 +517,7 @@ def _load(
         panel = data if isinstance(data, Panel) else Panel.from_long(data, where=f"index {spec.id}")
         return panel, units, ()
     from powerscope.data.store import open_store
-    from powerscope.index.service import index_citations
+    from powerscope.index.data import index_citations
 
     store = store or open_store()
     panel, info = panel_data(spec, store)
@@ -593,11 +594,10 @@ def compute_panel(
         "years": [chosen[0], chosen[-1]],
         "custom_weights": custom,
     }
-    if citations:
-        from powerscope.index.service import source_text
+    from powerscope.index.data import source_text
 
-        method["source"] = source_text(spec, citations)
-        method["citations"] = [c.to_dict() for c in citations]
+    method["source"] = source_text(spec, citations)
+    method["citations"] = [c.to_dict() for c in citations]
     return PanelResult(
         spec, chosen, list(compiled.units), names, is_agg, list(compiled.compiled.paths),
         values, ranks, present, compiled, custom, method, citations,
@@ -633,7 +633,7 @@ def compare_years(
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     check_years(options, first, first, "first")
     check_years(options, last, last, "last")
     if result is None:
@@ -1152,7 +1152,7 @@ def panel_uncertainty(
     assumptions:
         The uncertainty specification (:mod:`powerscope.index.uncertainty`'s grammar: weight
         noise, aggregation and normalisation alternatives); None: the index's documented
-        defaults (:func:`powerscope.index.service.default_assumptions`).
+        defaults (:func:`powerscope.index.uncertainty.default_assumptions`).
     weights, renormalise:
         Nominal weight overrides (the runs perturb these).
     chunk, year_block:
@@ -1172,8 +1172,7 @@ def panel_uncertainty(
     Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307-323; OECD/JRC
     Handbook (2008), step 7; COINr ``get_sensitivity(SA_type = "UA")``.
     """
-    from powerscope.index.service import default_assumptions
-    from powerscope.index.uncertainty import parse_uncertainty, plan_runs
+    from powerscope.index.uncertainty import default_assumptions, parse_uncertainty, plan_runs
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
@@ -1324,7 +1323,7 @@ def trend(
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     first = options.first if first is None else first
     last = options.last if last is None else last
     check_years(options, first, first, "first")
