@@ -1319,7 +1319,8 @@ def trend(
     -------
     pandas.DataFrame
         ``code, year, score, rank, median_rank, q05_rank, q95_rank`` by code (in the order
-        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``.
+        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``
+        (:class:`~powerscope.data.catalog.Citation`), ``names`` (by code).
     """
     import pandas as pd
 
@@ -1367,7 +1368,7 @@ def trend(
     frame["rank"] = frame["rank"].astype("Int64")
     frame.attrs.update(
         runs=runs, seed=seed, custom_weights=bool(weights),
-        citations=[c.to_dict() for c in citations or result.citations],
+        citations=tuple(citations or result.citations),
         names={c: result.names[col[c]] for c in wanted},
     )  # fmt: skip
     return frame
