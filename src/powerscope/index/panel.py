@@ -733,35 +733,40 @@ def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -
     flags_zero = method in ("geometric", "harmonic")
     n_rows, runs = x.shape[0], weights.shape[0]
     wt = np.ascontiguousarray(weights.T)  # (nodes, runs)
-    m = np.zeros((n_rows, runs))
     here = np.zeros(n_rows, dtype=bool)
     zero = np.zeros(n_rows, dtype=bool)
     dense = present_x.all(axis=1)
-    if dense.any():
-        m[dense] = tx[dense] @ _effective_weights(compiled, wt)
-        here[dense] = True
-        zero[dense] = zero_x[dense].any(axis=1) if flags_zero else False
+    effective = _effective_weights(compiled, wt).T  # (runs, leaves)
+    if dense.all():
+        m = effective @ tx.T  # (runs, rows)
+    else:
+        m = np.zeros((runs, n_rows))
+        m[:, dense] = effective @ tx[dense].T
+    here[dense] = True
+    if flags_zero:
+        zero[dense] = zero_x[dense].any(axis=1)
     sparse = np.flatnonzero(~dense)
     if len(sparse):
-        m[sparse], here[sparse], zero[sparse] = _sparse_rows(
+        values, here[sparse], zero[sparse] = _sparse_rows(
             compiled, tx[sparse], present_x[sparse], zero_x[sparse], wt, flags_zero
         )
+        m[:, sparse] = values.T
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "arithmetic":
-            root = m
-        elif method == "geometric":
-            root = np.exp(m)
+        if method == "geometric":
+            np.exp(m, out=m)
         elif method == "harmonic":
-            root = 1.0 / m
-        else:
-            root = np.power(m, 1.0 / power)
-    root[zero] = 0.0
-    root[~here] = np.nan
+            np.divide(1.0, m, out=m)
+        elif method == "generalised":
+            np.power(m, 1.0 / power, out=m)
+    if zero.any():
+        m[:, zero] = 0.0
+    if not here.all():
+        m[:, ~here] = np.nan
     if compiled.scale != 1.0:
-        root *= compiled.scale
+        m *= compiled.scale
     if method != "arithmetic":
-        root[~np.isfinite(root)] = np.nan
-    return np.ascontiguousarray(root.T)
+        m[~np.isfinite(m)] = np.nan
+    return m
 
 
 def _effective_weights(compiled: CompiledIndex, wt: np.ndarray) -> np.ndarray:
@@ -963,10 +968,11 @@ def evaluate_panel_task(
     return rank_counts(scores.reshape(runs, n_years, n_units), n_units)
 
 
-def panel_chunk(rows: int, nodes: int, budget_bytes: int = 48 * 2**20) -> int:
-    """Runs per task so a task's arrays (rows x runs, a few per node of a group) fit the
-    budget: memory is bounded whatever the number of runs."""
-    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 12) + 6)))
+def panel_chunk(rows: int, nodes: int, budget_bytes: int = 64 * 2**20) -> int:
+    """Runs per task so a task's arrays (rows x runs: the scores, the sort of the ranks, a few
+    per node of a group on rows with missing values) fit the budget: memory is bounded
+    whatever the number of runs."""
+    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 4) + 6)))
 
 
 @dataclass
@@ -1223,7 +1229,7 @@ def panel_uncertainty(
             failed_runs[plan.variant == v] = True
     if not variants:
         raise SpecError("every run failed: no variant could be built", parameter="assumptions")
-    block = year_block or max(1, min(len(chosen), 4096 // max(1, n_units) or 1))
+    block = year_block or max(1, min(len(chosen), 8192 // max(1, n_units)))
     year_blocks = [tuple(ts[i : i + block]) for i in range(0, len(ts), block)]
     size = chunk or panel_chunk(block * n_units, len(compiled.paths))
     keys = plan.variant * len(aggregations) + plan.aggregation
@@ -1245,7 +1251,8 @@ def panel_uncertainty(
     position = {t: i for i, t in enumerate(ts)}
 
     def collect(task: PanelTask, part: np.ndarray) -> None:
-        counts[[position[t] for t in task.years]] += part  # integers: any order, same sum
+        at = position[task.years[0]]  # a task's years are consecutive
+        counts[at : at + len(task.years)] += part  # integers: any order, same sum
 
     PANEL_EXECUTORS[engine](
         tasks, blocks, aggregations, plan.weights, n_units, collect, scheduler,
