@@ -95,6 +95,15 @@ def test_compare_years_lists_movers_with_the_measure_that_moved_them() -> None:
     assert "movers 2002-2010" in invoke("compare-years", SPEC, "--from", "2002", "--to", "2010")
 
 
+def test_sensitivity_of_one_year() -> None:
+    payload = json.loads(
+        invoke("sensitivity", SPEC, "--year", "2006", "--n", "32", "--bootstrap", "20",
+               "--format", "json")
+    )  # fmt: skip
+    assert payload["year"] == 2006
+    assert {r["assumption"] for r in payload["indices"]} >= {"weights level 1"}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -13,6 +13,7 @@ from panel_support import PANEL_SPEC, generated_panel
 from powerscope.data.store import SnapshotStore
 from powerscope.errors import NotFoundError, PeriodError, SpecError, WeightsError
 from powerscope.index import compute, load_spec, parse_spec
+from powerscope.index.data import index_data
 from powerscope.index.engine import compile_index
 from powerscope.index.engines import Aggregation
 from powerscope.index.panel import (
@@ -27,6 +28,7 @@ from powerscope.index.panel import (
     rank_counts,
     trend,
 )
+from powerscope.index.robustness import uncertainty as robust_uncertainty
 from powerscope.index.service import compute_index
 from powerscope.index.session import IndexSession
 from powerscope.index.uncertainty import parse_uncertainty, rank_rows, simple_builder, uncertainty
@@ -337,3 +339,18 @@ def test_the_test_spec_reads_its_panel_through_a_deriver() -> None:
     assert result.method["year"] == 2008
     kor = result.codes.index("KOR")
     assert result.names[kor] == "South Korea" or result.names[kor].startswith("Korea")
+
+
+def test_one_year_through_the_snapshot_analyses_is_the_panel_analysis() -> None:
+    spec = load_spec(PANEL_SPEC)
+    store = SnapshotStore()
+    single = robust_uncertainty(spec, runs=200, seed=3, year=2008, store=store).summary()
+    panel = panel_uncertainty(spec, runs=200, seed=3, years=2008, store=store).for_year(2008)
+    merged = panel.merge(single.add_prefix("single_"), left_on="code", right_on="single_code")
+    assert len(merged) == 12
+    for column in ("median_rank", "q05_rank", "q95_rank"):
+        assert np.allclose(merged[column], merged["single_" + column]), column
+    with pytest.raises(SpecError, match="is a panel"):
+        index_data(spec, store)
+    with pytest.raises(PeriodError, match="has no years"):
+        robust_uncertainty("ceti", runs=100, year=2020)

@@ -621,6 +621,10 @@ def index_sensitivity(
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = Format.table,
     output: ResultFileOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="The year of a panel index (default: its last; docs/panel.md)."),
+    ] = None,
 ) -> None:
     """Which assumption drives the rank uncertainty: first- and total-order Sobol indices."""
     from powerscope.index import load_spec
@@ -628,7 +632,9 @@ def index_sensitivity(
     from powerscope.index.sensitivity import sensitivity
 
     spec = load_spec(index)
-    problem = setup(spec, _assumptions(assumptions), exclude_aggregates=exclude_aggregates)
+    problem = setup(
+        spec, _assumptions(assumptions), exclude_aggregates=exclude_aggregates, year=year
+    )
     raw = problem.assumptions
     total = n * (len(problem.uspec.assumptions()) + 2)
     with _Progress(total, f"{total} runs") as progress:
@@ -638,6 +644,7 @@ def index_sensitivity(
         )  # fmt: skip
     payload = {
         "index": spec.id,
+        **({"year": year or spec.panel.last} if spec.panel is not None else {}),
         "n": n,
         "runs": result.uncertainty.runs,
         "seed": seed,

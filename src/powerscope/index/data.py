@@ -21,6 +21,14 @@ def index_data(
     the store returning such a table (a derived index such as the open military index). A unit and indicator pair given twice is
     an error.
     """
+    if spec.panel is not None:
+        raise SpecError(
+            f"index {spec.id!r} is a panel (years {spec.panel.first}-{spec.panel.last}): its data "
+            "have one value per unit, indicator and year",
+            where=f"index {spec.id}",
+            fix="compute one year (year=..., --year) or read its data with "
+            "powerscope.index.panel.panel_data",
+        )
     store = store or open_store()
     derive = spec.extra.get("derive")
     if derive:

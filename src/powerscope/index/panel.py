@@ -381,6 +381,45 @@ def compile_panel(
     )
 
 
+def year_builder(
+    spec: IndexSpec,
+    year: int | None = None,
+    *,
+    store: Store | None = None,
+    data: Panel | pd.DataFrame | None = None,
+    units: UnitInfo | None = None,
+    exclude_aggregates: bool = False,
+) -> tuple[Callable[[Mapping[str, Any]], CompiledIndex], dict[str, tuple[str, bool]]]:
+    """One year of a panel index as the snapshot analyses take an index: a builder of its data
+    variants (``{"normalisation": ...}`` to the year's rows of the panel compiled with that
+    normalisation over the span) and the units' names, for
+    :func:`powerscope.index.robustness.setup` (uncertainty and sensitivity of one year).
+    ``year`` defaults to the span's last."""
+    options = require_panel(spec)
+    chosen = options.last if year is None else check_years(options, year, year, "year")[0]
+    panel, info, _ = _load(spec, data, units, store)
+    if exclude_aggregates:
+        panel = without_aggregates(panel, info)
+    cache: dict[str, CompiledIndex] = {}
+
+    def build(choices: Mapping[str, Any]) -> CompiledIndex:
+        method, params = normalisation_choice(choices.get("normalisation", spec.normalise))
+        key = repr((method, sorted(params.items())))
+        if key not in cache:
+            compiled = compile_panel(spec, panel, normalisation={"method": method, **params})
+            t = compiled.years.index(chosen)
+            present = np.flatnonzero(compiled.present[t])
+            cache[key] = replace(
+                compiled.compiled,
+                units=[compiled.units[i] for i in present],
+                normalised=compiled.compiled.normalised[t * len(compiled.units) + present],
+            )
+        return cache[key]
+
+    known = dict(info or {})
+    return build, {u: known.get(u, (u, False)) for u in panel.units}
+
+
 # -- a computation ----------------------------------------------------------------------------
 
 
@@ -968,7 +1007,7 @@ def evaluate_panel_task(
     return rank_counts(scores.reshape(runs, n_years, n_units), n_units)
 
 
-def panel_chunk(rows: int, nodes: int, budget_bytes: int = 64 * 2**20) -> int:
+def panel_chunk(rows: int, nodes: int, budget_bytes: int = 48 * 2**20) -> int:
     """Runs per task so a task's arrays (rows x runs: the scores, the sort of the ranks, a few
     per node of a group on rows with missing values) fit the budget: memory is bounded
     whatever the number of runs."""
@@ -1426,4 +1465,5 @@ __all__ = [
     "require_panel",
     "trend",
     "without_aggregates",
+    "year_builder",
 ]
