@@ -218,8 +218,13 @@ def test_quantiles_from_rank_counts_equal_numpys_on_the_ranks() -> None:
     rng = np.random.default_rng(5)
     scores = rng.normal(size=(101, 3, 6))
     scores[rng.random(scores.shape) < 0.1] = np.nan
+    scores[:50, :, 1] = scores[:50, :, 2]  # ties share the best rank
     counts = rank_counts(scores, 6)
     ranks = rank_rows(scores.reshape(-1, 6)).reshape(101, 3, 6)
+    for t in range(3):
+        for i in range(6):
+            seen = np.bincount(np.nan_to_num(ranks[:, t, i]).astype(int), minlength=7)
+            assert np.array_equal(seen, counts[t, i])
     for q in (0.05, 0.5, 0.95):
         assert np.allclose(
             quantiles_from_counts(counts, q), np.nanquantile(ranks, q, axis=0), equal_nan=True

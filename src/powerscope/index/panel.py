@@ -953,16 +953,19 @@ def rank_counts(scores: np.ndarray, n_units: int) -> np.ndarray:
     ``t`` (1 = highest; ties share the best rank, as :func:`powerscope.index.uncertainty.
     rank_rows` has them; column 0: no score)."""
     runs, n_years, _ = scores.shape
-    flat = scores.reshape(runs * n_years, n_units)
-    s = np.where(np.isnan(flat), -np.inf, flat)  # scores are finite or NaN: NaN sorts last
+    negated = -scores.reshape(runs * n_years, n_units)  # ascending order: NaN (no score) last
     # ties share the best rank, so the order within a tie does not matter: an unstable sort
-    order = np.argsort(-s, axis=1)
-    ordered = np.take_along_axis(s, order, axis=1)
-    start = np.ones(ordered.shape, dtype=bool)
-    start[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    position = np.where(start, np.arange(1, n_units + 1)[None, :], 0)
-    np.maximum.accumulate(position, axis=1, out=position)
-    position[ordered == -np.inf] = 0  # no score: column 0
+    order = np.argsort(negated, axis=1)
+    ordered = np.take_along_axis(negated, order, axis=1)
+    position = np.broadcast_to(np.arange(1, n_units + 1), ordered.shape)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    if tied.any():  # a tie takes the position of its first member
+        start = np.ones(ordered.shape, dtype=bool)
+        start[:, 1:] = ~tied
+        position = np.maximum.accumulate(np.where(start, position, 0), axis=1)
+    missing = np.isnan(ordered)
+    if missing.any():
+        position = np.where(missing, 0, position)  # no score: column 0
     year = (np.arange(runs * n_years) % n_years)[:, None]
     index = (year * n_units + order) * (n_units + 1) + position
     counts = np.bincount(index.reshape(-1), minlength=n_years * n_units * (n_units + 1))
