@@ -26,7 +26,8 @@ def index_list() -> None:
 
     for name in builtin_indices():
         spec = load_spec(name)
-        typer.echo(f"{name}\t{spec.name} ({spec.edition})")
+        when = spec.edition if spec.panel is None else f"{spec.panel.first}-{spec.panel.last}"
+        typer.echo(f"{name}\t{spec.name} ({when})")
 
 
 @app.command("show")
