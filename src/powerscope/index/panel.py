@@ -179,7 +179,8 @@ def check_years(
 
 
 def _years_arg(options: PanelOptions, years: Any) -> list[int]:
-    """``years``: None (the span), one year, ``(first, last)`` or a list of years."""
+    """``years``: None (the span), one year, ``(first, last)`` (a pair in order is a range) or
+    a list of years."""
     if years is None:
         return options.years
     if isinstance(years, int | np.integer):
@@ -583,7 +584,7 @@ def compute_panel(
     spec:
         A spec with a ``panel:`` block (:func:`powerscope.index.load_spec`).
     years:
-        The years reported: None (the span), one year, ``(first, last)`` or a list. The
+        The years reported: None (the span), one year, ``(first, last)`` (a range) or a list. The
         normalisation is always that of the whole span (``normalise_over: panel``), so a year's
         scores do not depend on which years are asked for.
     weights, renormalise:
@@ -1293,7 +1294,7 @@ def panel_uncertainty(
     position = {t: i for i, t in enumerate(ts)}
 
     def collect(task: PanelTask, part: np.ndarray) -> None:
-        at = position[task.years[0]]  # a task's years are consecutive
+        at = position[task.years[0]]  # a block is a slice of the years analysed
         counts[at : at + len(task.years)] += part  # integers: any order, same sum
 
     PANEL_EXECUTORS[engine](
