@@ -49,6 +49,8 @@ def test_reweighted_years_are_labelled_custom_weights() -> None:
 def test_a_panel_index_without_a_year_is_its_last_year() -> None:
     payload = json.loads(invoke("compute", SPEC, "--format", "json"))
     assert payload["year"] == 2010
+    shown = invoke("show", SPEC)
+    assert "years 2000-2010, normalised over the panel, values carried forward at most 2" in shown
 
 
 def test_trend_json_has_one_row_per_unit_and_year_with_the_rank_band() -> None:

@@ -11,7 +11,13 @@ import pytest
 
 from panel_support import PANEL_SPEC, generated_panel
 from powerscope.data.store import SnapshotStore
-from powerscope.errors import NotFoundError, PeriodError, SpecError, WeightsError
+from powerscope.errors import (
+    DataFormatError,
+    NotFoundError,
+    PeriodError,
+    SpecError,
+    WeightsError,
+)
 from powerscope.index import compute, load_spec, parse_spec
 from powerscope.index.data import index_data
 from powerscope.index.engine import compile_index
@@ -359,3 +365,15 @@ def test_one_year_through_the_snapshot_analyses_is_the_panel_analysis() -> None:
         index_data(spec, store)
     with pytest.raises(PeriodError, match="has no years"):
         robust_uncertainty("ceti", runs=100, year=2020)
+
+
+def test_long_data_with_a_value_given_twice_or_no_year_is_refused() -> None:
+    data = generated_panel()
+    twice = pd.concat([data, data.iloc[:1]])
+    with pytest.raises(DataFormatError, match=r"two values for .* in 1998"):
+        Panel.from_long(twice)
+    no_year = data.assign(year=np.where(np.arange(len(data)) == 3, np.nan, data["year"]))
+    with pytest.raises(DataFormatError, match="1 row"):
+        Panel.from_long(no_year)
+    with pytest.raises(DataFormatError, match="lack the column"):
+        Panel.from_long(data.drop(columns="year"))

@@ -37,6 +37,13 @@ def index_show(index: Annotated[str, typer.Argument(help="Index name or spec fil
 
     spec = load_spec(index)
     typer.echo(f"{spec.name} ({spec.id}, {spec.edition}): {spec.normalise} / {spec.aggregate}")
+    if spec.panel is not None:
+        options = spec.panel
+        typer.echo(
+            f"  years {options.first}-{options.last}, normalised over the "
+            f"{options.normalise_over}, values carried forward at most "
+            f"{options.carry_forward} years"
+        )
     for path, node in spec.walk():
         depth = path.count("/")
         typer.echo(f"{'  ' * (depth + 1)}{node.id}  {node.weight:g}")
