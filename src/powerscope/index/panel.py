@@ -738,9 +738,18 @@ def batch_root_scores(
     """
     if aggregation.rescale is not None:
         compiled = rescaled(compiled, aggregation.rescale)
-    if aggregation.method != "copeland" and bool((weights[:, 1:] > 0).all()):
+    general = Aggregation(aggregation.method)
+    if aggregation.method == "copeland":
+        return _batch_general(compiled, weights, general)
+    positive = (weights[:, 1:] > 0).all(axis=1)
+    if positive.all():
         return _batch_positive(compiled, weights, aggregation.method)
-    return _batch_general(compiled, weights, Aggregation(aggregation.method))
+    if not positive.any():
+        return _batch_general(compiled, weights, general)
+    out = np.empty((weights.shape[0], compiled.normalised.shape[0]))
+    out[positive] = _batch_positive(compiled, weights[positive], aggregation.method)
+    out[~positive] = _batch_general(compiled, weights[~positive], general)
+    return out
 
 
 def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -> np.ndarray:
