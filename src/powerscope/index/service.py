@@ -8,12 +8,20 @@ from typing import Any
 import numpy as np
 
 from powerscope.countries.identity import resolve
-from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
-from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
-from powerscope.index.data import index_data
+from powerscope.errors import SpecError, UnknownEntityError
+from powerscope.index.data import index_citations, index_data, source_text
 from powerscope.index.engine import ROOT, IndexResult, compute
 from powerscope.index.spec import IndexSpec
+from powerscope.index.uncertainty import default_assumptions
+
+__all__ = [
+    "compute_index",
+    "country_profile",
+    "default_assumptions",
+    "index_citations",
+    "source_text",
+]
 
 
 def compute_index(
@@ -26,14 +34,40 @@ def compute_index(
     exclude_aggregates: bool = False,
     store: Store | None = None,
     rescale: tuple[float, float] | None = None,
+    year: int | None = None,
 ) -> IndexResult:
     """Compute an index on the data in the store (warehouse or embedded snapshot).
+
+    A panel index (a spec with ``panel:``) is computed for ``year`` (default: the last year of
+    its span) by :func:`powerscope.index.panel.compute_panel`, normalised over the panel as its
+    spec says; a ``year`` given to a snapshot index is a :class:`~powerscope.errors.PeriodError`
+    saying it has no years.
 
     With ``exclude_aggregates`` the aggregates (e.g. the CETI's "Europe") are dropped *before*
     normalising, so they do not set a min or max; ranks excluding aggregates are always in the
     result either way. ``rescale`` maps normalised values to ``(low, high)`` before
     aggregating (see :func:`powerscope.index.engine.compute`).
     """
+    if spec.panel is not None or year is not None:
+        from powerscope.index.panel import compute_panel, require_panel
+
+        options = require_panel(spec)
+        if rescale is not None:
+            raise SpecError(
+                "rescale applies to snapshot indices, not to a panel index",
+                parameter="rescale",
+                fix="set the normalisation's range in the spec instead",
+            )
+        chosen = options.last if year is None else year
+        panel = compute_panel(
+            spec, years=chosen, weights=weights, renormalise=renormalise,
+            normalisation=normalisation, aggregation=aggregation, store=store,
+            exclude_aggregates=exclude_aggregates,
+        )  # fmt: skip
+        result = panel.for_year(chosen)
+        if store is not None:
+            result.method["store"] = store.describe()
+        return result
     if spec.extra.get("data_file"):
         if rescale is not None:
             raise SpecError(
@@ -88,26 +122,6 @@ def _compute_built(
     return result
 
 
-def index_citations(spec: IndexSpec, store: Store) -> tuple[Citation, ...]:
-    """The citations of the datasets an index is computed from: its ``source`` and any further
-    ``sources`` its spec lists (ids the store does not hold are left out)."""
-    extra = spec.extra.get("sources") or []
-    ids = [spec.source, *(extra if isinstance(extra, list) else [extra])]
-    out: list[Citation] = []
-    for dataset in dict.fromkeys(str(i) for i in ids if i):
-        try:
-            out.append(store.citation(dataset))
-        except PowerscopeError:
-            continue
-    return tuple(out)
-
-
-def source_text(spec: IndexSpec, citations: tuple[Citation, ...]) -> str:
-    """The index's one-line source: its own citation, then each dataset's edition and years."""
-    data = "; ".join(f"data: {c.dataset}, {c.edition_and_years()}" for c in citations)
-    return f"Source: {spec.citation or spec.name}" + (f" [{data}]" if data else "")
-
-
 def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
     """One entity's standing on an index: overall and per top-level component.
 
@@ -155,27 +169,4 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
         "weakest": top["weakest"][0],
         "source": result.method.get("source"),
         "citations": [c.to_dict() for c in result.citations],
-    }
-
-
-def default_assumptions(spec: IndexSpec) -> dict[str, Any]:
-    """The documented default uncertainty specification of an index (see docs/robustness.md).
-
-    A spec may declare its own under ``uncertainty:`` (the open military index does). The CETI's:
-    sector and pillar weights +/-25%, arithmetic vs geometric aggregation (the
-    geometric mean taken on pillar scores mapped from [0, 1] to [1, 100], so that a pillar
-    score of 0 does not zero a whole sector). Other indices: weights +/-25% at every level
-    above the indicators' parents and arithmetic vs geometric aggregation.
-    """
-    from powerscope.index.uncertainty import CETI_DEFAULT, levels
-
-    declared = spec.extra.get("uncertainty")
-    if isinstance(declared, Mapping):
-        return dict(declared)
-    if spec.id == "ceti":
-        return CETI_DEFAULT
-    top = max(levels(spec).values())
-    return {
-        "weights": [{"level": lv, "noise": 0.25} for lv in range(2, top + 1)],
-        "aggregation": ["arithmetic", {"method": "geometric", "rescale": [1, 100]}],
     }
