@@ -202,7 +202,7 @@ INDICATORS: dict[str, Indicator] = {
     "embassies_abroad": Indicator(
         "Diplomatic influence", "lowy_gdi", "lowy_posts",
         "Lowy Global Diplomacy Index: the state's diplomatic posts abroad (embassies, "
-        "consulates, missions); only the 66 reporting states, editions 2016/2017/2021/2023",
+        "consulates, missions); only the 65 reporting states (66 reporters with the EU), editions 2016/2017/2021/2023",
         "log(1 + posts)", "2023 (given in edition years only; carried by the engine)",
         "the reach of a state's diplomatic network",
     ),
@@ -394,6 +394,7 @@ def _lowy(store: Store, codes: list[str], years: list[int]) -> tuple[Wide, Wide]
         year = int(edition)
         if year not in years:
             continue
+        group = group[group["code"].isin(codes)]  # the reporting states (not the EU)
         reporters = set(group["code"])
         abroad[year] = group.groupby("code").size().reindex(codes).to_numpy(dtype=float)
         embassies = group[group["post_type"] == "embassy"]
