@@ -489,6 +489,15 @@ class PanelResult:
         return result
 
 
+def without_aggregates(panel: Panel, units: UnitInfo | None) -> Panel:
+    """The panel without the units flagged as aggregates in ``units``."""
+    info = units or {}
+    keep = [i for i, u in enumerate(panel.units) if not info.get(u, (u, False))[1]]
+    return Panel(
+        panel.years, [panel.units[i] for i in keep], panel.indicators, panel.values[:, keep]
+    )
+
+
 def _units(units: UnitInfo | None, codes: Sequence[str]) -> tuple[list[str], np.ndarray]:
     info = dict(units or {})
     names = [info.get(c, (c, False))[0] or c for c in codes]
@@ -524,6 +533,7 @@ def compute_panel(
     store: Store | None = None,
     data: Panel | pd.DataFrame | None = None,
     units: UnitInfo | None = None,
+    exclude_aggregates: bool = False,
 ) -> PanelResult:
     """Compute a panel index: every unit's score and rank in every year.
 
@@ -545,6 +555,8 @@ def compute_panel(
     data, units:
         The panel data in memory instead (a :class:`Panel` or a long ``code, indicator, year,
         value`` frame) and ``{code: (name, is_aggregate)}``.
+    exclude_aggregates:
+        Drop the aggregates (``units``' flag) before normalising, so they set no bound.
 
     Raises
     ------
@@ -558,6 +570,8 @@ def compute_panel(
     chosen = _years_arg(options, years)
     spec = spec.with_weights(weights or {}, renormalise=renormalise)
     panel, info, citations = _load(spec, data, units, store)
+    if exclude_aggregates:
+        panel = without_aggregates(panel, info)
     compiled = compile_panel(spec, panel, normalisation=normalisation, aggregation=aggregation)
     n_units = len(compiled.units)
     rows = compiled.rows(chosen)
@@ -972,6 +986,7 @@ def panel_uncertainty(
     chunk: int | None = None,
     year_block: int | None = None,
     progress: Callable[[int], None] | None = None,
+    exclude_aggregates: bool = False,
 ) -> PanelUncertainty:
     """Rank uncertainty of a panel index in every year, in one batch of runs.
 
@@ -994,6 +1009,10 @@ def panel_uncertainty(
         Nominal weight overrides (the runs perturb these).
     chunk, year_block:
         Runs and years per task (default: sized so one task's arrays stay near 50 MB).
+    progress:
+        Called with the number of runs done after each task.
+    exclude_aggregates:
+        Drop the aggregates before normalising and ranking.
 
     Returns
     -------
@@ -1020,6 +1039,8 @@ def panel_uncertainty(
     raw = dict(assumptions) if assumptions is not None else default_assumptions(spec)
     uspec = parse_uncertainty(raw, spec)
     panel, info, citations = _load(spec, data, units, store)
+    if exclude_aggregates:
+        panel = without_aggregates(panel, info)
     cache: dict[str, CompiledPanel] = {}
 
     def build(choices: Mapping[str, Any]) -> CompiledPanel:
@@ -1154,7 +1175,11 @@ def trend(
     import pandas as pd
 
     options = require_panel(spec)
-    chosen = check_years(options, first, last)
+    first = options.first if first is None else first
+    last = options.last if last is None else last
+    check_years(options, first, first, "first")
+    check_years(options, last, last, "last")
+    chosen = check_years(options, first, last, "first")
     loaded, info, citations = _load(spec, data, units, store)
     result = compute_panel(
         spec, years=(chosen[0], chosen[-1]), weights=weights, renormalise=renormalise,
@@ -1243,4 +1268,5 @@ __all__ = [
     "rank_counts",
     "require_panel",
     "trend",
+    "without_aggregates",
 ]
