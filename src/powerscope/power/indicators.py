@@ -271,13 +271,17 @@ def _share(wide: Wide) -> Wide:
 
 
 def _wdi(store: Store, codes: list[str], years: list[int]) -> dict[str, Wide]:
-    """WDI series as states x years, by indicator code."""
+    """WDI series as states x years, by indicator code (one pivot of the states' rows)."""
     wdi = store.table("wdi", columns=["code", "indicator", "year", "value"])
-    wdi = wdi[wdi["year"].between(years[0], years[-1])]
-    wdi = wdi.assign(indicator=wdi["indicator"].astype(str))
+    code = wdi["code"].astype(str)
+    wdi = wdi[wdi["year"].between(years[0], years[-1]) & code.isin(codes)]
+    table = pd.pivot_table(
+        wdi.assign(code=wdi["code"].astype(str), indicator=wdi["indicator"].astype(str)),
+        index=["indicator", "code"], columns="year", values="value", aggfunc="first",
+    )  # fmt: skip
     return {
-        str(ind): _wide(group, codes, years, "value")
-        for ind, group in wdi.groupby("indicator", observed=True)
+        str(ind): table.xs(ind, level="indicator").reindex(index=codes, columns=years).astype(float)
+        for ind in table.index.get_level_values("indicator").unique()
     }
 
 
@@ -290,8 +294,9 @@ def _working_age(store: Store, codes: list[str], years: list[int]) -> Wide:
     return _wide(pd.concat([estimates, medium]), codes, years, "pop_15_64")
 
 
-def _arms(store: Store, codes: list[str], years: list[int]) -> tuple[Wide, Wide]:
-    """Five-year delivered TIV by supplier, and the number of recipients in the five years."""
+def annual_deliveries(store: Store) -> pd.DataFrame:
+    """SIPRI's register annualised and fitted to its TIV tables (:mod:`powerscope.arms.transfers`),
+    as :func:`powerscope.arms.service.load` makes it."""
     from powerscope.arms.transfers import annualise
 
     register = store.table("sipri_trade_register")
@@ -299,7 +304,15 @@ def _arms(store: Store, codes: list[str], years: list[int]) -> tuple[Wide, Wide]
     for frame in (register, tiv_table):
         for col in ("supplier_code", "recipient_code"):
             frame[col] = frame[col].astype(str)
-    deliveries = annualise(register, tiv_table)
+    return annualise(register, tiv_table)
+
+
+def _arms(deliveries: pd.DataFrame, codes: list[str], years: list[int]) -> tuple[Wide, Wide]:
+    """Five-year delivered TIV by supplier, and the number of recipients in the five years."""
+    deliveries = deliveries.assign(
+        supplier_code=deliveries["supplier_code"].astype(str),
+        recipient_code=deliveries["recipient_code"].astype(str),
+    )
     last = int(deliveries["year"].max())
     span = list(range(years[0] - ARMS_WINDOW + 1, years[-1] + 1))
     yearly = _wide(deliveries.rename(columns={"supplier_code": "code"}), codes, span, "tiv").fillna(
@@ -419,7 +432,7 @@ def _migration(store: Store, codes: list[str], years: list[int]) -> tuple[Wide, 
 
 
 def _indicator_tables(
-    store: Store, first: int, last: int
+    store: Store, first: int, last: int, deliveries: pd.DataFrame | None
 ) -> tuple[dict[str, Wide], dict[str, Wide]]:
     """Every indicator as states x years, and the masks of cells the deriver held."""
     codes = sovereign_states(store)
@@ -445,7 +458,9 @@ def _indicator_tables(
     nmc = store.table("cow_nmc", columns=["code", "year", "milper"])
     wa = _working_age(store, codes, list(range(first, last + WORKING_AGE_HORIZON + 1)))
     wa_future = wa[[y + WORKING_AGE_HORIZON for y in years]].set_axis(years, axis=1)
-    arms, arms_partners = _arms(store, codes, years)
+    if deliveries is None:
+        deliveries = annual_deliveries(store)
+    arms, arms_partners = _arms(deliveries, codes, years)
     partners, allied, atop_last = _atop(store, codes, years, milex_usd)
     desta, desta_last = _desta(store, codes, years)
     igo = _wide(store.table("cow_igo_state", columns=["code", "year", "igo_full"]),
@@ -509,7 +524,13 @@ def _indicator_tables(
 _CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
 
 
-def power_panel(store: Store, *, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFrame:
+def power_panel(
+    store: Store,
+    *,
+    first: int = FIRST_YEAR,
+    last: int = LAST_YEAR,
+    deliveries: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The comprehensive-power indicator panel of every sovereign state, ``first`` to ``last``.
 
     Parameters
@@ -518,6 +539,10 @@ def power_panel(store: Store, *, first: int = FIRST_YEAR, last: int = LAST_YEAR)
         The data store (embedded snapshot or warehouse).
     first, last:
         The panel's years (inclusive).
+    deliveries:
+        SIPRI's annual deliveries if already made from this store
+        (:func:`annual_deliveries`, ``powerscope.arms.service.load(store).deliveries``), to
+        save annualising the register again.
 
     Returns
     -------
@@ -535,7 +560,7 @@ def power_panel(store: Store, *, first: int = FIRST_YEAR, last: int = LAST_YEAR)
         )
     key = (str(store.location), first, last)
     if key not in _CACHE:
-        tables, held = _indicator_tables(store, first, last)
+        tables, held = _indicator_tables(store, first, last, deliveries)
         frames = []
         for name, wide in tables.items():
             long = wide.rename_axis(index="code", columns="year").stack().rename("value")
