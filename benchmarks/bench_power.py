@@ -54,16 +54,17 @@ def main() -> None:
         "carried_share": {k: round(float(v), 3) for k, v in year["carried_share"].items()},
         "top15": [
             {"code": c, "rank": int(r), "score": round(float(s), 1)}
-            for c, r, s in zip(ranks.index[:15], ranks["rank"][:15], ranks["score"][:15],
-                               strict=True)
-        ],  # fmt: skip
+            for c, r, s in zip(
+                ranks.index[:15], ranks["rank"][:15], ranks["score"][:15], strict=True
+            )
+        ],
         "country": code,
         "ranks": dict(zip(history["year"].astype(int), history["rank"].astype(int), strict=True)),
-        "scores": {int(y): round(float(s), 1) for y, s in zip(history["year"], history["score"],
-                                                              strict=True)},  # fmt: skip
-        "measure_ranks": {
-            m: int(ranks.loc[code, f"{m} rank"]) for m in result.measures
+        "scores": {
+            int(y): round(float(s), 1)
+            for y, s in zip(history["year"], history["score"], strict=True)
         },
+        "measure_ranks": {m: int(ranks.loc[code, f"{m} rank"]) for m in result.measures},
         "drivers": {
             m: round(float(v), 2)
             for m, v in rank_drivers(result, code, 2000, args.year)["contribution_change"].items()
@@ -80,10 +81,15 @@ def main() -> None:
             "n": comp.n,
             "spearman": round(comp.spearman, 3),
             "largest_differences": [
-                {"code": str(r.code), "ours": int(r.ours), "theirs": int(r.theirs),
-                 "ours_among": float(r.ours_among), "theirs_among": float(r.theirs_among)}
+                {
+                    "code": str(r.code),
+                    "ours": int(r.ours),
+                    "theirs": int(r.theirs),
+                    "ours_among": float(r.ours_among),
+                    "theirs_among": float(r.theirs_among),
+                }
                 for r in comp.table.head(8).itertuples()
-            ],  # fmt: skip
+            ],
         }
     print(json.dumps(out, indent=1))
 

@@ -202,7 +202,8 @@ INDICATORS: dict[str, Indicator] = {
     "embassies_abroad": Indicator(
         "Diplomatic influence", "lowy_gdi", "lowy_posts",
         "Lowy Global Diplomacy Index: the state's diplomatic posts abroad (embassies, "
-        "consulates, missions); only the 65 reporting states (66 reporters with the EU), editions 2016/2017/2021/2023",
+        "consulates, missions); only the 65 reporting states (66 reporters with the EU), "
+        "editions 2016/2017/2021/2023",
         "log(1 + posts)", "2023 (given in edition years only; carried by the engine)",
         "the reach of a state's diplomatic network",
     ),
@@ -211,7 +212,8 @@ INDICATORS: dict[str, Indicator] = {
         "Lowy Global Diplomacy Index: share of the reporting states (other than itself) that "
         "keep an embassy in the state, editions 2016/2017/2021/2023", "per cent",
         "2023 (edition years only; carried by the engine)",
-        "how much others need to talk to the state (covers every state, seen by 66 reporters)",
+        "how much others need to talk to the state (covers every state, seen by the 65 "
+        "reporting states)",
     ),
     "igo_memberships": Indicator(
         "Diplomatic influence", "cow_igo", "cow_igo_state",
