@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -688,14 +689,152 @@ def batch_root_scores(
 ) -> np.ndarray:
     """Root scores ``(runs, rows)`` for a batch of node-weight vectors ``(runs, nodes)``.
 
-    The figures of :meth:`CompiledIndex.evaluate` with one aggregation for every node, computed
-    group by group as matrix products: a group of leaves is ``(rows x children) @ (children x
-    runs)`` for the weighted sum and again for the weights present (means over the children
-    present, as COINr's), so no ``runs x rows x nodes`` array is ever made. Copeland
-    aggregation (pairwise) falls back to :meth:`CompiledIndex.evaluate`.
+    The figures of :meth:`CompiledIndex.evaluate` with one aggregation for every node. When
+    every weight is positive (the usual case: weights perturbed by noise), whether a node has a
+    value depends on the row only, and every mean of the tree is taken in its own transformed
+    space (``x``, ``log x``, ``1/x``, ``x^p``) as two matrix products per group (the weighted
+    sum, the weights present): :func:`_batch_positive`. Otherwise (a weight of 0: a node
+    removed) each group is aggregated run by run as the engine does (:func:`_batch_general`).
     """
     if aggregation.rescale is not None:
         compiled = rescaled(compiled, aggregation.rescale)
+    if aggregation.method != "copeland" and bool((weights[:, 1:] > 0).all()):
+        return _batch_positive(compiled, weights, aggregation.method)
+    return _batch_general(compiled, weights, Aggregation(aggregation.method))
+
+
+def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -> np.ndarray:
+    """:func:`batch_root_scores` with every weight > 0.
+
+    A node's value in transformed space (``x``, ``log x``, ``1/x``, ``x^p``) is the weighted
+    mean of its children's, so only the root is mapped back. On a row with every indicator
+    present the whole tree is then linear: the root is the row times each leaf's effective
+    weight (the product of the sibling-normalised weights down to it), one matrix product
+    ``(rows x leaves) @ (leaves x runs)`` for all runs; the other rows go group by group over
+    the children present. A present child of 0 makes a geometric or harmonic mean 0 (as in the
+    engine): a row flag carried up the tree.
+    """
+    power = compiled.power
+    x = compiled.normalised
+    present_x = ~np.isnan(x)
+    zero_x = present_x & (x == 0)
+    safe = np.where(present_x & ~zero_x, x, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "arithmetic":
+            tx = np.where(present_x, x, 0.0)
+        elif method == "geometric":
+            tx = np.where(present_x, np.log(safe), 0.0)
+        elif method == "harmonic":
+            tx = np.where(present_x, 1.0 / safe, 0.0)
+        elif method == "generalised":
+            tx = np.where(present_x, np.power(np.where(present_x, x, 0.0), power), 0.0)
+        else:
+            raise SpecError(f"unknown aggregation {method!r}", parameter="aggregation")
+    flags_zero = method in ("geometric", "harmonic")
+    n_rows, runs = x.shape[0], weights.shape[0]
+    wt = np.ascontiguousarray(weights.T)  # (nodes, runs)
+    m = np.zeros((n_rows, runs))
+    here = np.zeros(n_rows, dtype=bool)
+    zero = np.zeros(n_rows, dtype=bool)
+    dense = present_x.all(axis=1)
+    if dense.any():
+        m[dense] = tx[dense] @ _effective_weights(compiled, wt)
+        here[dense] = True
+        zero[dense] = zero_x[dense].any(axis=1) if flags_zero else False
+    sparse = np.flatnonzero(~dense)
+    if len(sparse):
+        m[sparse], here[sparse], zero[sparse] = _sparse_rows(
+            compiled, tx[sparse], present_x[sparse], zero_x[sparse], wt, flags_zero
+        )
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "arithmetic":
+            root = m
+        elif method == "geometric":
+            root = np.exp(m)
+        elif method == "harmonic":
+            root = 1.0 / m
+        else:
+            root = np.power(m, 1.0 / power)
+    root[zero] = 0.0
+    root[~here] = np.nan
+    if compiled.scale != 1.0:
+        root *= compiled.scale
+    if method != "arithmetic":
+        root[~np.isfinite(root)] = np.nan
+    return np.ascontiguousarray(root.T)
+
+
+def _effective_weights(compiled: CompiledIndex, wt: np.ndarray) -> np.ndarray:
+    """Each leaf's weight in the root, per run: the product of the sibling-normalised weights
+    from the root down to it; ``(leaves, runs)`` in the order of the compiled leaf columns."""
+    effective = np.zeros_like(wt)
+    effective[0] = 1.0
+    for parent, children in reversed(compiled.groups):  # top-down
+        w = wt[children]
+        effective[children] = effective[parent][None, :] * w / w.sum(axis=0, keepdims=True)
+    return effective[compiled.leaf_nodes]
+
+
+def _sparse_rows(
+    compiled: CompiledIndex,
+    tx: np.ndarray,
+    present_x: np.ndarray,
+    zero_x: np.ndarray,
+    wt: np.ndarray,
+    flags_zero: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows with missing indicators, group by group over the children present: the root's
+    transformed mean (rows, runs), whether it exists, and the zero flag, per row."""
+    leaf_col = {int(node): j for j, node in enumerate(compiled.leaf_nodes)}
+    values: dict[int, np.ndarray] = {}
+    present: dict[int, np.ndarray] = {}
+    zero: dict[int, np.ndarray] = {}
+    n_rows = tx.shape[0]
+    for parent, children in compiled.groups:
+        kids = [int(c) for c in children]
+        w = wt[kids]
+        if all(c in leaf_col for c in kids):
+            cols = [leaf_col[c] for c in kids]
+            p = present_x[:, cols]
+            num = tx[:, cols] @ w
+            z: np.ndarray = np.asarray(zero_x[:, cols].any(axis=1))
+        else:
+            p = np.empty((n_rows, len(kids)), dtype=bool)
+            z = np.zeros(n_rows, dtype=bool)
+            num = np.zeros((n_rows, w.shape[1]))
+            tmp = np.empty_like(num)
+            for k, c in enumerate(kids):
+                value: np.ndarray
+                if c in leaf_col:
+                    j = leaf_col[c]
+                    p[:, k] = present_x[:, j]
+                    value = tx[:, j, None]
+                    z |= zero_x[:, j]
+                else:
+                    p[:, k] = present.pop(c)
+                    value = values.pop(c)
+                    z |= zero.pop(c)
+                np.multiply(value, w[k][None, :], out=tmp)
+                num += tmp
+        den = p.astype(float) @ w
+        here: np.ndarray = np.asarray(p.any(axis=1))
+        if compiled.min_availability > 0:
+            here &= p.sum(axis=1) / len(kids) >= compiled.min_availability - 1e-12
+        np.divide(num, den, out=num, where=here[:, None])
+        num[~here] = 0.0
+        values[int(parent)], present[int(parent)] = num, here
+        zero[int(parent)] = z & here if flags_zero else np.zeros(n_rows, dtype=bool)
+    return values[0], present[0], zero[0]
+
+
+def _batch_general(
+    compiled: CompiledIndex, weights: np.ndarray, aggregation: Aggregation
+) -> np.ndarray:
+    """Root scores of a batch, any weights (zeros too): a group of leaves is ``(rows x
+    children) @ (children x runs)`` for the weighted sum and again for the weights present
+    (means over the children present, as COINr's), a higher group child by child, so no
+    ``runs x rows x nodes`` array is ever made. Copeland aggregation (pairwise) is the
+    engine's :meth:`CompiledIndex.evaluate`."""
     method = aggregation.method
     if method == "copeland":
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -767,18 +906,23 @@ def batch_root_scores(
 def rank_counts(scores: np.ndarray, n_units: int) -> np.ndarray:
     """Count the ranks of a chunk: ``scores`` ``(runs, years, units)`` to ``(years, units,
     units + 1)`` integer counts, ``[t, i, r]`` the runs in which unit ``i`` ranks ``r`` in year
-    ``t`` (1 = highest; ties share the best rank; column 0: no score)."""
-    from powerscope.index.uncertainty import rank_rows
-
+    ``t`` (1 = highest; ties share the best rank, as :func:`powerscope.index.uncertainty.
+    rank_rows` has them; column 0: no score)."""
     runs, n_years, _ = scores.shape
-    ranks = rank_rows(scores.reshape(runs * n_years, n_units)).reshape(runs, n_years, n_units)
-    r = np.where(np.isnan(ranks), 0, ranks).astype(np.int64)
-    cell = (np.arange(n_years)[None, :, None] * n_units + np.arange(n_units)[None, None, :]) * (
-        n_units + 1
-    )
-    return np.bincount((cell + r).reshape(-1), minlength=n_years * n_units * (n_units + 1)).reshape(
-        n_years, n_units, n_units + 1
-    )
+    flat = scores.reshape(runs * n_years, n_units)
+    s = np.where(np.isnan(flat), -np.inf, flat)  # scores are finite or NaN: NaN sorts last
+    # ties share the best rank, so the order within a tie does not matter: an unstable sort
+    order = np.argsort(-s, axis=1)
+    ordered = np.take_along_axis(s, order, axis=1)
+    start = np.ones(ordered.shape, dtype=bool)
+    start[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.where(start, np.arange(1, n_units + 1)[None, :], 0)
+    np.maximum.accumulate(position, axis=1, out=position)
+    position[ordered == -np.inf] = 0  # no score: column 0
+    year = (np.arange(runs * n_years) % n_years)[:, None]
+    index = (year * n_units + order) * (n_units + 1) + position
+    counts = np.bincount(index.reshape(-1), minlength=n_years * n_units * (n_units + 1))
+    return counts.astype(np.int32).reshape(n_years, n_units, n_units + 1)
 
 
 def quantiles_from_counts(counts: np.ndarray, q: float) -> np.ndarray:
@@ -900,7 +1044,7 @@ class PanelUncertainty:
         return frame[frame["year"] == year].reset_index(drop=True)
 
 
-PanelExecutor = Callable[..., list[np.ndarray]]
+PanelExecutor = Callable[..., None]
 
 
 def run_panel_local(
@@ -909,23 +1053,20 @@ def run_panel_local(
     aggregations: Sequence[Aggregation],
     weights: np.ndarray,
     n_units: int,
+    collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[np.ndarray]:
-    """Evaluate panel tasks with numpy in this process (``scheduler`` is not used)."""
-    out = []
+) -> None:
+    """Evaluate panel tasks with numpy in this process, handing each task's rank counts to
+    ``collect`` as it is done (``scheduler`` is not used)."""
     for task in tasks:
-        out.append(
-            evaluate_panel_task(
-                blocks[(task.variant, task.years)],
-                aggregations[task.aggregation],
-                weights[task.runs],
-                n_units,
-            )
-        )
+        part = evaluate_panel_task(
+            blocks[(task.variant, task.years)], aggregations[task.aggregation],
+            weights[task.runs], n_units,
+        )  # fmt: skip
+        collect(task, part)
         if progress:
             progress(len(task.runs))
-    return out
 
 
 def run_panel_dask(
@@ -934,36 +1075,43 @@ def run_panel_dask(
     aggregations: Sequence[Aggregation],
     weights: np.ndarray,
     n_units: int,
+    collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[np.ndarray]:
-    """Evaluate the same panel tasks on a Dask cluster (``scheduler``, or a local one); each
-    task's counts come back in task order, so the sum is the local engine's exactly."""
+) -> None:
+    """Evaluate the same panel tasks on a Dask cluster (``scheduler``, or a local one), handing
+    each task's rank counts to ``collect`` as it completes: the counts are integers, so their
+    sum is the local engine's exactly whatever the order. At most two tasks per worker are in
+    flight, so memory does not grow with the runs."""
     from powerscope.index.engines import dask_client
 
     with dask_client(scheduler) as client:
         from dask.distributed import as_completed
 
         shared = {key: client.scatter(block, broadcast=True) for key, block in blocks.items()}
-        futures = [
-            client.submit(
-                evaluate_panel_task,
-                shared[(t.variant, t.years)],
-                aggregations[t.aggregation],
-                weights[t.runs],
-                n_units,
-                pure=False,
-            )
-            for t in tasks
-        ]
-        position = {f.key: i for i, f in enumerate(futures)}
-        results: list[np.ndarray | None] = [None] * len(futures)
-        for future in as_completed(futures):
-            i = position[future.key]
-            results[i] = future.result()
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        pending = iter(tasks)
+        owner: dict[Any, PanelTask] = {}
+
+        def submit(task: PanelTask) -> Any:
+            future = client.submit(
+                evaluate_panel_task, shared[(task.variant, task.years)],
+                aggregations[task.aggregation], weights[task.runs], n_units, pure=False,
+            )  # fmt: skip
+            owner[future.key] = task
+            return future
+
+        first = [submit(t) for t in islice(pending, 2 * workers)]
+        queue = as_completed(first)
+        for future in queue:
+            task = owner.pop(future.key)
+            collect(task, future.result())
+            future.release()
             if progress:
-                progress(len(tasks[i].runs))
-        return [r for r in results if r is not None]
+                progress(len(task.runs))
+            following = next(pending, None)
+            if following is not None:
+                queue.add(submit(following))
 
 
 PANEL_EXECUTORS: dict[str, PanelExecutor] = {"local": run_panel_local, "dask": run_panel_dask}
@@ -1096,12 +1244,14 @@ def panel_uncertainty(
     }
     counts = np.zeros((len(ts), n_units, n_units + 1), dtype=np.int64)
     position = {t: i for i, t in enumerate(ts)}
-    results = PANEL_EXECUTORS[engine](
-        tasks, blocks, aggregations, plan.weights, n_units, scheduler,
+
+    def collect(task: PanelTask, part: np.ndarray) -> None:
+        counts[[position[t] for t in task.years]] += part  # integers: any order, same sum
+
+    PANEL_EXECUTORS[engine](
+        tasks, blocks, aggregations, plan.weights, n_units, collect, scheduler,
         _per_years(progress, len(year_blocks)),
     )  # fmt: skip
-    for task, part in zip(tasks, results, strict=True):
-        counts[[position[t] for t in task.years]] += part
     # a unit with no data in a year has no rank there, whatever the run
     counts[~nominal.present[ts]] = 0
     names, _ = _units(info, nominal.units)
