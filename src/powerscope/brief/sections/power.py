@@ -18,6 +18,11 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}"
 
 
+def _rank(value: float) -> int | None:
+    """A rank as an int, None where the measure has no data."""
+    return None if value != value else int(value)
+
+
 def power_section(ctx: BriefContext) -> Section:
     """Rank and rank band 2000-2024, the measures that moved it, gaps to JPN, CHN, AUS, IND."""
     from powerscope.index.panel import trend
@@ -101,8 +106,8 @@ def power_section(ctx: BriefContext) -> Section:
                     m,
                     row["score_first"],
                     row["score_last"],
-                    int(row["rank_first"]),
-                    int(row["rank_last"]),
+                    _rank(row["rank_first"]),
+                    _rank(row["rank_last"]),
                     row["contribution_change"],
                 )
                 for m, row in drivers.iterrows()
@@ -115,6 +120,15 @@ def power_section(ctx: BriefContext) -> Section:
             },
         )
     )
+    missing = [m for m, row in drivers.iterrows() if row["score_last"] != row["score_last"]]
+    if missing:
+        section.notes.append(
+            Note(
+                f"{ctx.name} has no data for {', '.join(missing)} in {last}: its score is the "
+                "weighted mean of the other measures (the weights rescaled).",
+                src,
+            )
+        )
     up = drivers[drivers["contribution_change"] > 0].head(2)
     moved = " and ".join(f"{m} ({_signed(v)} points)" for m, v in up["contribution_change"].items())
     section.notes.append(
