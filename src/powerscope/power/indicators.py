@@ -523,7 +523,7 @@ def _indicator_tables(
     return tables, held
 
 
-_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+_CACHE: dict[tuple[str, int, int, int], pd.DataFrame] = {}
 
 
 def power_panel(
@@ -560,7 +560,10 @@ def power_panel(
             parameter="years",
             fix="give the years in order, e.g. 2000 2024",
         )
-    key = (str(store.location), first, last)
+    # the store's place and the files it was built from: a rebuilt warehouse is derived anew
+    datasets = store.datasets()
+    files = tuple(map(str, datasets["sha256"])) if "sha256" in datasets else ()
+    key = (str(store.location), first, last, hash(files))
     if key not in _CACHE:
         tables, held = _indicator_tables(store, first, last, deliveries)
         codes = np.array(sovereign_states(store), dtype=object)
