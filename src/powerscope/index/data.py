@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerscope.data.catalog import Citation
 from powerscope.data.store import ENTITIES_TABLE, Store, open_store
-from powerscope.errors import DataFormatError, SpecError
+from powerscope.errors import DataFormatError, PowerscopeError, SpecError
 from powerscope.index.engine import Matrix
 from powerscope.index.spec import IndexSpec
 
@@ -70,3 +71,23 @@ def _derived(name: str, store: Store, spec: IndexSpec) -> dict[str, np.ndarray]:
 
     long = get_deriver(name, where=f"index {spec.id}: derive")(store)
     return {col: long[col].to_numpy() for col in ("code", "indicator", "value")}
+
+
+def index_citations(spec: IndexSpec, store: Store) -> tuple[Citation, ...]:
+    """The citations of the datasets an index is computed from: its ``source`` and any further
+    ``sources`` its spec lists (ids the store does not hold are left out)."""
+    extra = spec.extra.get("sources") or []
+    ids = [spec.source, *(extra if isinstance(extra, list) else [extra])]
+    out: list[Citation] = []
+    for dataset in dict.fromkeys(str(i) for i in ids if i):
+        try:
+            out.append(store.citation(dataset))
+        except PowerscopeError:
+            continue
+    return tuple(out)
+
+
+def source_text(spec: IndexSpec, citations: tuple[Citation, ...]) -> str:
+    """The index's one-line source: its own citation, then each dataset's edition and years."""
+    data = "; ".join(f"data: {c.dataset}, {c.edition_and_years()}" for c in citations)
+    return f"Source: {spec.citation or spec.name}" + (f" [{data}]" if data else "")

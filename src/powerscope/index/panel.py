@@ -141,14 +141,15 @@ class Panel:
         return cls(list(range(first, first + span)), units.tolist(), names.tolist(), out)
 
 
-def require_panel(spec: IndexSpec) -> PanelOptions:
-    """The spec's panel options; :class:`PeriodError` when the index is a snapshot."""
+def require_panel(spec: IndexSpec, parameter: str | None = "year") -> PanelOptions:
+    """The spec's panel options; :class:`PeriodError` (about ``parameter``) when the index is a
+    snapshot."""
     options = spec.panel
     if options is None:
         raise PeriodError(
             f"index {spec.id!r} has no years: it is one edition"
             + (f" ({spec.edition})" if spec.edition else ""),
-            parameter="year",
+            parameter=parameter,
             fix="compute it without a year (a spec gains years with a 'panel:' block, see "
             "docs/panel.md)",
         )
@@ -516,7 +517,7 @@ def _load(
         panel = data if isinstance(data, Panel) else Panel.from_long(data, where=f"index {spec.id}")
         return panel, units, ()
     from powerscope.data.store import open_store
-    from powerscope.index.service import index_citations
+    from powerscope.index.data import index_citations
 
     store = store or open_store()
     panel, info = panel_data(spec, store)
@@ -593,11 +594,10 @@ def compute_panel(
         "years": [chosen[0], chosen[-1]],
         "custom_weights": custom,
     }
-    if citations:
-        from powerscope.index.service import source_text
+    from powerscope.index.data import source_text
 
-        method["source"] = source_text(spec, citations)
-        method["citations"] = [c.to_dict() for c in citations]
+    method["source"] = source_text(spec, citations)
+    method["citations"] = [c.to_dict() for c in citations]
     return PanelResult(
         spec, chosen, list(compiled.units), names, is_agg, list(compiled.compiled.paths),
         values, ranks, present, compiled, custom, method, citations,
@@ -633,7 +633,7 @@ def compare_years(
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     check_years(options, first, first, "first")
     check_years(options, last, last, "last")
     if result is None:
@@ -733,35 +733,40 @@ def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -
     flags_zero = method in ("geometric", "harmonic")
     n_rows, runs = x.shape[0], weights.shape[0]
     wt = np.ascontiguousarray(weights.T)  # (nodes, runs)
-    m = np.zeros((n_rows, runs))
     here = np.zeros(n_rows, dtype=bool)
     zero = np.zeros(n_rows, dtype=bool)
     dense = present_x.all(axis=1)
-    if dense.any():
-        m[dense] = tx[dense] @ _effective_weights(compiled, wt)
-        here[dense] = True
-        zero[dense] = zero_x[dense].any(axis=1) if flags_zero else False
+    effective = _effective_weights(compiled, wt).T  # (runs, leaves)
+    if dense.all():
+        m = effective @ tx.T  # (runs, rows)
+    else:
+        m = np.zeros((runs, n_rows))
+        m[:, dense] = effective @ tx[dense].T
+    here[dense] = True
+    if flags_zero:
+        zero[dense] = zero_x[dense].any(axis=1)
     sparse = np.flatnonzero(~dense)
     if len(sparse):
-        m[sparse], here[sparse], zero[sparse] = _sparse_rows(
+        values, here[sparse], zero[sparse] = _sparse_rows(
             compiled, tx[sparse], present_x[sparse], zero_x[sparse], wt, flags_zero
         )
+        m[:, sparse] = values.T
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if method == "arithmetic":
-            root = m
-        elif method == "geometric":
-            root = np.exp(m)
+        if method == "geometric":
+            np.exp(m, out=m)
         elif method == "harmonic":
-            root = 1.0 / m
-        else:
-            root = np.power(m, 1.0 / power)
-    root[zero] = 0.0
-    root[~here] = np.nan
+            np.divide(1.0, m, out=m)
+        elif method == "generalised":
+            np.power(m, 1.0 / power, out=m)
+    if zero.any():
+        m[:, zero] = 0.0
+    if not here.all():
+        m[:, ~here] = np.nan
     if compiled.scale != 1.0:
-        root *= compiled.scale
+        m *= compiled.scale
     if method != "arithmetic":
-        root[~np.isfinite(root)] = np.nan
-    return np.ascontiguousarray(root.T)
+        m[~np.isfinite(m)] = np.nan
+    return m
 
 
 def _effective_weights(compiled: CompiledIndex, wt: np.ndarray) -> np.ndarray:
@@ -963,10 +968,11 @@ def evaluate_panel_task(
     return rank_counts(scores.reshape(runs, n_years, n_units), n_units)
 
 
-def panel_chunk(rows: int, nodes: int, budget_bytes: int = 48 * 2**20) -> int:
-    """Runs per task so a task's arrays (rows x runs, a few per node of a group) fit the
-    budget: memory is bounded whatever the number of runs."""
-    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 12) + 6)))
+def panel_chunk(rows: int, nodes: int, budget_bytes: int = 64 * 2**20) -> int:
+    """Runs per task so a task's arrays (rows x runs: the scores, the sort of the ranks, a few
+    per node of a group on rows with missing values) fit the budget: memory is bounded
+    whatever the number of runs."""
+    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 4) + 6)))
 
 
 @dataclass
@@ -1152,7 +1158,7 @@ def panel_uncertainty(
     assumptions:
         The uncertainty specification (:mod:`powerscope.index.uncertainty`'s grammar: weight
         noise, aggregation and normalisation alternatives); None: the index's documented
-        defaults (:func:`powerscope.index.service.default_assumptions`).
+        defaults (:func:`powerscope.index.uncertainty.default_assumptions`).
     weights, renormalise:
         Nominal weight overrides (the runs perturb these).
     chunk, year_block:
@@ -1172,8 +1178,7 @@ def panel_uncertainty(
     Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307-323; OECD/JRC
     Handbook (2008), step 7; COINr ``get_sensitivity(SA_type = "UA")``.
     """
-    from powerscope.index.service import default_assumptions
-    from powerscope.index.uncertainty import parse_uncertainty, plan_runs
+    from powerscope.index.uncertainty import default_assumptions, parse_uncertainty, plan_runs
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
@@ -1224,7 +1229,7 @@ def panel_uncertainty(
             failed_runs[plan.variant == v] = True
     if not variants:
         raise SpecError("every run failed: no variant could be built", parameter="assumptions")
-    block = year_block or max(1, min(len(chosen), 4096 // max(1, n_units) or 1))
+    block = year_block or max(1, min(len(chosen), 8192 // max(1, n_units)))
     year_blocks = [tuple(ts[i : i + block]) for i in range(0, len(ts), block)]
     size = chunk or panel_chunk(block * n_units, len(compiled.paths))
     keys = plan.variant * len(aggregations) + plan.aggregation
@@ -1246,7 +1251,8 @@ def panel_uncertainty(
     position = {t: i for i, t in enumerate(ts)}
 
     def collect(task: PanelTask, part: np.ndarray) -> None:
-        counts[[position[t] for t in task.years]] += part  # integers: any order, same sum
+        at = position[task.years[0]]  # a task's years are consecutive
+        counts[at : at + len(task.years)] += part  # integers: any order, same sum
 
     PANEL_EXECUTORS[engine](
         tasks, blocks, aggregations, plan.weights, n_units, collect, scheduler,
@@ -1320,11 +1326,12 @@ def trend(
     -------
     pandas.DataFrame
         ``code, year, score, rank, median_rank, q05_rank, q95_rank`` by code (in the order
-        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``.
+        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``
+        (:class:`~powerscope.data.catalog.Citation`), ``names`` (by code).
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     first = options.first if first is None else first
     last = options.last if last is None else last
     check_years(options, first, first, "first")
@@ -1368,7 +1375,7 @@ def trend(
     frame["rank"] = frame["rank"].astype("Int64")
     frame.attrs.update(
         runs=runs, seed=seed, custom_weights=bool(weights),
-        citations=[c.to_dict() for c in citations or result.citations],
+        citations=tuple(citations or result.citations),
         names={c: result.names[col[c]] for c in wanted},
     )  # fmt: skip
     return frame

@@ -2,7 +2,7 @@
 
 In the style of SALib (a problem, a sample, an evaluation, an analysis): the *problem* is an
 index and its uncertainty assumptions (the index's documented defaults unless given, see
-:func:`powerscope.index.service.default_assumptions`); :func:`uncertainty` plans the runs from
+:func:`powerscope.index.uncertainty.default_assumptions`); :func:`uncertainty` plans the runs from
 the seed, evaluates them with an executor chosen by name (``local`` or ``dask``,
 :mod:`powerscope.index.engines`) and summarises the ranks. :func:`setup` is the problem alone,
 for a sensitivity analysis (:func:`powerscope.index.sensitivity.sensitivity`) or other uses.
@@ -22,6 +22,7 @@ from powerscope.index.uncertainty import (
     UncertaintyResult,
     UncertaintySpec,
     VariantBuilder,
+    default_assumptions,
     parse_uncertainty,
     simple_builder,
 )
@@ -71,8 +72,6 @@ def setup(
     store:
         Where the data are read from (default: :func:`powerscope.data.store.open_store`).
     """
-    from powerscope.index.service import default_assumptions
-
     spec = load_spec(spec) if isinstance(spec, str) else spec
     raw = dict(assumptions) if assumptions is not None else default_assumptions(spec)
     if data is None and spec.extra.get("data_file"):
