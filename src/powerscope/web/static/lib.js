@@ -351,7 +351,7 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
     draw(traces, layout = {}, source = "", edition = "", citations = []) {
       fig.setSource(source, edition, citations);
       if (!window.Plotly) {
-        div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly.min.js, which did not load."));
+        div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly-basic.min.js, which did not load."));
         return;
       }
       const full = {
