@@ -20,6 +20,8 @@ __all__ = ["ARGUMENTS", "flag_of", "format_error"]
 
 #: library parameters that commands take as positional arguments, shown as their metavar
 ARGUMENTS: dict[str, str] = {"codes": "COUNTRIES", "countries": "COUNTRIES"}
+#: library parameters whose option has another name (a panel's years: --from and --to)
+OPTIONS: dict[str, str] = {"first": "--from", "last": "--to"}
 
 
 def flag_of(parameter: str, overrides: Mapping[str, str] | None = None) -> str:
@@ -29,6 +31,8 @@ def flag_of(parameter: str, overrides: Mapping[str, str] | None = None) -> str:
         return overrides[parameter]
     if parameter in ARGUMENTS:
         return ARGUMENTS[parameter]
+    if parameter in OPTIONS:
+        return OPTIONS[parameter]
     return "--" + parameter.replace("_", "-")
 
 

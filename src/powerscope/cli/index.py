@@ -77,6 +77,10 @@ def index_compute(
     level: Annotated[
         str | None, typer.Option(help="Rank by this node instead of the index.")
     ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="The year of a panel index (default: its last; docs/panel.md)."),
+    ] = None,
     group: Annotated[
         str | None,
         typer.Option(
@@ -113,7 +117,9 @@ def index_compute(
         aggregation=aggregate,
         exclude_aggregates=exclude_aggregates,
         rescale=_rescale(rescale),
+        year=year,
     )
+    custom = bool(overrides)
     for warning in result.method.get("warnings", []):
         _console(stderr=True).print(f"warning: {warning}")
     node = ROOT if level is None else result.spec.find(level)
@@ -136,7 +142,11 @@ def index_compute(
             "index": spec.id,
             "name": spec.name,
             "edition": spec.edition,
+            "year": result.method.get("year"),
+            "years": None if spec.panel is None else [spec.panel.first, spec.panel.last],
+            "custom_weights": custom,
             "source": result.method.get("source"),
+            "citations": [c.to_dict() for c in result.citations],
             "method": {k: v for k, v in result.method.items() if k != "source"},
             "entities": records,
         }
@@ -159,7 +169,10 @@ def index_compute(
         return
     from rich.table import Table
 
-    title = f"{spec.name} {spec.edition or ''}".strip()
+    shown_year = result.method.get("year")
+    title = f"{spec.name} {shown_year if shown_year is not None else spec.edition or ''}".strip()
+    if custom:
+        title += " (custom weights)"
     if node != ROOT:
         title += f": ranked by {node}"
     caption = str(result.method.get("source"))
@@ -347,6 +360,10 @@ def index_uncertainty(
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = Format.table,
     output: ResultFileOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="The year of a panel index (default: its last; docs/panel.md)."),
+    ] = None,
 ) -> None:
     """Rank uncertainty: nominal, median and 5th-95th percentile ranks over many builds."""
     from powerscope.index import load_spec
@@ -354,6 +371,11 @@ def index_uncertainty(
 
     spec = load_spec(index)
     chosen = _assumptions(assumptions)  # read (or refused) before the progress bar starts
+    if spec.panel is not None or year is not None:
+        _panel_uncertainty(
+            spec, year, runs, seed, chosen, exclude_aggregates, engine, scheduler, fmt, output
+        )
+        return
     with _Progress(runs, f"{runs} runs") as progress:
         result = uncertainty(
             spec, runs=runs, seed=seed, assumptions=chosen,
@@ -390,6 +412,193 @@ def index_uncertainty(
                 "nominal_score",
             ]
         ]
+    _export_or_print(frame, payload, fmt, output)
+
+
+def _panel_uncertainty(
+    spec: Any,
+    year: int | None,
+    runs: int,
+    seed: int,
+    assumptions: dict[str, Any] | None,
+    exclude_aggregates: bool,
+    engine: str,
+    scheduler: str | None,
+    fmt: Format,
+    output: Path | None,
+) -> None:
+    """``index uncertainty`` of one year of a panel index."""
+    from powerscope.index.panel import panel_uncertainty, require_panel
+
+    options = require_panel(spec)
+    chosen = options.last if year is None else year
+    with _Progress(runs, f"{runs} runs") as progress:
+        result = panel_uncertainty(
+            spec, runs=runs, seed=seed, years=chosen, engine=engine, scheduler=scheduler,
+            assumptions=assumptions, exclude_aggregates=exclude_aggregates, progress=progress,
+        )  # fmt: skip
+    frame = result.for_year(chosen).rename(columns={"rank": "nominal_rank", "score":
+                                                    "nominal_score"})  # fmt: skip
+    frame = frame[["code", "name", "nominal_rank", "median_rank", "q05_rank", "q95_rank",
+                   "mean_rank", "nominal_score"]]  # fmt: skip
+    citations = [c.to_dict() for c in result.citations]
+    payload = {
+        "index": spec.id,
+        "year": chosen,
+        "runs": result.runs,
+        "seed": seed,
+        "engine": engine,
+        "assumptions": result.assumptions,
+        "failed_runs": result.failed,
+        "citations": citations,
+        "entities": _records(frame),
+        "title": f"{spec.name} {chosen}: rank uncertainty over {result.runs} runs (seed {seed})",
+        "caption": _cited(citations)
+        + f"{result.failed} failed runs. Assumptions: {json.dumps(result.assumptions)}",
+    }
+    _export_or_print(frame, payload, fmt, output)
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """A frame's rows as JSON-ready records (NaN and NA as None, numpy numbers as Python's)."""
+    import pandas as pd
+
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for key, value in rec.items():
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                row[key] = None
+            elif hasattr(value, "item"):
+                row[key] = value.item()
+            else:
+                row[key] = value
+        out.append(row)
+    return out
+
+
+def _cited(citations: list[dict[str, Any]]) -> str:
+    """The sources of a result as a caption's first sentence."""
+    texts = [str(c.get("text") or c.get("short") or c.get("dataset")) for c in citations]
+    return ("Source: " + "; ".join(texts) + ". ") if texts else ""
+
+
+FromOpt = Annotated[int | None, typer.Option("--from", help="First year (default: the span's).")]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (default: the span's).")]
+
+
+@app.command("trend")
+def index_trend(
+    index: IndexArg,
+    codes: Annotated[list[str], typer.Argument(help="Units by code or name, e.g. KOR CHN JPN.")],
+    first: FromOpt = None,
+    last: ToOpt = None,
+    runs: Annotated[
+        int, typer.Option(help="Monte Carlo runs for the q05-q95 rank band (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 1,
+    weights: Annotated[
+        str | None, typer.Option(help="Weights NODE=W,... (the result says custom weights).")
+    ] = None,
+    renormalise: Annotated[
+        bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
+    ] = False,
+    assumptions: AssumptionsOpt = None,
+    engine: EngineOpt = "local",
+    fmt: FormatOpt = Format.table,
+    output: ResultFileOpt = None,
+) -> None:
+    """A panel index over time: score, rank and the q05-q95 rank band of units by year."""
+    from powerscope.index import load_spec
+    from powerscope.index.panel import trend
+
+    spec = load_spec(index)
+    overrides = parse_weights(weights)
+    frame = trend(
+        spec, codes, first=first, last=last, runs=runs, seed=seed, weights=overrides,
+        renormalise=renormalise, engine=engine, assumptions=_assumptions(assumptions),
+    )  # fmt: skip
+    names = frame.attrs["names"]
+    frame.insert(1, "name", [names[c] for c in frame["code"]])
+    citations = frame.attrs["citations"]
+    label = " (custom weights)" if overrides else ""
+    first_year, last_year = int(frame["year"].min()), int(frame["year"].max())
+    payload = {
+        "index": spec.id,
+        "name": spec.name,
+        "from": first_year,
+        "to": last_year,
+        "runs": runs,
+        "seed": seed,
+        "custom_weights": bool(overrides),
+        "citations": citations,
+        "rows": _records(frame),
+        "title": f"{spec.name}{label}: {', '.join(names)} {first_year}-{last_year}",
+        "caption": _cited(citations)
+        + (
+            f"Rank 1 = best; q05-q95: 5th-95th percentile rank over {runs} runs (seed {seed}), "
+            "the same runs for every year."
+            if runs
+            else "Rank 1 = best; no rank band (--runs 0)."
+        ),
+    }
+    if fmt is Format.table:
+        frame = frame.assign(
+            band=[
+                "" if lo != lo else f"{lo:g}-{hi:g}"
+                for lo, hi in zip(frame["q05_rank"], frame["q95_rank"], strict=True)
+            ]
+        )[["code", "name", "year", "score", "rank", "median_rank", "band"]]
+    _export_or_print(frame, payload, fmt, output)
+
+
+@app.command("compare-years")
+def index_compare_years(
+    index: IndexArg,
+    first: Annotated[int, typer.Option("--from", help="First year.")],
+    last: Annotated[int, typer.Option("--to", help="Last year.")],
+    weights: Annotated[
+        str | None, typer.Option(help="Weights NODE=W,... (the result says custom weights).")
+    ] = None,
+    renormalise: Annotated[
+        bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Show the largest N movers (0: all).")] = 0,
+    fmt: FormatOpt = Format.table,
+    output: ResultFileOpt = None,
+) -> None:
+    """Movers between two years of a panel index: rank and score changes, and the measure
+    whose contribution moved each the most."""
+    from powerscope.index import load_spec
+    from powerscope.index.panel import compare_years, compute_panel
+
+    spec = load_spec(index)
+    overrides = parse_weights(weights)
+    result = compute_panel(
+        spec, years=sorted({first, last}) if first != last else first, weights=overrides,
+        renormalise=renormalise,
+    )  # fmt: skip
+    frame = compare_years(spec, first=first, last=last, result=result)
+    if top:
+        frame = frame.head(top)
+    citations = [c.to_dict() for c in result.citations]
+    label = " (custom weights)" if overrides else ""
+    payload = {
+        "index": spec.id,
+        "name": spec.name,
+        "from": first,
+        "to": last,
+        "custom_weights": bool(overrides),
+        "citations": citations,
+        "rows": _records(frame),
+        "title": f"{spec.name}{label}: movers {first}-{last}",
+        "caption": _cited(citations)
+        + "rank_change > 0: moved up. A measure's change: points of the score it contributes.",
+    }
+    if fmt is Format.table:
+        frame = frame[["code", "name", "score_first", "score_last", "score_change",
+                       "rank_first", "rank_last", "rank_change", "top_measure",
+                       "top_measure_change"]]  # fmt: skip
     _export_or_print(frame, payload, fmt, output)
 
 

@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Deriver)
 
 _DERIVERS: dict[str, Deriver] = {}
 #: modules whose derivers ship with powerscope (imported on first lookup)
-BUILTIN_MODULES = ("powerscope.military.indicators",)
+BUILTIN_MODULES = ("powerscope.military.indicators", "powerscope.power.indicators")
 
 
 def deriver(name: str) -> Callable[[F], F]:

@@ -15,8 +15,10 @@ module), so executors can be named without an import circle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -151,6 +153,42 @@ def run_dask(
             if progress:
                 progress(len(tasks[i].runs))
         return [r for r in results if r is not None]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@contextmanager
+def dask_client(scheduler: str | None, *, n_workers: int = 2) -> Iterator[Any]:
+    """A Dask client of the cluster at ``scheduler``, or of a local multi-process cluster
+    (``n_workers`` single-threaded workers) closed on exit; :class:`EngineError` when it
+    cannot be started or reached."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise EngineError(
+            "the Dask engine needs dask[distributed]", fix="pip install 'dask[distributed]'"
+        ) from exc
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=True,
+                dashboard_address=None, silence_logs=40,
+            )  # fmt: skip
+            client = Client(cluster)
+    except OSError as exc:
+        raise EngineError(
+            f"cannot reach the Dask scheduler: {exc}",
+            where=scheduler or "local cluster",
+            parameter="scheduler",
+            fix="check the scheduler's address (e.g. tcp://127.0.0.1:8786)",
+        ) from exc
+    try:
+        yield client
     finally:
         client.close()
         if cluster is not None:

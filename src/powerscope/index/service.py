@@ -26,14 +26,40 @@ def compute_index(
     exclude_aggregates: bool = False,
     store: Store | None = None,
     rescale: tuple[float, float] | None = None,
+    year: int | None = None,
 ) -> IndexResult:
     """Compute an index on the data in the store (warehouse or embedded snapshot).
+
+    A panel index (a spec with ``panel:``) is computed for ``year`` (default: the last year of
+    its span) by :func:`powerscope.index.panel.compute_panel`, normalised over the panel as its
+    spec says; a ``year`` given to a snapshot index is a :class:`~powerscope.errors.PeriodError`
+    saying it has no years.
 
     With ``exclude_aggregates`` the aggregates (e.g. the CETI's "Europe") are dropped *before*
     normalising, so they do not set a min or max; ranks excluding aggregates are always in the
     result either way. ``rescale`` maps normalised values to ``(low, high)`` before
     aggregating (see :func:`powerscope.index.engine.compute`).
     """
+    if spec.panel is not None or year is not None:
+        from powerscope.index.panel import compute_panel, require_panel
+
+        options = require_panel(spec)
+        if rescale is not None:
+            raise SpecError(
+                "rescale applies to snapshot indices, not to a panel index",
+                parameter="rescale",
+                fix="set the normalisation's range in the spec instead",
+            )
+        chosen = options.last if year is None else year
+        panel = compute_panel(
+            spec, years=chosen, weights=weights, renormalise=renormalise,
+            normalisation=normalisation, aggregation=aggregation, store=store,
+            exclude_aggregates=exclude_aggregates,
+        )  # fmt: skip
+        result = panel.for_year(chosen)
+        if store is not None:
+            result.method["store"] = store.describe()
+        return result
     if spec.extra.get("data_file"):
         if rescale is not None:
             raise SpecError(

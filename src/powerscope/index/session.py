@@ -31,6 +31,7 @@ from powerscope.index.engine import (
     rescaled,
     zero_warnings,
 )
+from powerscope.index.panel import CompiledPanel, Panel, compile_panel, without_aggregates
 from powerscope.index.spec import IndexSpec
 from powerscope.index.weights import RENORMALISE_DEFAULT
 
@@ -121,7 +122,12 @@ class IndexSession:
 
     ``matrix`` is None for an index built through its own data steps (a spec with a
     ``data_file``), which :func:`powerscope.index.service.compute_index` rebuilds on each
-    request. ``default`` is the index with its default weights and methods.
+    request. ``default`` is the index with its default weights and methods (a panel index: its
+    last year).
+
+    A panel index (a spec with ``panel:``, :mod:`powerscope.index.panel`) holds its ``panel``
+    data instead of a matrix: it is normalised over the panel once per (normalisation,
+    aggregation, exclusion), and a year is then re-weighted as fast as a snapshot index.
     """
 
     spec: IndexSpec
@@ -137,10 +143,83 @@ class IndexSession:
         default_factory=dict, init=False, repr=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    panel: Panel | None = None
+    _panels: dict[tuple[Any, ...], CompiledPanel] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def built(self) -> bool:
-        return self.matrix is None
+        return self.matrix is None and self.panel is None
+
+    @property
+    def years(self) -> list[int] | None:
+        """``[first, last]`` of a panel index's span; None for a snapshot index."""
+        options = self.spec.panel
+        return None if options is None else [options.first, options.last]
+
+    def year(self, year: int | None) -> int | None:
+        """The year a computation is for: None for a snapshot index (a year given to one is a
+        :class:`~powerscope.errors.PeriodError`), the last of the span when none is given."""
+        from powerscope.index.panel import check_years, require_panel
+
+        if self.spec.panel is None and year is None:
+            return None
+        options = require_panel(self.spec)
+        if year is None:
+            return options.last
+        check_years(options, year, year, "year")
+        return int(year)
+
+    def compiled_panel(
+        self, normalisation: str | None, aggregation: str | None, exclude_aggregates: bool
+    ) -> CompiledPanel:
+        """The panel normalised over its span (or each year) and compiled, kept per choice."""
+        key = (normalisation, aggregation, exclude_aggregates)
+        with self._lock:
+            found = self._panels.get(key)
+        if found is not None:
+            return found
+        assert self.panel is not None
+        panel = without_aggregates(self.panel, self.units) if exclude_aggregates else self.panel
+        made = compile_panel(self.spec, panel, normalisation=normalisation, aggregation=aggregation)
+        with self._lock:
+            made = self._panels.setdefault(key, made)
+            while len(self._panels) > max(self.max_compiled, 1):
+                del self._panels[next(iter(self._panels))]
+        return made
+
+    def compiled_year(
+        self,
+        year: int,
+        normalisation: str | None,
+        aggregation: str | None,
+        exclude_aggregates: bool,
+        rescale: tuple[float, float] | None = None,
+    ) -> CompiledIndex:
+        """One year of the compiled panel, as a compiled index of the units with data then."""
+        key = ("year", year, normalisation, aggregation, exclude_aggregates, rescale)
+        with self._lock:
+            found = self._compiled.pop(key, None)
+            if found is not None:
+                self._compiled[key] = found
+                return found
+        panel = self.compiled_panel(normalisation, aggregation, exclude_aggregates)
+        t = panel.years.index(year)
+        present = np.flatnonzero(panel.present[t])
+        rows = t * len(panel.units) + present
+        compiled = replace(
+            panel.compiled,
+            units=[panel.units[i] for i in present],
+            normalised=panel.compiled.normalised[rows],
+        )
+        if rescale is not None:
+            compiled = rescaled(compiled, rescale)
+        with self._lock:
+            compiled = self._compiled.setdefault(key, compiled)
+            while len(self._compiled) > max(self.max_compiled, 1):
+                del self._compiled[next(iter(self._compiled))]
+        return compiled
 
     def citations(self) -> list[dict[str, Any]]:
         """The citations of the index's data (those of its default computation), as JSON."""
@@ -187,12 +266,37 @@ class IndexSession:
         aggregation: str | None = None,
         exclude_aggregates: bool = False,
         rescale: tuple[float, float] | None = None,
+        year: int | None = None,
     ) -> Scores:
         """Scores, ranks and contributions for these weights and methods.
 
-        The same figures as :func:`powerscope.index.service.compute_index`, from the compiled
-        index instead of a rebuild.
+        The same figures as :func:`powerscope.index.service.compute_index` (a panel index's
+        ``year``: those of :func:`powerscope.index.panel.compute_panel`), from the compiled
+        index instead of a rebuild. ``year`` given to a snapshot index, or outside a panel's
+        span, is a :class:`~powerscope.errors.PeriodError`.
         """
+        chosen = self.year(year)
+        if chosen is not None:
+            compiled = self.compiled_year(
+                chosen, normalisation, aggregation, exclude_aggregates, rescale
+            )
+            vector = compiled.weight_vector(weights or None, renormalise=renormalise)
+            scores = Scores.of_compiled(compiled, vector, self.units)
+            options = self.spec.panel
+            assert options is not None
+            scores.method.update(
+                normalise=normalisation or self.spec.normalise,
+                aggregate=aggregation or self.spec.aggregate,
+                excluded=[c for c in self.units if self.units[c][1]] if exclude_aggregates else [],
+                year=chosen,
+                years=[options.first, options.last],
+                normalise_over=options.normalise_over,
+                carry_forward=options.carry_forward,
+                custom_weights=bool(weights),
+            )
+            if rescale is not None:
+                scores.method["rescale"] = list(rescale)
+            return scores
         if self.matrix is None:
             from powerscope.index.service import compute_index
 
@@ -249,9 +353,11 @@ class IndexSession:
             )
             node_scores[code] = dict(zip(kids, kid_scores[i], strict=True))
             contributions[code] = dict(zip(kids, kid_points[i], strict=True))
+        year = {"year": scores.method["year"]} if "year" in scores.method else {}
         return {
             "title": self.spec.name,
             "edition": self.spec.edition,
+            **year,
             "source": self.source,
             "citations": self.citations(),
             "method": {k: v for k, v in scores.method.items() if k != "source"},
@@ -261,9 +367,15 @@ class IndexSession:
             "node_scores": node_scores,
         }
 
-    def uncertainty_payload(self, runs: int, seed: int, *, engine: str = "local") -> dict[str, Any]:
+    def uncertainty_payload(
+        self, runs: int, seed: int, *, engine: str = "local", year: int | None = None
+    ) -> dict[str, Any]:
         """Rank uncertainty under the index's documented assumptions
-        (:func:`powerscope.index.robustness.uncertainty`), as plain data."""
+        (:func:`powerscope.index.robustness.uncertainty`; a panel index's ``year``, default its
+        last: :func:`powerscope.index.panel.panel_uncertainty`), as plain data."""
+        chosen = self.year(year)
+        if chosen is not None:
+            return self._panel_uncertainty_payload(runs, seed, engine, chosen)
         from powerscope.index.robustness import uncertainty
 
         data = {} if self.matrix is None else {"data": self.matrix, "units": self.units}
@@ -293,6 +405,55 @@ class IndexSession:
             "ranks": "1 = best; nominal: the default build; p05/p95: 5th and 95th percentile",
             "countries": countries,
         }
+
+    def _panel_uncertainty_payload(
+        self, runs: int, seed: int, engine: str, year: int
+    ) -> dict[str, Any]:
+        from powerscope.index.panel import panel_uncertainty
+
+        assert self.panel is not None
+        result = panel_uncertainty(
+            self.spec, runs=runs, seed=seed, years=year, engine=engine, data=self.panel,
+            units=self.units,
+        )  # fmt: skip
+        frame = result.for_year(year)
+        countries = [
+            {
+                "code": rec["code"],
+                "name": rec["name"],
+                "nominal": _none(rec["rank"]),
+                "median": _none(rec["median_rank"]),
+                "p05": _none(rec["q05_rank"]),
+                "p95": _none(rec["q95_rank"]),
+                "mean": _none(rec["mean_rank"]),
+                "nominal_score": _none(rec["score"]),
+                "mean_score": None,
+            }
+            for rec in frame.to_dict(orient="records")
+        ]
+        return {
+            "title": self.spec.name,
+            "year": year,
+            "source": self.source,
+            "citations": self.citations(),
+            "runs": result.runs,
+            "seed": seed,
+            "assumptions": result.assumptions,
+            "failed_runs": result.failed,
+            "ranks": "1 = best; nominal: the default build; p05/p95: 5th and 95th percentile",
+            "countries": countries,
+        }
+
+
+def _none(value: Any) -> Any:
+    """A number as JSON has it: NaN and pandas' NA as None, numpy scalars as Python's."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else round(float(value), 6)
+    return int(value)
 
 
 __all__ = ["IndexSession", "Scores", "clean"]

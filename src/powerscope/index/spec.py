@@ -29,6 +29,73 @@ from powerscope.files import load_yaml, read_yaml_file, shown_path
 NORMALISATIONS = ("none", "max", "minmax", "zscore", "rank", "percentile_rank")
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "generalised", "copeland")
 WEIGHT_TOLERANCE = 1e-6
+#: where a panel's normalisation takes its bounds and statistics: all years, or each year
+PANEL_NORMALISE_OVER = ("panel", "year")
+PANEL_KEYS = ("years", "carry_forward", "normalise_over")
+
+
+@dataclass(frozen=True)
+class PanelOptions:
+    """A spec's ``panel:`` block: the time axis of an index (units x indicators x years).
+
+    ``first``/``last``: the span built (inclusive, calendar years); ``carry_forward``: a missing
+    value takes the unit's latest earlier value at most this many years back (0: never), and
+    every such value is flagged; ``normalise_over``: ``"panel"`` (bounds and statistics over all
+    years of the span, so scores are comparable between years) or ``"year"`` (each year on its
+    own).
+    """
+
+    first: int
+    last: int
+    carry_forward: int = 0
+    normalise_over: str = "panel"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+
+def parse_panel(raw: Any, where: str) -> PanelOptions:
+    """Check a spec's ``panel:`` block (see :class:`PanelOptions`); :class:`SpecError` naming
+    the key at fault and how to fix it."""
+    here = f"{where}: panel"
+    example = "panel: {years: [2000, 2024], carry_forward: 3, normalise_over: panel}"
+    if not isinstance(raw, Mapping):
+        raise SpecError("'panel' must be a mapping", where=here, fix=f"write e.g. {example}")
+    unknown = set(raw) - set(PANEL_KEYS)
+    if unknown:
+        raise SpecError(
+            f"unknown key(s) {sorted(map(str, unknown))} in 'panel'",
+            where=here,
+            fix=f"use only {list(PANEL_KEYS)}",
+        )
+    years = raw.get("years")
+    if (
+        not isinstance(years, list | tuple)
+        or len(years) != 2
+        or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+        or years[0] > years[1]
+    ):
+        raise SpecError(
+            f"panel years {years!r} are not [first, last] with first <= last",
+            where=f"{here}: years",
+            fix="give the span built as two years, e.g. years: [2000, 2024]",
+        )
+    carry = raw.get("carry_forward", 0)
+    if not isinstance(carry, int) or isinstance(carry, bool) or carry < 0:
+        raise SpecError(
+            f"carry_forward {carry!r} is not a whole number of years >= 0",
+            where=f"{here}: carry_forward",
+            fix="give how many years back a missing value may be carried from, e.g. 3 (0: never)",
+        )
+    over = str(raw.get("normalise_over", "panel"))
+    if over not in PANEL_NORMALISE_OVER:
+        raise SpecError(
+            f"normalise_over {over!r} is not one of {list(PANEL_NORMALISE_OVER)}",
+            where=f"{here}: normalise_over",
+            fix="'panel' (bounds over all years: scores comparable between years) or 'year'",
+        )
+    return PanelOptions(int(years[0]), int(years[1]), int(carry), over)
 
 
 @dataclass(frozen=True)
@@ -76,6 +143,15 @@ class IndexSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # -- navigation -----------------------------------------------------------------------
+    @cached_property
+    def panel(self) -> PanelOptions | None:
+        """The spec's time axis (its ``panel:`` block), or None for a snapshot index."""
+        raw = self.extra.get("panel")
+        if raw is None:
+            return None
+        where = f"index {self.id}" if self.path is None else shown_path(self.path)
+        return parse_panel(raw, where)
+
     def walk(self) -> Iterator[tuple[str, Node]]:
         """Every node below the root with its path, depth first, in declaration order."""
 
@@ -379,6 +455,8 @@ def parse_spec(
             where=where,
             fix="use 'aggregate: geometric'",
         )
+    if raw.get("panel") is not None:
+        parse_panel(raw["panel"], where)  # refused when the spec is read, not when computed
     spec = IndexSpec(
         id=str(raw["id"]),
         name=str(raw.get("name", raw["id"])),

@@ -108,7 +108,7 @@ STATUS: dict[type[PowerscopeError], int] = {
 }
 
 #: the API's name of a library parameter, where the API names it otherwise
-API_FIELDS: dict[str, str] = {"country": "code"}
+API_FIELDS: dict[str, str] = {"country": "code", "first": "from", "last": "to"}
 
 
 def status_of(exc: PowerscopeError) -> int:

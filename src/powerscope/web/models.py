@@ -91,6 +91,13 @@ class ComputeRequest(BaseModel):
         description="The focal country of the 'partners' index (default KOR); ignored by the "
         "other indices.",
     )
+    year: int | None = Field(
+        default=None,
+        ge=1000,
+        le=9999,
+        description="The year of a panel index (one with 'years' in GET /api/indices; default "
+        "its last year); a snapshot index has no years and refuses one with 422.",
+    )
 
     @field_validator("weights")
     @classmethod
@@ -149,6 +156,56 @@ class IndexEntry(Open):
     name: str
     title: str
     source: str
+    years: list[int] | None = Field(
+        default=None,
+        description="[first, last] year of a panel index (one computed for every year); null "
+        "for a snapshot index (one edition).",
+    )
+
+
+class IndexTrendRow(Open):
+    code: str
+    name: str
+    year: int
+    score: float | None
+    rank: int | None
+    median_rank: float | None
+    q05_rank: float | None
+    q95_rank: float | None
+
+
+class IndexTrendOut(Open):
+    name: str
+    source: str
+    runs: int
+    seed: int
+    rows: list[IndexTrendRow]
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
+    )
+
+
+class MoverRow(Open):
+    code: str
+    name: str
+    score_first: float | None
+    score_last: float | None
+    score_change: float | None
+    rank_first: int | None
+    rank_last: int | None
+    rank_change: int | None
+    top_measure: str | None
+    top_measure_change: float | None
+    measures: dict[str, float | None]
+
+
+class CompareYearsOut(Open):
+    name: str
+    source: str
+    rows: list[MoverRow]
+    citations: list[CitationOut] = Field(
+        default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
+    )
 
 
 class IndicesOut(Open):

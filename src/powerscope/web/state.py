@@ -105,6 +105,7 @@ class LoadedIndex(IndexSession):
             "title": self.spec.name,
             "source": self.source,
             "edition": self.spec.edition,
+            "years": self.years,
             "kind": self.kind,
             **({"focal": self.focal} if self.focal else {}),
         }
@@ -204,6 +205,16 @@ class AppState:
             return LoadedIndex(
                 spec, source, units, data.matrix, default, name=name, kind=kind, focal=focal
             )
+        if spec.panel is not None:
+            from powerscope.index.panel import panel_data
+
+            panel, info = panel_data(spec, self.store)
+            units = {c: info.get(c, (c, False)) for c in panel.units}
+            default = compute_index(spec, store=self.store)
+            return LoadedIndex(
+                spec, str(default.method["source"]), units, None, default, name=name,
+                kind=kind, panel=panel,
+            )  # fmt: skip
         if spec.extra.get("data_file"):
             from powerscope.index.build import load_data, unit_names
 
@@ -221,17 +232,47 @@ class AppState:
             spec, str(default.method["source"]), units, matrix, default, name=name, kind=kind
         )
 
-    def uncertainty(self, name: str, focal: str | None, runs: int, seed: int) -> dict[str, Any]:
+    def uncertainty(
+        self, name: str, focal: str | None, runs: int, seed: int, year: int | None = None
+    ) -> dict[str, Any]:
         """Rank uncertainty under the index's documented assumptions, cached per
-        (index, focal, runs, seed)."""
+        (index, focal, runs, seed, year); a panel index's ``year`` defaults to its last."""
         loaded = self.index(name, focal)
-        key = ("uncertainty", self._key(name, focal), runs, seed)
+        year = loaded.year(year)
+        key = ("uncertainty", self._key(name, focal), runs, seed, year)
 
         def make() -> dict[str, Any]:
             with self.heavy.slot("uncertainty"):
-                return _uncertainty(loaded, runs, seed)
+                return _uncertainty(loaded, runs, seed, year)
 
         return self._results.get(key, make)
+
+    def trend(
+        self,
+        name: str,
+        codes: tuple[str, ...],
+        first: int | None,
+        last: int | None,
+        runs: int,
+        seed: int,
+    ) -> dict[str, Any]:
+        """Units' scores, ranks and 5th-95th percentile rank bands by year (a panel index),
+        cached per (index, codes, years, runs, seed); a heavy computation, like
+        :meth:`uncertainty`."""
+        loaded = self.index(name)
+        key = ("trend", self._key(name, None), codes, first, last, runs, seed)
+
+        def make() -> dict[str, Any]:
+            with self.heavy.slot("uncertainty"):
+                return _trend(loaded, codes, first, last, runs, seed)
+
+        return self._results.get(key, make)
+
+    def compare_years(self, name: str, first: int, last: int) -> dict[str, Any]:
+        """Movers between two years of a panel index, cached per (index, years)."""
+        loaded = self.index(name)
+        key = ("compare-years", self._key(name, None), first, last)
+        return self._results.get(key, lambda: _compare_years(loaded, first, last))
 
     # -- other domains ---------------------------------------------------------------------
     def arms(self) -> ArmsData:
@@ -336,8 +377,92 @@ class AppState:
         return ("saved", str(record["id"])), parse_scenario(raw, where=label)
 
 
-def _uncertainty(loaded: LoadedIndex, runs: int, seed: int) -> dict[str, Any]:
-    body = loaded.uncertainty_payload(runs, seed)
+def _uncertainty(loaded: LoadedIndex, runs: int, seed: int, year: int | None) -> dict[str, Any]:
+    body = loaded.uncertainty_payload(runs, seed, year=year)
     countries = body.pop("countries")
     focal = {"focal": loaded.focal} if loaded.focal else {}
     return {"name": loaded.name, **body, **focal, "countries": countries}
+
+
+def _trend(
+    loaded: LoadedIndex,
+    codes: tuple[str, ...],
+    first: int | None,
+    last: int | None,
+    runs: int,
+    seed: int,
+) -> dict[str, Any]:
+    from powerscope.index.panel import require_panel, trend
+
+    options = require_panel(loaded.spec)
+    frame = trend(
+        loaded.spec, list(codes), first=first, last=last, runs=runs, seed=seed,
+        data=loaded.panel, units=loaded.units,
+    )  # fmt: skip
+    names = frame.attrs["names"]
+    rows = [
+        {"code": r["code"], "name": names[r["code"]], **_numbers(r, "year", "score", "rank",
+         "median_rank", "q05_rank", "q95_rank")}
+        for r in frame.to_dict(orient="records")
+    ]  # fmt: skip
+    return {
+        "name": loaded.name,
+        "title": loaded.spec.name,
+        "source": loaded.source,
+        "citations": loaded.citations(),
+        "from": int(frame["year"].min()),
+        "to": int(frame["year"].max()),
+        "years": [options.first, options.last],
+        "runs": runs,
+        "seed": seed,
+        "custom_weights": False,
+        "ranks": "1 = best; rank: the default build; q05/q95: 5th and 95th percentile ranks "
+        "over the runs (the same runs for every year)",
+        "rows": rows,
+    }
+
+
+def _compare_years(loaded: LoadedIndex, first: int, last: int) -> dict[str, Any]:
+    from powerscope.index.panel import compare_years, require_panel
+
+    require_panel(loaded.spec)
+    frame = compare_years(
+        loaded.spec, first=first, last=last, data=loaded.panel, units=loaded.units
+    )
+    measures = [c[: -len(" change")] for c in frame.columns if c.endswith(" change")]
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        row = {"code": r["code"], "name": r["name"], "top_measure": r["top_measure"]}
+        row.update(_numbers(r, "score_first", "score_last", "score_change", "rank_first",
+                            "rank_last", "rank_change", "top_measure_change"))  # fmt: skip
+        row["measures"] = _numbers({m: r[f"{m} change"] for m in measures}, *measures)
+        rows.append(row)
+    return {
+        "name": loaded.name,
+        "title": loaded.spec.name,
+        "source": loaded.source,
+        "citations": loaded.citations(),
+        "from": first,
+        "to": last,
+        "custom_weights": False,
+        "change": "rank_change > 0: moved up; a measure's change: points of the score it "
+        "contributes (weight x score), which sum to score_change",
+        "rows": rows,
+    }
+
+
+def _numbers(record: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The values of ``keys`` as JSON numbers (whole ranks and years as int, NaN and NA as
+    None, others rounded to 6 decimals)."""
+    import pandas as pd
+
+    out: dict[str, Any] = {}
+    for key in keys:
+        value = record[key]
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            out[key] = None
+        elif (key == "year" or "rank" in key) and float(value).is_integer():
+            out[key] = int(value)
+        else:
+            out[key] = round(float(value), 6)
+    return out

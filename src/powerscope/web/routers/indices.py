@@ -64,6 +64,18 @@ Renormalise = Annotated[
 RANKING_COLUMNS = ["rank", "code", "name", "is_aggregate", "score", "rank_excluding_aggregates"]
 UNCERTAINTY_COLUMNS = ["code", "name", "nominal", "median", "p05", "p95", "mean",
                        "nominal_score", "mean_score"]  # fmt: skip
+TREND_COLUMNS = ["code", "name", "year", "score", "rank", "median_rank", "q05_rank", "q95_rank"]
+MOVER_COLUMNS = ["code", "name", "score_first", "score_last", "score_change", "rank_first",
+                 "rank_last", "rank_change", "top_measure", "top_measure_change"]  # fmt: skip
+Year = Annotated[
+    int | None,
+    Query(
+        ge=1000,
+        le=9999,
+        description="The year of a panel index (default: its last); a snapshot index has no "
+        "years and refuses one with 422.",
+    ),
+]
 
 
 def load_index(state: AppState, name: str, focal: str | None = None) -> LoadedIndex:
@@ -134,6 +146,7 @@ def evaluate_loaded(loaded: LoadedIndex, request: models.ComputeRequest) -> dict
             aggregation=request.aggregation,
             exclude_aggregates=request.exclude_aggregates,
             rescale=request.rescale,
+            year=request.year,
         )
     except (TypeError, ValueError, ArithmeticError) as exc:
         if not loaded.built:
@@ -252,10 +265,80 @@ def index_uncertainty(
     ] = 1,
     fmt: Fmt = "json",
     focal: Focal = None,
+    year: Year = None,
 ) -> Response:
     """Nominal, median and 5th-95th percentile ranks (1 = best) of every unit over many
-    builds varying the index's documented assumptions (docs/robustness.md)."""
+    builds varying the index's documented assumptions (docs/robustness.md); a panel index's
+    ``year`` (default its last; docs/panel.md)."""
     with about("name", NotFoundError), about("focal", UnknownEntityError):
-        payload = state.uncertainty(name, focal, runs, seed)
+        payload = state.uncertainty(name, focal, runs, seed, year)
     filename = csv_filename(name, "uncertainty")
     return table(payload["countries"], payload, fmt, filename, UNCERTAINTY_COLUMNS)
+
+
+@router.get(
+    "/api/indices/{name}/trend",
+    summary="Scores, ranks and rank bands of units by year (a panel index)",
+    response_model=models.IndexTrendOut,
+    responses=CSV_TOO,
+)
+def index_trend(
+    state: State,
+    name: IndexName,
+    codes: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=400,
+            description="Units by code (or country name), separated by commas, e.g. KOR,CHN.",
+        ),
+    ],
+    first: Annotated[
+        int | None,
+        Query(
+            alias="from", ge=1000, le=9999, description="First year (default: the panel's first)."
+        ),
+    ] = None,
+    last: Annotated[
+        int | None,
+        Query(alias="to", ge=1000, le=9999, description="Last year (default: the panel's last)."),
+    ] = None,
+    runs: Annotated[
+        int, Query(ge=0, le=20000, description="Monte Carlo runs for the rank band (0: none).")
+    ] = 200,
+    seed: Annotated[
+        int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
+    ] = 1,
+    fmt: Fmt = "json",
+) -> Response:
+    """One row per unit and year: score, rank, and the median and 5th-95th percentile rank
+    over runs varying the index's documented assumptions, the same runs for every year
+    (docs/panel.md). A snapshot index (no years) is refused with 422."""
+    wanted = tuple(c.strip() for c in codes.split(",") if c.strip())
+    if not wanted:
+        raise SpecError("no unit given", parameter="codes", fix="give codes, e.g. KOR,CHN")
+    with about("name", NotFoundError):
+        payload = state.trend(name, wanted, first, last, runs, seed)
+    return table(payload["rows"], payload, fmt, csv_filename(name, "trend"), TREND_COLUMNS)
+
+
+@router.get(
+    "/api/indices/{name}/compare-years",
+    summary="Movers between two years (a panel index)",
+    response_model=models.CompareYearsOut,
+    responses=CSV_TOO,
+)
+def index_compare_years(
+    state: State,
+    name: IndexName,
+    first: Annotated[int, Query(alias="from", ge=1000, le=9999, description="First year.")],
+    last: Annotated[int, Query(alias="to", ge=1000, le=9999, description="Last year.")],
+    fmt: Fmt = "json",
+) -> Response:
+    """Every unit's score and rank in both years, the changes, and the measure (top-level
+    component) whose contribution to the score changed the most; the largest rank moves
+    first. A snapshot index (no years) is refused with 422."""
+    with about("name", NotFoundError):
+        payload = state.compare_years(name, first, last)
+    rows = [{k: v for k, v in r.items() if k != "measures"} for r in payload["rows"]]
+    return table(rows, payload, fmt, csv_filename(name, "compare-years"), MOVER_COLUMNS)
