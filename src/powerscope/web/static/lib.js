@@ -342,6 +342,36 @@ const PLOT_CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d"],
 };
 
+const BASIC_MISSING = "Charts need /static/vendor/plotly-basic.min.js, which did not load.";
+let basic = null;
+
+/**
+ * plotly.js for the charts (the basic bundle, `window.Plotly`), once its script has run (the
+ * page loads it `defer`, so it has normally run before any view; a page that loads it `async`
+ * gets each chart drawn when both its data and plotly.js are there).
+ */
+export function basicPlotly() {
+  if (!basic) {
+    basic = new Promise((resolve, reject) => {
+      if (window.Plotly) {
+        resolve(window.Plotly);
+        return;
+      }
+      const script = document.getElementById("plotly-basic");
+      const settle = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error(BASIC_MISSING)));
+      if (!script) reject(new Error(BASIC_MISSING));
+      else {
+        script.addEventListener("load", settle);
+        script.addEventListener("error", settle);
+        // a script that failed before this was asked leaves no event to wait for
+        if (document.readyState === "complete") settle();
+        else window.addEventListener("load", settle);
+      }
+    });
+  }
+  return basic;
+}
+
 let geoPlotly = null;
 
 /**
@@ -351,7 +381,7 @@ let geoPlotly = null;
  */
 export function loadGeoPlotly() {
   if (!geoPlotly) {
-    geoPlotly = new Promise((resolve, reject) => {
+    geoPlotly = basicPlotly().then(() => new Promise((resolve, reject) => {
       const basic = window.Plotly;
       const script = document.createElement("script");
       script.src = "/static/vendor/plotly-geo.min.js";
@@ -368,7 +398,7 @@ export function loadGeoPlotly() {
         reject(new Error("/static/vendor/plotly-geo.min.js did not load"));
       });
       document.head.append(script);
-    });
+    }));
   }
   return geoPlotly;
 }
@@ -379,7 +409,7 @@ export const TOPOJSON_URL = "/static/vendor/topojson/";
 /**
  * A chart figure (plotly), with a "Download PNG" button beside the modebar's own.
  * `filename` may be a function (asked at each download); `plotly`, a function resolving to
- * the plotly.js to draw with (default: window.Plotly; maps: loadGeoPlotly); `config` is added
+ * the plotly.js to draw with (default: basicPlotly; maps: loadGeoPlotly); `config` is added
  * to plotly's config.
  */
 export function chartFigure(title, { testid, filename = "powerscope-chart", height = 360, plotly = null, config = {} } = {}) {
@@ -387,7 +417,7 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
   const div = h("div", { class: "chart", style: `height:${height}px`, "data-testid": testid ? `${testid}-plot` : undefined });
   fig.body.append(div);
   const fileName = () => (typeof filename === "function" ? filename() : filename);
-  const library = () => (plotly ? plotly() : Promise.resolve(window.Plotly));
+  const library = () => (plotly ? plotly() : basicPlotly());
   const button = h("button", { type: "button", class: "download", "data-testid": testid ? `${testid}-png` : "download-png" }, "Download PNG");
   button.addEventListener("click", async () => {
     const P = await library().catch(() => null);
@@ -402,10 +432,6 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
     /** Draw (or redraw) the chart; its `citations` (else `source`) are cited under it. */
     draw(traces, layout = {}, source = "", edition = "", citations = []) {
       fig.setSource(source, edition, citations);
-      if (!plotly && !window.Plotly) {
-        div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly-basic.min.js, which did not load."));
-        return;
-      }
       const full = {
         margin: { l: 60, r: 20, t: 10, b: 40 },
         font: { family: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size: 12 },

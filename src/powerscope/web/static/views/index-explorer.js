@@ -563,11 +563,12 @@ export async function render(container, name, { isCurrent, query = {} }) {
     const result = state.result;
     const shown = rows();
     rankingFig.update(shown, result.source || tree.source, result.edition || tree.edition, result.citations);
-    drawContributions(shown);
+    const drawn = drawContributions(shown);
     drawComparison();
     drawUncertainty();
-    // the map needs plotly's geo bundle: drawn after the first charts, not before them
-    setTimeout(() => drawMap(shown), 0);
+    // the map needs plotly's geo bundle (1.4 MB to parse): loaded once the first chart is
+    // drawn, so that it does not delay the first view
+    Promise.resolve(drawn).then(() => setTimeout(() => drawMap(shown), 0));
   }
 
   function drawMap(all) {
@@ -714,7 +715,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       hovertemplate: `%{y}<br>${plotText(labelOf(child))}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     contributionsFig.div.style.height = `${Math.max(320, 22 * shown.length + 90)}px`;
-    contributionsFig.draw(
+    return contributionsFig.draw(
       traces,
       {
         barmode: "stack",
