@@ -11,8 +11,15 @@ import pytest
 
 from panel_support import PANEL_SPEC, generated_panel
 from powerscope.data.store import SnapshotStore
-from powerscope.errors import NotFoundError, PeriodError, SpecError, WeightsError
+from powerscope.errors import (
+    DataFormatError,
+    NotFoundError,
+    PeriodError,
+    SpecError,
+    WeightsError,
+)
 from powerscope.index import compute, load_spec, parse_spec
+from powerscope.index.data import index_data
 from powerscope.index.engine import compile_index
 from powerscope.index.engines import Aggregation
 from powerscope.index.panel import (
@@ -27,6 +34,7 @@ from powerscope.index.panel import (
     rank_counts,
     trend,
 )
+from powerscope.index.robustness import uncertainty as robust_uncertainty
 from powerscope.index.service import compute_index
 from powerscope.index.session import IndexSession
 from powerscope.index.uncertainty import parse_uncertainty, rank_rows, simple_builder, uncertainty
@@ -204,14 +212,25 @@ def test_batched_scores_equal_the_engines_with_missing_values(method: str) -> No
         expected = compiled.evaluate(w, aggregation=method)[:, :, 0]
     got = batch_root_scores(compiled, w, Aggregation(method))
     assert np.allclose(got, expected, equal_nan=True)
+    w[::2, compiled.paths.index("B")] = 0.0  # a measure removed: the general path
+    with np.errstate(all="ignore"):
+        expected = compiled.evaluate(w, aggregation=method)[:, :, 0]
+    assert np.allclose(
+        batch_root_scores(compiled, w, Aggregation(method)), expected, equal_nan=True
+    )
 
 
 def test_quantiles_from_rank_counts_equal_numpys_on_the_ranks() -> None:
     rng = np.random.default_rng(5)
     scores = rng.normal(size=(101, 3, 6))
     scores[rng.random(scores.shape) < 0.1] = np.nan
+    scores[:50, :, 1] = scores[:50, :, 2]  # ties share the best rank
     counts = rank_counts(scores, 6)
     ranks = rank_rows(scores.reshape(-1, 6)).reshape(101, 3, 6)
+    for t in range(3):
+        for i in range(6):
+            seen = np.bincount(np.nan_to_num(ranks[:, t, i]).astype(int), minlength=7)
+            assert np.array_equal(seen, counts[t, i])
     for q in (0.05, 0.5, 0.95):
         assert np.allclose(
             quantiles_from_counts(counts, q), np.nanquantile(ranks, q, axis=0), equal_nan=True
@@ -331,3 +350,30 @@ def test_the_test_spec_reads_its_panel_through_a_deriver() -> None:
     assert result.method["year"] == 2008
     kor = result.codes.index("KOR")
     assert result.names[kor] == "South Korea" or result.names[kor].startswith("Korea")
+
+
+def test_one_year_through_the_snapshot_analyses_is_the_panel_analysis() -> None:
+    spec = load_spec(PANEL_SPEC)
+    store = SnapshotStore()
+    single = robust_uncertainty(spec, runs=200, seed=3, year=2008, store=store).summary()
+    panel = panel_uncertainty(spec, runs=200, seed=3, years=2008, store=store).for_year(2008)
+    merged = panel.merge(single.add_prefix("single_"), left_on="code", right_on="single_code")
+    assert len(merged) == 12
+    for column in ("median_rank", "q05_rank", "q95_rank"):
+        assert np.allclose(merged[column], merged["single_" + column]), column
+    with pytest.raises(SpecError, match="is a panel"):
+        index_data(spec, store)
+    with pytest.raises(PeriodError, match="has no years"):
+        robust_uncertainty("ceti", runs=100, year=2020)
+
+
+def test_long_data_with_a_value_given_twice_or_no_year_is_refused() -> None:
+    data = generated_panel()
+    twice = pd.concat([data, data.iloc[:1]])
+    with pytest.raises(DataFormatError, match=r"two values for .* in 1998"):
+        Panel.from_long(twice)
+    no_year = data.assign(year=np.where(np.arange(len(data)) == 3, np.nan, data["year"]))
+    with pytest.raises(DataFormatError, match="1 row"):
+        Panel.from_long(no_year)
+    with pytest.raises(DataFormatError, match="lack the column"):
+        Panel.from_long(data.drop(columns="year"))

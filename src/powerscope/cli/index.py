@@ -26,7 +26,8 @@ def index_list() -> None:
 
     for name in builtin_indices():
         spec = load_spec(name)
-        typer.echo(f"{name}\t{spec.name} ({spec.edition})")
+        when = spec.edition if spec.panel is None else f"{spec.panel.first}-{spec.panel.last}"
+        typer.echo(f"{name}\t{spec.name} ({when})")
 
 
 @app.command("show")
@@ -36,6 +37,13 @@ def index_show(index: Annotated[str, typer.Argument(help="Index name or spec fil
 
     spec = load_spec(index)
     typer.echo(f"{spec.name} ({spec.id}, {spec.edition}): {spec.normalise} / {spec.aggregate}")
+    if spec.panel is not None:
+        options = spec.panel
+        typer.echo(
+            f"  years {options.first}-{options.last}, normalised over the "
+            f"{options.normalise_over}, values carried forward at most "
+            f"{options.carry_forward} years"
+        )
     for path, node in spec.walk():
         depth = path.count("/")
         typer.echo(f"{'  ' * (depth + 1)}{node.id}  {node.weight:g}")
@@ -442,9 +450,11 @@ def _panel_uncertainty(
     frame = frame[["code", "name", "nominal_rank", "median_rank", "q05_rank", "q95_rank",
                    "mean_rank", "nominal_score"]]  # fmt: skip
     citations = [c.to_dict() for c in result.citations]
+    source = _source(spec, result.citations)
     payload = {
         "index": spec.id,
         "year": chosen,
+        "source": source.rstrip(". "),
         "runs": result.runs,
         "seed": seed,
         "engine": engine,
@@ -453,7 +463,7 @@ def _panel_uncertainty(
         "citations": citations,
         "entities": _records(frame),
         "title": f"{spec.name} {chosen}: rank uncertainty over {result.runs} runs (seed {seed})",
-        "caption": _cited(citations)
+        "caption": source
         + f"{result.failed} failed runs. Assumptions: {json.dumps(result.assumptions)}",
     }
     _export_or_print(frame, payload, fmt, output)
@@ -469,18 +479,19 @@ def _records(frame: Any) -> list[dict[str, Any]]:
         for key, value in rec.items():
             if value is None or value is pd.NA or (isinstance(value, float) and value != value):
                 row[key] = None
-            elif hasattr(value, "item"):
-                row[key] = value.item()
             else:
-                row[key] = value
+                value = value.item() if hasattr(value, "item") else value
+                row[key] = round(value, 6) if isinstance(value, float) else value
         out.append(row)
     return out
 
 
-def _cited(citations: list[dict[str, Any]]) -> str:
-    """The sources of a result as a caption's first sentence."""
-    texts = [str(c.get("text") or c.get("short") or c.get("dataset")) for c in citations]
-    return ("Source: " + "; ".join(texts) + ". ") if texts else ""
+def _source(spec: Any, citations: Any) -> str:
+    """The one-line source of a result: the index's citation, then each dataset's edition and
+    years (:func:`powerscope.index.data.source_text`), as a caption's first sentence."""
+    from powerscope.index.data import source_text
+
+    return source_text(spec, tuple(citations)) + ". "
 
 
 FromOpt = Annotated[int | None, typer.Option("--from", help="First year (default: the span's).")]
@@ -520,7 +531,8 @@ def index_trend(
     )  # fmt: skip
     names = frame.attrs["names"]
     frame.insert(1, "name", [names[c] for c in frame["code"]])
-    citations = frame.attrs["citations"]
+    citations = [c.to_dict() for c in frame.attrs["citations"]]
+    source = _source(spec, frame.attrs["citations"])
     label = " (custom weights)" if overrides else ""
     first_year, last_year = int(frame["year"].min()), int(frame["year"].max())
     payload = {
@@ -531,10 +543,11 @@ def index_trend(
         "runs": runs,
         "seed": seed,
         "custom_weights": bool(overrides),
+        "source": source.rstrip(". "),
         "citations": citations,
         "rows": _records(frame),
         "title": f"{spec.name}{label}: {', '.join(names)} {first_year}-{last_year}",
-        "caption": _cited(citations)
+        "caption": source
         + (
             f"Rank 1 = best; q05-q95: 5th-95th percentile rank over {runs} runs (seed {seed}), "
             "the same runs for every year."
@@ -582,6 +595,7 @@ def index_compare_years(
     if top:
         frame = frame.head(top)
     citations = [c.to_dict() for c in result.citations]
+    source = _source(spec, result.citations)
     label = " (custom weights)" if overrides else ""
     payload = {
         "index": spec.id,
@@ -589,10 +603,11 @@ def index_compare_years(
         "from": first,
         "to": last,
         "custom_weights": bool(overrides),
+        "source": source.rstrip(". "),
         "citations": citations,
         "rows": _records(frame),
         "title": f"{spec.name}{label}: movers {first}-{last}",
-        "caption": _cited(citations)
+        "caption": source
         + "rank_change > 0: moved up. A measure's change: points of the score it contributes.",
     }
     if fmt is Format.table:
@@ -614,6 +629,10 @@ def index_sensitivity(
     scheduler: SchedulerOpt = None,
     fmt: FormatOpt = Format.table,
     output: ResultFileOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option(help="The year of a panel index (default: its last; docs/panel.md)."),
+    ] = None,
 ) -> None:
     """Which assumption drives the rank uncertainty: first- and total-order Sobol indices."""
     from powerscope.index import load_spec
@@ -621,7 +640,9 @@ def index_sensitivity(
     from powerscope.index.sensitivity import sensitivity
 
     spec = load_spec(index)
-    problem = setup(spec, _assumptions(assumptions), exclude_aggregates=exclude_aggregates)
+    problem = setup(
+        spec, _assumptions(assumptions), exclude_aggregates=exclude_aggregates, year=year
+    )
     raw = problem.assumptions
     total = n * (len(problem.uspec.assumptions()) + 2)
     with _Progress(total, f"{total} runs") as progress:
@@ -631,6 +652,7 @@ def index_sensitivity(
         )  # fmt: skip
     payload = {
         "index": spec.id,
+        **({"year": year or spec.panel.last} if spec.panel is not None else {}),
         "n": n,
         "runs": result.uncertainty.runs,
         "seed": seed,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from powerscope.data.catalog import Citation
 from powerscope.data.store import ENTITIES_TABLE, Store, open_store
-from powerscope.errors import DataFormatError, SpecError
+from powerscope.errors import DataFormatError, PowerscopeError, SpecError
 from powerscope.index.engine import Matrix
 from powerscope.index.spec import IndexSpec
 
@@ -20,6 +21,14 @@ def index_data(
     the store returning such a table (a derived index such as the open military index). A unit and indicator pair given twice is
     an error.
     """
+    if spec.panel is not None:
+        raise SpecError(
+            f"index {spec.id!r} is a panel (years {spec.panel.first}-{spec.panel.last}): its data "
+            "have one value per unit, indicator and year",
+            where=f"index {spec.id}",
+            fix="compute one year (year=..., --year) or read its data with "
+            "powerscope.index.panel.panel_data",
+        )
     store = store or open_store()
     derive = spec.extra.get("derive")
     if derive:
@@ -70,3 +79,23 @@ def _derived(name: str, store: Store, spec: IndexSpec) -> dict[str, np.ndarray]:
 
     long = get_deriver(name, where=f"index {spec.id}: derive")(store)
     return {col: long[col].to_numpy() for col in ("code", "indicator", "value")}
+
+
+def index_citations(spec: IndexSpec, store: Store) -> tuple[Citation, ...]:
+    """The citations of the datasets an index is computed from: its ``source`` and any further
+    ``sources`` its spec lists (ids the store does not hold are left out)."""
+    extra = spec.extra.get("sources") or []
+    ids = [spec.source, *(extra if isinstance(extra, list) else [extra])]
+    out: list[Citation] = []
+    for dataset in dict.fromkeys(str(i) for i in ids if i):
+        try:
+            out.append(store.citation(dataset))
+        except PowerscopeError:
+            continue
+    return tuple(out)
+
+
+def source_text(spec: IndexSpec, citations: tuple[Citation, ...]) -> str:
+    """The index's one-line source: its own citation, then each dataset's edition and years."""
+    data = "; ".join(f"data: {c.dataset}, {c.edition_and_years()}" for c in citations)
+    return f"Source: {spec.citation or spec.name}" + (f" [{data}]" if data else "")

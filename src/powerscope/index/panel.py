@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -140,14 +141,15 @@ class Panel:
         return cls(list(range(first, first + span)), units.tolist(), names.tolist(), out)
 
 
-def require_panel(spec: IndexSpec) -> PanelOptions:
-    """The spec's panel options; :class:`PeriodError` when the index is a snapshot."""
+def require_panel(spec: IndexSpec, parameter: str | None = "year") -> PanelOptions:
+    """The spec's panel options; :class:`PeriodError` (about ``parameter``) when the index is a
+    snapshot."""
     options = spec.panel
     if options is None:
         raise PeriodError(
             f"index {spec.id!r} has no years: it is one edition"
             + (f" ({spec.edition})" if spec.edition else ""),
-            parameter="year",
+            parameter=parameter,
             fix="compute it without a year (a spec gains years with a 'panel:' block, see "
             "docs/panel.md)",
         )
@@ -177,7 +179,8 @@ def check_years(
 
 
 def _years_arg(options: PanelOptions, years: Any) -> list[int]:
-    """``years``: None (the span), one year, ``(first, last)`` or a list of years."""
+    """``years``: None (the span), one year, ``(first, last)`` (a pair in order is a range) or
+    a list of years."""
     if years is None:
         return options.years
     if isinstance(years, int | np.integer):
@@ -379,6 +382,45 @@ def compile_panel(
     )
 
 
+def year_builder(
+    spec: IndexSpec,
+    year: int | None = None,
+    *,
+    store: Store | None = None,
+    data: Panel | pd.DataFrame | None = None,
+    units: UnitInfo | None = None,
+    exclude_aggregates: bool = False,
+) -> tuple[Callable[[Mapping[str, Any]], CompiledIndex], dict[str, tuple[str, bool]]]:
+    """One year of a panel index as the snapshot analyses take an index: a builder of its data
+    variants (``{"normalisation": ...}`` to the year's rows of the panel compiled with that
+    normalisation over the span) and the units' names, for
+    :func:`powerscope.index.robustness.setup` (uncertainty and sensitivity of one year).
+    ``year`` defaults to the span's last."""
+    options = require_panel(spec)
+    chosen = options.last if year is None else check_years(options, year, year, "year")[0]
+    panel, info, _ = _load(spec, data, units, store)
+    if exclude_aggregates:
+        panel = without_aggregates(panel, info)
+    cache: dict[str, CompiledIndex] = {}
+
+    def build(choices: Mapping[str, Any]) -> CompiledIndex:
+        method, params = normalisation_choice(choices.get("normalisation", spec.normalise))
+        key = repr((method, sorted(params.items())))
+        if key not in cache:
+            compiled = compile_panel(spec, panel, normalisation={"method": method, **params})
+            t = compiled.years.index(chosen)
+            present = np.flatnonzero(compiled.present[t])
+            cache[key] = replace(
+                compiled.compiled,
+                units=[compiled.units[i] for i in present],
+                normalised=compiled.compiled.normalised[t * len(compiled.units) + present],
+            )
+        return cache[key]
+
+    known = dict(info or {})
+    return build, {u: known.get(u, (u, False)) for u in panel.units}
+
+
 # -- a computation ----------------------------------------------------------------------------
 
 
@@ -515,7 +557,7 @@ def _load(
         panel = data if isinstance(data, Panel) else Panel.from_long(data, where=f"index {spec.id}")
         return panel, units, ()
     from powerscope.data.store import open_store
-    from powerscope.index.service import index_citations
+    from powerscope.index.data import index_citations
 
     store = store or open_store()
     panel, info = panel_data(spec, store)
@@ -542,7 +584,7 @@ def compute_panel(
     spec:
         A spec with a ``panel:`` block (:func:`powerscope.index.load_spec`).
     years:
-        The years reported: None (the span), one year, ``(first, last)`` or a list. The
+        The years reported: None (the span), one year, ``(first, last)`` (a range) or a list. The
         normalisation is always that of the whole span (``normalise_over: panel``), so a year's
         scores do not depend on which years are asked for.
     weights, renormalise:
@@ -592,11 +634,10 @@ def compute_panel(
         "years": [chosen[0], chosen[-1]],
         "custom_weights": custom,
     }
-    if citations:
-        from powerscope.index.service import source_text
+    from powerscope.index.data import source_text
 
-        method["source"] = source_text(spec, citations)
-        method["citations"] = [c.to_dict() for c in citations]
+    method["source"] = source_text(spec, citations)
+    method["citations"] = [c.to_dict() for c in citations]
     return PanelResult(
         spec, chosen, list(compiled.units), names, is_agg, list(compiled.compiled.paths),
         values, ranks, present, compiled, custom, method, citations,
@@ -632,7 +673,7 @@ def compare_years(
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     check_years(options, first, first, "first")
     check_years(options, last, last, "last")
     if result is None:
@@ -688,14 +729,157 @@ def batch_root_scores(
 ) -> np.ndarray:
     """Root scores ``(runs, rows)`` for a batch of node-weight vectors ``(runs, nodes)``.
 
-    The figures of :meth:`CompiledIndex.evaluate` with one aggregation for every node, computed
-    group by group as matrix products: a group of leaves is ``(rows x children) @ (children x
-    runs)`` for the weighted sum and again for the weights present (means over the children
-    present, as COINr's), so no ``runs x rows x nodes`` array is ever made. Copeland
-    aggregation (pairwise) falls back to :meth:`CompiledIndex.evaluate`.
+    The figures of :meth:`CompiledIndex.evaluate` with one aggregation for every node. When
+    every weight is positive (the usual case: weights perturbed by noise), whether a node has a
+    value depends on the row only, and every mean of the tree is taken in its own transformed
+    space (``x``, ``log x``, ``1/x``, ``x^p``) as two matrix products per group (the weighted
+    sum, the weights present): :func:`_batch_positive`. Otherwise (a weight of 0: a node
+    removed) each group is aggregated run by run as the engine does (:func:`_batch_general`).
     """
     if aggregation.rescale is not None:
         compiled = rescaled(compiled, aggregation.rescale)
+    if aggregation.method != "copeland" and bool((weights[:, 1:] > 0).all()):
+        return _batch_positive(compiled, weights, aggregation.method)
+    return _batch_general(compiled, weights, Aggregation(aggregation.method))
+
+
+def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -> np.ndarray:
+    """:func:`batch_root_scores` with every weight > 0.
+
+    A node's value in transformed space (``x``, ``log x``, ``1/x``, ``x^p``) is the weighted
+    mean of its children's, so only the root is mapped back. On a row with every indicator
+    present the whole tree is then linear: the root is the row times each leaf's effective
+    weight (the product of the sibling-normalised weights down to it), one matrix product
+    ``(rows x leaves) @ (leaves x runs)`` for all runs; the other rows go group by group over
+    the children present. A present child of 0 makes a geometric or harmonic mean 0 (as in the
+    engine): a row flag carried up the tree.
+    """
+    power = compiled.power
+    x = compiled.normalised
+    present_x = ~np.isnan(x)
+    zero_x = present_x & (x == 0)
+    safe = np.where(present_x & ~zero_x, x, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "arithmetic":
+            tx = np.where(present_x, x, 0.0)
+        elif method == "geometric":
+            tx = np.where(present_x, np.log(safe), 0.0)
+        elif method == "harmonic":
+            tx = np.where(present_x, 1.0 / safe, 0.0)
+        elif method == "generalised":
+            tx = np.where(present_x, np.power(np.where(present_x, x, 0.0), power), 0.0)
+        else:
+            raise SpecError(f"unknown aggregation {method!r}", parameter="aggregation")
+    flags_zero = method in ("geometric", "harmonic")
+    n_rows, runs = x.shape[0], weights.shape[0]
+    wt = np.ascontiguousarray(weights.T)  # (nodes, runs)
+    here = np.zeros(n_rows, dtype=bool)
+    zero = np.zeros(n_rows, dtype=bool)
+    dense = present_x.all(axis=1)
+    effective = _effective_weights(compiled, wt).T  # (runs, leaves)
+    if dense.all():
+        m = effective @ tx.T  # (runs, rows)
+    else:
+        m = np.zeros((runs, n_rows))
+        m[:, dense] = effective @ tx[dense].T
+    here[dense] = True
+    if flags_zero:
+        zero[dense] = zero_x[dense].any(axis=1)
+    sparse = np.flatnonzero(~dense)
+    if len(sparse):
+        values, here[sparse], zero[sparse] = _sparse_rows(
+            compiled, tx[sparse], present_x[sparse], zero_x[sparse], wt, flags_zero
+        )
+        m[:, sparse] = values.T
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if method == "geometric":
+            np.exp(m, out=m)
+        elif method == "harmonic":
+            np.divide(1.0, m, out=m)
+        elif method == "generalised":
+            np.power(m, 1.0 / power, out=m)
+    if zero.any():
+        m[:, zero] = 0.0
+    if not here.all():
+        m[:, ~here] = np.nan
+    if compiled.scale != 1.0:
+        m *= compiled.scale
+    if method != "arithmetic":
+        m[~np.isfinite(m)] = np.nan
+    return m
+
+
+def _effective_weights(compiled: CompiledIndex, wt: np.ndarray) -> np.ndarray:
+    """Each leaf's weight in the root, per run: the product of the sibling-normalised weights
+    from the root down to it; ``(leaves, runs)`` in the order of the compiled leaf columns."""
+    effective = np.zeros_like(wt)
+    effective[0] = 1.0
+    for parent, children in reversed(compiled.groups):  # top-down
+        w = wt[children]
+        effective[children] = effective[parent][None, :] * w / w.sum(axis=0, keepdims=True)
+    return effective[compiled.leaf_nodes]
+
+
+def _sparse_rows(
+    compiled: CompiledIndex,
+    tx: np.ndarray,
+    present_x: np.ndarray,
+    zero_x: np.ndarray,
+    wt: np.ndarray,
+    flags_zero: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows with missing indicators, group by group over the children present: the root's
+    transformed mean (rows, runs), whether it exists, and the zero flag, per row."""
+    leaf_col = {int(node): j for j, node in enumerate(compiled.leaf_nodes)}
+    values: dict[int, np.ndarray] = {}
+    present: dict[int, np.ndarray] = {}
+    zero: dict[int, np.ndarray] = {}
+    n_rows = tx.shape[0]
+    for parent, children in compiled.groups:
+        kids = [int(c) for c in children]
+        w = wt[kids]
+        if all(c in leaf_col for c in kids):
+            cols = [leaf_col[c] for c in kids]
+            p = present_x[:, cols]
+            num = tx[:, cols] @ w
+            z: np.ndarray = np.asarray(zero_x[:, cols].any(axis=1))
+        else:
+            p = np.empty((n_rows, len(kids)), dtype=bool)
+            z = np.zeros(n_rows, dtype=bool)
+            num = np.zeros((n_rows, w.shape[1]))
+            tmp = np.empty_like(num)
+            for k, c in enumerate(kids):
+                value: np.ndarray
+                if c in leaf_col:
+                    j = leaf_col[c]
+                    p[:, k] = present_x[:, j]
+                    value = tx[:, j, None]
+                    z |= zero_x[:, j]
+                else:
+                    p[:, k] = present.pop(c)
+                    value = values.pop(c)
+                    z |= zero.pop(c)
+                np.multiply(value, w[k][None, :], out=tmp)
+                num += tmp
+        den = p.astype(float) @ w
+        here: np.ndarray = np.asarray(p.any(axis=1))
+        if compiled.min_availability > 0:
+            here &= p.sum(axis=1) / len(kids) >= compiled.min_availability - 1e-12
+        np.divide(num, den, out=num, where=here[:, None])
+        num[~here] = 0.0
+        values[int(parent)], present[int(parent)] = num, here
+        zero[int(parent)] = z & here if flags_zero else np.zeros(n_rows, dtype=bool)
+    return values[0], present[0], zero[0]
+
+
+def _batch_general(
+    compiled: CompiledIndex, weights: np.ndarray, aggregation: Aggregation
+) -> np.ndarray:
+    """Root scores of a batch, any weights (zeros too): a group of leaves is ``(rows x
+    children) @ (children x runs)`` for the weighted sum and again for the weights present
+    (means over the children present, as COINr's), a higher group child by child, so no
+    ``runs x rows x nodes`` array is ever made. Copeland aggregation (pairwise) is the
+    engine's :meth:`CompiledIndex.evaluate`."""
     method = aggregation.method
     if method == "copeland":
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -767,18 +951,26 @@ def batch_root_scores(
 def rank_counts(scores: np.ndarray, n_units: int) -> np.ndarray:
     """Count the ranks of a chunk: ``scores`` ``(runs, years, units)`` to ``(years, units,
     units + 1)`` integer counts, ``[t, i, r]`` the runs in which unit ``i`` ranks ``r`` in year
-    ``t`` (1 = highest; ties share the best rank; column 0: no score)."""
-    from powerscope.index.uncertainty import rank_rows
-
+    ``t`` (1 = highest; ties share the best rank, as :func:`powerscope.index.uncertainty.
+    rank_rows` has them; column 0: no score)."""
     runs, n_years, _ = scores.shape
-    ranks = rank_rows(scores.reshape(runs * n_years, n_units)).reshape(runs, n_years, n_units)
-    r = np.where(np.isnan(ranks), 0, ranks).astype(np.int64)
-    cell = (np.arange(n_years)[None, :, None] * n_units + np.arange(n_units)[None, None, :]) * (
-        n_units + 1
-    )
-    return np.bincount((cell + r).reshape(-1), minlength=n_years * n_units * (n_units + 1)).reshape(
-        n_years, n_units, n_units + 1
-    )
+    negated = -scores.reshape(runs * n_years, n_units)  # ascending order: NaN (no score) last
+    # ties share the best rank, so the order within a tie does not matter: an unstable sort
+    order = np.argsort(negated, axis=1)
+    ordered = np.take_along_axis(negated, order, axis=1)
+    position = np.broadcast_to(np.arange(1, n_units + 1), ordered.shape)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    if tied.any():  # a tie takes the position of its first member
+        start = np.ones(ordered.shape, dtype=bool)
+        start[:, 1:] = ~tied
+        position = np.maximum.accumulate(np.where(start, position, 0), axis=1)
+    missing = np.isnan(ordered)
+    if missing.any():
+        position = np.where(missing, 0, position)  # no score: column 0
+    year = (np.arange(runs * n_years) % n_years)[:, None]
+    index = (year * n_units + order) * (n_units + 1) + position
+    counts = np.bincount(index.reshape(-1), minlength=n_years * n_units * (n_units + 1))
+    return counts.astype(np.int32).reshape(n_years, n_units, n_units + 1)
 
 
 def quantiles_from_counts(counts: np.ndarray, q: float) -> np.ndarray:
@@ -820,9 +1012,10 @@ def evaluate_panel_task(
 
 
 def panel_chunk(rows: int, nodes: int, budget_bytes: int = 48 * 2**20) -> int:
-    """Runs per task so a task's arrays (rows x runs, a few per node of a group) fit the
-    budget: memory is bounded whatever the number of runs."""
-    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 12) + 6)))
+    """Runs per task so a task's arrays (rows x runs: the scores, the sort of the ranks, a few
+    per node of a group on rows with missing values) fit the budget: memory is bounded
+    whatever the number of runs."""
+    return max(8, budget_bytes // max(1, rows * 8 * (min(nodes, 4) + 6)))
 
 
 @dataclass
@@ -900,7 +1093,7 @@ class PanelUncertainty:
         return frame[frame["year"] == year].reset_index(drop=True)
 
 
-PanelExecutor = Callable[..., list[np.ndarray]]
+PanelExecutor = Callable[..., None]
 
 
 def run_panel_local(
@@ -909,23 +1102,20 @@ def run_panel_local(
     aggregations: Sequence[Aggregation],
     weights: np.ndarray,
     n_units: int,
+    collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[np.ndarray]:
-    """Evaluate panel tasks with numpy in this process (``scheduler`` is not used)."""
-    out = []
+) -> None:
+    """Evaluate panel tasks with numpy in this process, handing each task's rank counts to
+    ``collect`` as it is done (``scheduler`` is not used)."""
     for task in tasks:
-        out.append(
-            evaluate_panel_task(
-                blocks[(task.variant, task.years)],
-                aggregations[task.aggregation],
-                weights[task.runs],
-                n_units,
-            )
-        )
+        part = evaluate_panel_task(
+            blocks[(task.variant, task.years)], aggregations[task.aggregation],
+            weights[task.runs], n_units,
+        )  # fmt: skip
+        collect(task, part)
         if progress:
             progress(len(task.runs))
-    return out
 
 
 def run_panel_dask(
@@ -934,36 +1124,43 @@ def run_panel_dask(
     aggregations: Sequence[Aggregation],
     weights: np.ndarray,
     n_units: int,
+    collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[np.ndarray]:
-    """Evaluate the same panel tasks on a Dask cluster (``scheduler``, or a local one); each
-    task's counts come back in task order, so the sum is the local engine's exactly."""
+) -> None:
+    """Evaluate the same panel tasks on a Dask cluster (``scheduler``, or a local one), handing
+    each task's rank counts to ``collect`` as it completes: the counts are integers, so their
+    sum is the local engine's exactly whatever the order. At most two tasks per worker are in
+    flight, so memory does not grow with the runs."""
     from powerscope.index.engines import dask_client
 
     with dask_client(scheduler) as client:
         from dask.distributed import as_completed
 
         shared = {key: client.scatter(block, broadcast=True) for key, block in blocks.items()}
-        futures = [
-            client.submit(
-                evaluate_panel_task,
-                shared[(t.variant, t.years)],
-                aggregations[t.aggregation],
-                weights[t.runs],
-                n_units,
-                pure=False,
-            )
-            for t in tasks
-        ]
-        position = {f.key: i for i, f in enumerate(futures)}
-        results: list[np.ndarray | None] = [None] * len(futures)
-        for future in as_completed(futures):
-            i = position[future.key]
-            results[i] = future.result()
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        pending = iter(tasks)
+        owner: dict[Any, PanelTask] = {}
+
+        def submit(task: PanelTask) -> Any:
+            future = client.submit(
+                evaluate_panel_task, shared[(task.variant, task.years)],
+                aggregations[task.aggregation], weights[task.runs], n_units, pure=False,
+            )  # fmt: skip
+            owner[future.key] = task
+            return future
+
+        first = [submit(t) for t in islice(pending, 2 * workers)]
+        queue = as_completed(first)
+        for future in queue:
+            task = owner.pop(future.key)
+            collect(task, future.result())
+            future.release()
             if progress:
-                progress(len(tasks[i].runs))
-        return [r for r in results if r is not None]
+                progress(len(task.runs))
+            following = next(pending, None)
+            if following is not None:
+                queue.add(submit(following))
 
 
 PANEL_EXECUTORS: dict[str, PanelExecutor] = {"local": run_panel_local, "dask": run_panel_dask}
@@ -1004,7 +1201,7 @@ def panel_uncertainty(
     assumptions:
         The uncertainty specification (:mod:`powerscope.index.uncertainty`'s grammar: weight
         noise, aggregation and normalisation alternatives); None: the index's documented
-        defaults (:func:`powerscope.index.service.default_assumptions`).
+        defaults (:func:`powerscope.index.uncertainty.default_assumptions`).
     weights, renormalise:
         Nominal weight overrides (the runs perturb these).
     chunk, year_block:
@@ -1024,8 +1221,7 @@ def panel_uncertainty(
     Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307-323; OECD/JRC
     Handbook (2008), step 7; COINr ``get_sensitivity(SA_type = "UA")``.
     """
-    from powerscope.index.service import default_assumptions
-    from powerscope.index.uncertainty import parse_uncertainty, plan_runs
+    from powerscope.index.uncertainty import default_assumptions, parse_uncertainty, plan_runs
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
@@ -1076,7 +1272,7 @@ def panel_uncertainty(
             failed_runs[plan.variant == v] = True
     if not variants:
         raise SpecError("every run failed: no variant could be built", parameter="assumptions")
-    block = year_block or max(1, min(len(chosen), 4096 // max(1, n_units) or 1))
+    block = year_block or max(1, min(len(chosen), 8192 // max(1, n_units)))
     year_blocks = [tuple(ts[i : i + block]) for i in range(0, len(ts), block)]
     size = chunk or panel_chunk(block * n_units, len(compiled.paths))
     keys = plan.variant * len(aggregations) + plan.aggregation
@@ -1096,12 +1292,15 @@ def panel_uncertainty(
     }
     counts = np.zeros((len(ts), n_units, n_units + 1), dtype=np.int64)
     position = {t: i for i, t in enumerate(ts)}
-    results = PANEL_EXECUTORS[engine](
-        tasks, blocks, aggregations, plan.weights, n_units, scheduler,
+
+    def collect(task: PanelTask, part: np.ndarray) -> None:
+        at = position[task.years[0]]  # a block is a slice of the years analysed
+        counts[at : at + len(task.years)] += part  # integers: any order, same sum
+
+    PANEL_EXECUTORS[engine](
+        tasks, blocks, aggregations, plan.weights, n_units, collect, scheduler,
         _per_years(progress, len(year_blocks)),
     )  # fmt: skip
-    for task, part in zip(tasks, results, strict=True):
-        counts[[position[t] for t in task.years]] += part
     # a unit with no data in a year has no rank there, whatever the run
     counts[~nominal.present[ts]] = 0
     names, _ = _units(info, nominal.units)
@@ -1170,11 +1369,12 @@ def trend(
     -------
     pandas.DataFrame
         ``code, year, score, rank, median_rank, q05_rank, q95_rank`` by code (in the order
-        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``.
+        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``
+        (:class:`~powerscope.data.catalog.Citation`), ``names`` (by code).
     """
     import pandas as pd
 
-    options = require_panel(spec)
+    options = require_panel(spec, None)
     first = options.first if first is None else first
     last = options.last if last is None else last
     check_years(options, first, first, "first")
@@ -1218,7 +1418,7 @@ def trend(
     frame["rank"] = frame["rank"].astype("Int64")
     frame.attrs.update(
         runs=runs, seed=seed, custom_weights=bool(weights),
-        citations=[c.to_dict() for c in citations or result.citations],
+        citations=tuple(citations or result.citations),
         names={c: result.names[col[c]] for c in wanted},
     )  # fmt: skip
     return frame
@@ -1269,4 +1469,5 @@ __all__ = [
     "require_panel",
     "trend",
     "without_aggregates",
+    "year_builder",
 ]

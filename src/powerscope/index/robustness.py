@@ -2,7 +2,7 @@
 
 In the style of SALib (a problem, a sample, an evaluation, an analysis): the *problem* is an
 index and its uncertainty assumptions (the index's documented defaults unless given, see
-:func:`powerscope.index.service.default_assumptions`); :func:`uncertainty` plans the runs from
+:func:`powerscope.index.uncertainty.default_assumptions`); :func:`uncertainty` plans the runs from
 the seed, evaluates them with an executor chosen by name (``local`` or ``dask``,
 :mod:`powerscope.index.engines`) and summarises the ranks. :func:`setup` is the problem alone,
 for a sensitivity analysis (:func:`powerscope.index.sensitivity.sensitivity`) or other uses.
@@ -22,6 +22,7 @@ from powerscope.index.uncertainty import (
     UncertaintyResult,
     UncertaintySpec,
     VariantBuilder,
+    default_assumptions,
     parse_uncertainty,
     simple_builder,
 )
@@ -52,6 +53,7 @@ def setup(
     data: Matrix | None = None,
     units: Mapping[str, tuple[str, bool]] | None = None,
     store: Store | None = None,
+    year: int | None = None,
 ) -> Setup:
     """The problem of a robustness analysis.
 
@@ -70,11 +72,20 @@ def setup(
         read from the store (or the spec's ``data_file``).
     store:
         Where the data are read from (default: :func:`powerscope.data.store.open_store`).
+    year:
+        A panel index's year (default: its last), normalised over the panel as its spec says
+        (:func:`powerscope.index.panel.year_builder`); a year given to a snapshot index is a
+        :class:`~powerscope.errors.PeriodError`.
     """
-    from powerscope.index.service import default_assumptions
-
     spec = load_spec(spec) if isinstance(spec, str) else spec
     raw = dict(assumptions) if assumptions is not None else default_assumptions(spec)
+    if data is None and (spec.panel is not None or year is not None):
+        from powerscope.index.panel import year_builder
+
+        builder, found = year_builder(
+            spec, year, store=store, units=units, exclude_aggregates=exclude_aggregates
+        )
+        return Setup(spec, raw, parse_uncertainty(raw, spec), builder, found)
     if data is None and spec.extra.get("data_file"):
         # a spec with its own data (e.g. imported from COINr) is built through its data steps
         from powerscope.index.build import build_inputs
@@ -108,6 +119,7 @@ def uncertainty(
     store: Store | None = None,
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
+    year: int | None = None,
 ) -> UncertaintyResult:
     """Rank uncertainty of an index: Monte Carlo over its assumptions.
 
@@ -124,6 +136,9 @@ def uncertainty(
     chunk, progress:
         Runs per evaluated chunk (default: sized to memory); a callback given the number of
         runs done after each chunk.
+    year:
+        A panel index's year (see :func:`setup`; every year at once:
+        :func:`powerscope.index.panel.panel_uncertainty`).
 
     Returns
     -------
@@ -132,7 +147,7 @@ def uncertainty(
     """
     problem = setup(
         spec, assumptions, exclude_aggregates=exclude_aggregates, data=data, units=units,
-        store=store,
+        store=store, year=year,
     )  # fmt: skip
     result = run_uncertainty(
         problem.spec, problem.uspec, problem.builder, runs=runs, seed=seed, units=problem.units,

@@ -8,12 +8,20 @@ from typing import Any
 import numpy as np
 
 from powerscope.countries.identity import resolve
-from powerscope.data.catalog import Citation
 from powerscope.data.store import Store, open_store
-from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
-from powerscope.index.data import index_data
+from powerscope.errors import SpecError, UnknownEntityError
+from powerscope.index.data import index_citations, index_data, source_text
 from powerscope.index.engine import ROOT, IndexResult, compute
 from powerscope.index.spec import IndexSpec
+from powerscope.index.uncertainty import default_assumptions
+
+__all__ = [
+    "compute_index",
+    "country_profile",
+    "default_assumptions",
+    "index_citations",
+    "source_text",
+]
 
 
 def compute_index(
@@ -114,26 +122,6 @@ def _compute_built(
     return result
 
 
-def index_citations(spec: IndexSpec, store: Store) -> tuple[Citation, ...]:
-    """The citations of the datasets an index is computed from: its ``source`` and any further
-    ``sources`` its spec lists (ids the store does not hold are left out)."""
-    extra = spec.extra.get("sources") or []
-    ids = [spec.source, *(extra if isinstance(extra, list) else [extra])]
-    out: list[Citation] = []
-    for dataset in dict.fromkeys(str(i) for i in ids if i):
-        try:
-            out.append(store.citation(dataset))
-        except PowerscopeError:
-            continue
-    return tuple(out)
-
-
-def source_text(spec: IndexSpec, citations: tuple[Citation, ...]) -> str:
-    """The index's one-line source: its own citation, then each dataset's edition and years."""
-    data = "; ".join(f"data: {c.dataset}, {c.edition_and_years()}" for c in citations)
-    return f"Source: {spec.citation or spec.name}" + (f" [{data}]" if data else "")
-
-
 def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
     """One entity's standing on an index: overall and per top-level component.
 
@@ -181,27 +169,4 @@ def country_profile(result: IndexResult, country: str) -> dict[str, Any]:
         "weakest": top["weakest"][0],
         "source": result.method.get("source"),
         "citations": [c.to_dict() for c in result.citations],
-    }
-
-
-def default_assumptions(spec: IndexSpec) -> dict[str, Any]:
-    """The documented default uncertainty specification of an index (see docs/robustness.md).
-
-    A spec may declare its own under ``uncertainty:`` (the open military index does). The CETI's:
-    sector and pillar weights +/-25%, arithmetic vs geometric aggregation (the
-    geometric mean taken on pillar scores mapped from [0, 1] to [1, 100], so that a pillar
-    score of 0 does not zero a whole sector). Other indices: weights +/-25% at every level
-    above the indicators' parents and arithmetic vs geometric aggregation.
-    """
-    from powerscope.index.uncertainty import CETI_DEFAULT, levels
-
-    declared = spec.extra.get("uncertainty")
-    if isinstance(declared, Mapping):
-        return dict(declared)
-    if spec.id == "ceti":
-        return CETI_DEFAULT
-    top = max(levels(spec).values())
-    return {
-        "weights": [{"level": lv, "noise": 0.25} for lv in range(2, top + 1)],
-        "aggregation": ["arithmetic", {"method": "geometric", "rescale": [1, 100]}],
     }

@@ -562,6 +562,27 @@ def _result(
     )
 
 
+def default_assumptions(spec: IndexSpec) -> dict[str, Any]:
+    """The documented default uncertainty specification of an index (see docs/robustness.md).
+
+    A spec may declare its own under ``uncertainty:`` (the open military index does). The CETI's:
+    sector and pillar weights +/-25%, arithmetic vs geometric aggregation (the
+    geometric mean taken on pillar scores mapped from [0, 1] to [1, 100], so that a pillar
+    score of 0 does not zero a whole sector). Other indices: weights +/-25% at every level
+    above the indicators' parents and arithmetic vs geometric aggregation.
+    """
+    declared = spec.extra.get("uncertainty")
+    if isinstance(declared, Mapping):
+        return dict(declared)
+    if spec.id == "ceti":
+        return CETI_DEFAULT
+    top = max(levels(spec).values())
+    return {
+        "weights": [{"level": lv, "noise": 0.25} for lv in range(2, top + 1)],
+        "aggregation": ["arithmetic", {"method": "geometric", "rescale": [1, 100]}],
+    }
+
+
 __all__ = [
     "CETI_DEFAULT",
     "Aggregation",
@@ -570,6 +591,7 @@ __all__ = [
     "UncertaintyResult",
     "UncertaintySpec",
     "WeightNoise",
+    "default_assumptions",
     "evaluate_task",
     "levels",
     "parse_uncertainty",

@@ -394,7 +394,7 @@ def _trend(
 ) -> dict[str, Any]:
     from powerscope.index.panel import require_panel, trend
 
-    options = require_panel(loaded.spec)
+    options = require_panel(loaded.spec, None)
     frame = trend(
         loaded.spec, list(codes), first=first, last=last, runs=runs, seed=seed,
         data=loaded.panel, units=loaded.units,
@@ -425,7 +425,7 @@ def _trend(
 def _compare_years(loaded: LoadedIndex, first: int, last: int) -> dict[str, Any]:
     from powerscope.index.panel import compare_years, require_panel
 
-    require_panel(loaded.spec)
+    require_panel(loaded.spec, None)
     frame = compare_years(
         loaded.spec, first=first, last=last, data=loaded.panel, units=loaded.units
     )
