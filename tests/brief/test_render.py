@@ -118,7 +118,7 @@ def test_html_is_self_contained_with_plotly_inline(kor: tuple[Brief, str]) -> No
     assert not [s for s in page.srcs if s.startswith(("http:", "https:", "//"))]
     assert html.count("plotly.js v") == 1  # plotly.js embedded once, by the first chart
     charts = sum(len(s.all_charts()) for s in kor[0].sections)
-    assert charts == 8 and html.count("Plotly.newPlot(") == charts
+    assert charts == 9 and html.count("Plotly.newPlot(") == charts
     assert "@page" in html and "break-inside: avoid" in html  # print style for the PDF
 
 

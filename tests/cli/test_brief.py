@@ -27,7 +27,7 @@ def test_default_output_in_the_current_directory(
     html = target.read_text(encoding="utf-8")
     assert "South Korea" in html and "5th of 145" in html
     assert "powerscope index uncertainty ceti --runs 200 --seed 1" in html
-    assert "South Korea (KOR): 8 sections" in result.output
+    assert "South Korea (KOR): 10 sections" in result.output
 
 
 def test_unknown_country_writes_nothing(tmp_path: Path) -> None:

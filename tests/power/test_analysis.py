@@ -52,3 +52,16 @@ def test_measure_ranks_rank_every_state(result: PanelResult) -> None:
 def test_an_unknown_state_is_named(result: PanelResult) -> None:
     with pytest.raises(NotFoundError, match="XXX"):
         rank_history(result, "XXX")
+
+
+def test_a_measure_missing_for_a_state_is_left_out_of_its_peer_gaps(result: PanelResult) -> None:
+    # the World Bank does not report Taiwan: no economic capability, no resilience
+    scores = result.for_year(2024).scores
+    assert scores.loc["TWN", ["Economic capability", "Resilience"]].isna().all()
+    gaps = peer_gaps(result, "TWN", ["JPN", "CHN"], 2024)
+    assert not set(gaps["largest_measure"]) & {"Economic capability", "Resilience"}
+    drivers = rank_drivers(result, "TWN", 2000, 2024)
+    assert (
+        drivers.loc["Economic capability", "rank_last"]
+        != drivers.loc["Economic capability", "rank_last"]
+    )

@@ -113,14 +113,17 @@ def rank_drivers(result: PanelResult, code: str, first: int, last: int) -> pd.Da
 
 
 def peer_gaps(result: PanelResult, code: str, peers: Sequence[str], year: int) -> pd.DataFrame:
-    """The index gap (points) between a state and each peer in ``year``, and the measure that
-    contributes most to it (contribution of the state minus the peer's)."""
+    """The index gap (points) between a state and each peer in ``year``, and the measure whose
+    contributions differ most (the state's minus the peer's; among the measures both have)."""
     own = contributions(result, code, year)
     one = result.for_year(year)
+    scores = one.scores
     rows = []
     for peer in peers:
         _row(result, peer)
-        diff = own - contributions(result, peer, year)
+        # a measure missing for either state is left out of the measure comparison
+        both = [m for m in result.measures if scores.loc[[code, peer], m].notna().all()]
+        diff = (own - contributions(result, peer, year))[both]
         largest = diff.abs().idxmax()
         rows.append(
             {

@@ -39,7 +39,8 @@ LOWY_API_2024_SOURCES: tuple[str, ...] = (
     "military-capability",
     "Siasat Daily, 26 Sep 2024, reporting the Lowy Institute Asia Power Index 2024 top ten: "
     "United States, China, India, Japan, Australia, Russia, South Korea, Singapore, Indonesia, "
-    "Thailand. https://www.siasat.com/list-of-top-10-powerful-countries-on-asia-power-index-3103005/",
+    "Thailand. "
+    "https://www.siasat.com/list-of-top-10-powerful-countries-on-asia-power-index-3103005/",
     "Lowy Institute, The Interpreter, 'Power in Asia: Outliers and curiosities' (2024): Singapore "
     "8th, Indonesia 9th. https://lowyinstitute.org/the-interpreter/power-asia-outliers-curiosities",
     "Vietnam News Agency via baolongan.vn, 15 Oct 2024: Vietnam 12th of 27. "

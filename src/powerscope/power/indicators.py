@@ -202,7 +202,8 @@ INDICATORS: dict[str, Indicator] = {
     "embassies_abroad": Indicator(
         "Diplomatic influence", "lowy_gdi", "lowy_posts",
         "Lowy Global Diplomacy Index: the state's diplomatic posts abroad (embassies, "
-        "consulates, missions); only the 65 reporting states (66 reporters with the EU), editions 2016/2017/2021/2023",
+        "consulates, missions); only the 65 reporting states (66 reporters with the EU), "
+        "editions 2016/2017/2021/2023",
         "log(1 + posts)", "2023 (given in edition years only; carried by the engine)",
         "the reach of a state's diplomatic network",
     ),
@@ -211,7 +212,8 @@ INDICATORS: dict[str, Indicator] = {
         "Lowy Global Diplomacy Index: share of the reporting states (other than itself) that "
         "keep an embassy in the state, editions 2016/2017/2021/2023", "per cent",
         "2023 (edition years only; carried by the engine)",
-        "how much others need to talk to the state (covers every state, seen by 66 reporters)",
+        "how much others need to talk to the state (covers every state, seen by the 65 "
+        "reporting states)",
     ),
     "igo_memberships": Indicator(
         "Diplomatic influence", "cow_igo", "cow_igo_state",
@@ -273,12 +275,12 @@ def _share(wide: Wide) -> Wide:
 def _wdi(store: Store, codes: list[str], years: list[int]) -> dict[str, Wide]:
     """WDI series as states x years, by indicator code (one pivot of the states' rows)."""
     wdi = store.table("wdi", columns=["code", "indicator", "year", "value"])
-    code = wdi["code"].astype(str)
-    wdi = wdi[wdi["year"].between(years[0], years[-1]) & code.isin(codes)]
+    wdi = wdi[wdi["year"].between(years[0], years[-1]) & wdi["code"].isin(codes)]
     table = pd.pivot_table(
-        wdi.assign(code=wdi["code"].astype(str), indicator=wdi["indicator"].astype(str)),
-        index=["indicator", "code"], columns="year", values="value", aggfunc="first",
+        wdi, index=["indicator", "code"], columns="year", values="value", aggfunc="first",
+        observed=True,
     )  # fmt: skip
+    table.index = table.index.set_levels([level.astype(str) for level in table.index.levels])
     return {
         str(ind): table.xs(ind, level="indicator").reindex(index=codes, columns=years).astype(float)
         for ind in table.index.get_level_values("indicator").unique()
@@ -521,7 +523,7 @@ def _indicator_tables(
     return tables, held
 
 
-_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+_CACHE: dict[tuple[str, int, int, int], pd.DataFrame] = {}
 
 
 def power_panel(
@@ -558,25 +560,36 @@ def power_panel(
             parameter="years",
             fix="give the years in order, e.g. 2000 2024",
         )
-    key = (str(store.location), first, last)
+    # the store's place and the files it was built from: a rebuilt warehouse is derived anew
+    datasets = store.datasets()
+    files = tuple(map(str, datasets["sha256"])) if "sha256" in datasets else ()
+    key = (str(store.location), first, last, hash(files))
     if key not in _CACHE:
         tables, held = _indicator_tables(store, first, last, deliveries)
-        frames = []
-        for name, wide in tables.items():
-            long = wide.rename_axis(index="code", columns="year").stack().rename("value")
-            long = long.reset_index()
-            long = long[np.isfinite(long["value"].to_numpy(dtype=float))]
+        codes = np.array(sovereign_states(store), dtype=object)
+        years = np.arange(first, last + 1)
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in ("code", "indicator", "year")}
+        values: list[np.ndarray] = []
+        carried: list[np.ndarray] = []
+        for name, wide in tables.items():  # states x years, in the order of codes and years
+            cells = wide.reindex(index=list(codes), columns=list(years)).to_numpy(dtype=float)
+            i, t = np.nonzero(np.isfinite(cells))
+            parts["code"].append(codes[i])
+            parts["indicator"].append(np.full(len(i), name, dtype=object))
+            parts["year"].append(years[t])
+            values.append(cells[i, t])
             mask = held.get(name)
-            carried = (
-                mask.stack().reindex(pd.MultiIndex.from_frame(long[["code", "year"]])).to_numpy()
-                if mask is not None
-                else np.zeros(len(long), dtype=bool)
-            )
-            frames.append(long.assign(indicator=name, carried=carried.astype(bool)))
-        panel = pd.concat(frames, ignore_index=True)[
-            ["code", "indicator", "year", "value", "carried"]
-        ]
-        panel["year"] = panel["year"].astype(int)
+            flags = np.zeros(cells.shape, dtype=bool) if mask is None else mask.to_numpy(bool)
+            carried.append(flags[i, t])
+        panel = pd.DataFrame(
+            {
+                "code": np.concatenate(parts["code"]),
+                "indicator": np.concatenate(parts["indicator"]),
+                "year": np.concatenate(parts["year"]).astype(int),
+                "value": np.concatenate(values),
+                "carried": np.concatenate(carried),
+            }
+        )
         _CACHE[key] = panel.sort_values(["indicator", "code", "year"]).reset_index(drop=True)
     return _CACHE[key].copy()
 

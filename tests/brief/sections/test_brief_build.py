@@ -21,6 +21,7 @@ def test_sections_in_registry_order(kor: Brief) -> None:
         "summary",
         "technology",
         "military",
+        "power",
         "arms",
         "alignment",
         "ties",
@@ -28,7 +29,7 @@ def test_sections_in_registry_order(kor: Brief) -> None:
         "dynamics",
         "claims",
     ]
-    assert len(SECTIONS) == 9
+    assert len(SECTIONS) == 10
 
 
 def test_unknown_country_is_an_error() -> None:

@@ -40,6 +40,7 @@ from powerscope.brief.sections.context import (
 from powerscope.brief.sections.dynamics import dynamics_section
 from powerscope.brief.sections.military import military_section
 from powerscope.brief.sections.model import Brief, Chart, Fact, Note, Section, SourceEntry, Table
+from powerscope.brief.sections.power import power_section
 from powerscope.brief.sections.selfreliance import selfreliance_section
 from powerscope.brief.sections.sources import source_entry
 from powerscope.brief.sections.summary import summary_section
@@ -68,6 +69,7 @@ __all__ = [
     "country_code",
     "dynamics_section",
     "military_section",
+    "power_section",
     "selfreliance_section",
     "source_entry",
     "summary_section",
@@ -81,6 +83,7 @@ SECTIONS: list[SectionBuilder] = [
     summary_section,
     technology_section,
     military_section,
+    power_section,
     arms_section,
     alignment_section,
     ties_section,

@@ -14,6 +14,7 @@ from powerscope.data.store import Store
 if TYPE_CHECKING:
     from powerscope.arms.service import ArmsData
     from powerscope.index.engine import IndexResult
+    from powerscope.index.panel import PanelResult
     from powerscope.index.uncertainty import UncertaintyResult
     from powerscope.profile import (
         AlignmentPart,
@@ -108,6 +109,16 @@ class BriefContext:
                 self.code, self.store, partners=None, runs=self.runs, seed=self.seed
             ),
         )
+
+    @cached_property
+    def power(self) -> PanelResult:
+        """The open comprehensive-power index, every state and year 2000-2024 (the panel is
+        derived with the SIPRI deliveries the arms section already annualised)."""
+        from powerscope.power.analysis import power_result
+        from powerscope.power.indicators import power_panel
+
+        power_panel(self.store, deliveries=self.arms.deliveries)  # fills the deriver's cache
+        return power_result(self.store)
 
     def dataset(self, source_id: str) -> dict[str, Any] | None:
         return self.store.dataset(source_id)
