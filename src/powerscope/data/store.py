@@ -390,6 +390,29 @@ class SnapshotStore(_Citing):
         return None
 
 
+class ReadOnceStore:
+    """A store that reads each table (and column selection) once and hands out copies: for a
+    job that asks for the same tables many times over a short life (a country brief reads the
+    UN votes four times and the Lowy posts nine), and must not keep them beyond it (a server's
+    store would hold every table read in memory). Everything else is the wrapped store's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.kind = store.kind
+        self.location = store.location
+        self._tables: dict[tuple[str, tuple[str, ...] | None], pd.DataFrame] = {}
+
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        key = (name, tuple(columns) if columns is not None else None)
+        if key not in self._tables:
+            self._tables[key] = self.store.table(name, columns)
+        # a copy: callers may change the frame they are given (arms.service.load does)
+        return self._tables[key].copy()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
 def open_store() -> WarehouseStore | SnapshotStore:
     """The local warehouse when it has been built, otherwise the embedded snapshot."""
     path = warehouse_path()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from powerscope.data.store import Store, open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def explain_gfp(
@@ -55,3 +60,140 @@ def explain_gfp(
         )
     report["_frame"] = frame
     return report
+
+
+#: bump when the cached explanation's layout changes
+_CACHE_LAYOUT = 1
+#: explanations computed in this process, by cache key
+_EXPLAINED: dict[str, dict[str, Any]] = {}
+
+
+def cache_dir() -> Path:
+    """Where powerscope keeps results it can recompute: ``$POWERSCOPE_HOME/cache`` when
+    ``POWERSCOPE_HOME`` is set, else the platform's user cache dir (``platformdirs``)."""
+    env = os.environ.get("POWERSCOPE_HOME")
+    if env:
+        return Path(env).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("powerscope", appauthor=False))
+
+
+def _gfp_cache_key(
+    index: pd.DataFrame, factors: pd.DataFrame, *, model: str, impute: str | None
+) -> str:
+    """A digest of everything the fitted explanation depends on: the two GFP tables' contents
+    (the store's data), the model's settings, and the code and library versions that fit it."""
+    import hashlib
+    from importlib import metadata
+
+    import pandas as pd
+
+    from powerscope import __version__
+
+    # the model's source, read without importing it (importing it imports scikit-learn)
+    model_file = Path(__file__).with_name("gfp_model.py")
+    digest = hashlib.sha256()
+    digest.update(f"layout {_CACHE_LAYOUT}; powerscope {__version__}; {model}; {impute}".encode())
+    for package in ("scikit-learn", "numpy", "pandas", "scipy"):
+        digest.update(f"; {package} {metadata.version(package)}".encode())
+    for module in (model_file, Path(__file__)):
+        digest.update(module.read_bytes())
+    for frame in (index, factors):
+        digest.update(repr(list(zip(frame.columns, map(str, frame.dtypes), strict=True))).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _fit_all(index: pd.DataFrame, factors: pd.DataFrame, *, model: str) -> dict[str, Any]:
+    """The GFP model's figures the brief reads, for every country fitted (JSON-ready)."""
+    from powerscope.military.gfp_model import fit_gfp
+
+    fitted = fit_gfp(index, factors, model=model, drop_incomplete_factors=True)
+    explained = {
+        str(code): [
+            {str(k): _plain(v) for k, v in row.items()}
+            for row in fitted.explain(str(code)).to_dict(orient="records")
+        ]
+        for code in fitted.standardised.index
+    }
+    return {
+        "metrics": {
+            k: (float(v) if hasattr(v, "__float__") else v) for k, v in fitted.metrics.items()
+        },
+        "dropped_factors": list(fitted.design.dropped_factors),
+        "imputed_cells": int(fitted.design.n_imputed),
+        "explanations": explained,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A numpy/pandas scalar as the Python value JSON keeps exactly (floats round-trip by
+    their repr); a missing value (pd.NA) as None."""
+    import pandas as pd
+
+    if value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def explain_gfp_cached(
+    country: str, *, model: str = "ridge", top: int = 15, store: Store | None = None
+) -> dict[str, Any]:
+    """:func:`explain_gfp` for one country (incomplete factors left out), from a cache.
+
+    The model is fitted and cross-validated once for every country and kept, keyed by a digest
+    of the GFP tables' contents, the settings and the code and library versions (so a rebuilt
+    warehouse with other figures, or another powerscope, fits again): in this process, and in a
+    JSON file under :func:`cache_dir` written atomically. The report is
+    :func:`explain_gfp`'s (``explanation`` rows as plain numbers, no ``_frame``); the
+    citation is read from the store each time. A cache file that cannot be read is refitted.
+    """
+    import contextlib
+    import json
+
+    from powerscope.countries import resolve
+    from powerscope.files import write_atomic
+
+    store = store or open_store()
+    index = store.table("gfp_index")
+    factors = store.table("gfp_factors")
+    citation = store.citation("gfp")
+    key = _gfp_cache_key(index, factors, model=model, impute=None)
+    found = _EXPLAINED.get(key)
+    path = cache_dir() / "gfp-explained" / f"{key}.json"
+    if found is None:
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None
+        if not isinstance(found, dict) or "explanations" not in found:
+            found = _fit_all(index, factors, model=model)
+            with contextlib.suppress(OSError):  # a read-only cache dir: fitted again next time
+                write_atomic(path, json.dumps(found))
+        _EXPLAINED[key] = found
+    code = resolve(country, parameter="country")
+    explanations = found["explanations"]
+    if code not in explanations:
+        from powerscope.errors import UnknownEntityError
+
+        raise UnknownEntityError(
+            {code: []},
+            where="GFPModel.explain",
+            fix="pass a powerscope country code of a ranked country, e.g. 'KOR'",
+        )
+    return {
+        "model": model,
+        "target": "log(PowerIndex); negative coefficients: more of a factor, a stronger (lower) index",
+        "metrics": dict(found["metrics"]),
+        "dropped_factors": list(found["dropped_factors"]),
+        "imputed_cells": int(found["imputed_cells"]),
+        "source": f"{citation.text()} A statistical explanation of its published ranking, "
+        "not GFP's formula.",
+        "citations": [citation.to_dict()],
+        "country": code,
+        "explanation": [dict(row) for row in explanations[code][:top]],
+        "title": f"What puts {code} where it is on Global Firepower ({model} model)",
+    }

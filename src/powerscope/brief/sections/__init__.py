@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from collections.abc import Sequence
+from typing import cast
 
 from powerscope.brief.sections.alignment import alignment_section
 from powerscope.brief.sections.arms import arms_section
@@ -45,7 +46,7 @@ from powerscope.brief.sections.sources import source_entry
 from powerscope.brief.sections.summary import summary_section
 from powerscope.brief.sections.technology import technology_section
 from powerscope.brief.sections.ties import ties_section
-from powerscope.data.store import Store, open_store
+from powerscope.data.store import ReadOnceStore, Store, open_store
 from powerscope.errors import SpecError
 
 __all__ = [
@@ -148,7 +149,9 @@ def build_brief(
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 2000")
     store = store or open_store()
-    ctx = BriefContext(code, runs=runs, seed=seed, store=store)
+    # the sections ask for the same tables many times: each is read once for this brief
+    reading = ReadOnceStore(store)
+    ctx = BriefContext(code, runs=runs, seed=seed, store=cast(Store, reading))
     built = [builder(ctx) for builder in (SECTIONS if sections is None else sections)]
     cited: list[str] = []
     for section in built:

@@ -29,7 +29,7 @@ def claims_section(ctx: BriefContext) -> Section:
             Note(f"None of the claims shipped with powerscope concerns {ctx.name}.")
         )
         return section
-    verdicts = check_claims(concerning, store=ctx.store)
+    verdicts = check_claims(concerning, store=ctx.store, arms=ctx.arms)  # read once per brief
     section.data["verdicts"] = {v.id: v.verdict for v in verdicts}
     rows, row_sources = [], []
     for v in verdicts:

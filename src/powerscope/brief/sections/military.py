@@ -105,9 +105,10 @@ def military_section(ctx: BriefContext) -> Section:
             )
         )
     if gfp.rank is not None:
-        from powerscope.military.service import explain_gfp
+        from powerscope.military.service import explain_gfp_cached
 
-        report = explain_gfp(country=ctx.code, top=8, store=ctx.store)
+        # fitted and cross-validated once per data and code version (cached), not per brief
+        report = explain_gfp_cached(ctx.code, top=8, store=ctx.store)
         explanation = report["explanation"]
         section.data["gfp_drivers"] = [e["factor"] for e in explanation]
         section.tables.append(

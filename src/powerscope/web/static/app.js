@@ -12,24 +12,16 @@
 // a cleanup function. `query` holds the parameters after a '?' in the hash, as written.
 
 import { clearAlert, getJSON, h, showError } from "./lib.js";
-import { render as renderIndex } from "./views/index-explorer.js";
-import { render as renderCountry } from "./views/country.js";
-import { render as renderArms } from "./views/arms.js";
-import { render as renderPartners } from "./views/partners.js";
-import { render as renderTies } from "./views/ties.js";
-import { render as renderIndustry } from "./views/industry.js";
-import { render as renderTalent } from "./views/talent.js";
-import { render as renderResearch } from "./views/research.js";
-
+// Views are loaded when first opened (a first visit parses only the view it shows).
 const ROUTES = {
-  index: { render: renderIndex, fallback: "ceti", title: "Index explorer" },
-  country: { render: renderCountry, fallback: "KOR", title: "Country profile" },
-  arms: { render: renderArms, fallback: "", title: "Arms trade" },
-  partners: { render: renderPartners, fallback: "KOR", title: "Partners" },
-  ties: { render: renderTies, fallback: "KOR", title: "Ties beyond the West" },
-  industry: { render: renderIndustry, fallback: "KOR", title: "Defence industry" },
-  talent: { render: renderTalent, fallback: "KOR", title: "Talent flows" },
-  research: { render: renderResearch, fallback: "KOR,CHN,USA,JPN", title: "Research output" },
+  index: { load: () => import("./views/index-explorer.js"), fallback: "ceti", title: "Index explorer" },
+  country: { load: () => import("./views/country.js"), fallback: "KOR", title: "Country profile" },
+  arms: { load: () => import("./views/arms.js"), fallback: "", title: "Arms trade" },
+  partners: { load: () => import("./views/partners.js"), fallback: "KOR", title: "Partners" },
+  ties: { load: () => import("./views/ties.js"), fallback: "KOR", title: "Ties beyond the West" },
+  industry: { load: () => import("./views/industry.js"), fallback: "KOR", title: "Defence industry" },
+  talent: { load: () => import("./views/talent.js"), fallback: "KOR", title: "Talent flows" },
+  research: { load: () => import("./views/research.js"), fallback: "KOR,CHN,USA,JPN", title: "Research output" },
 };
 
 let cleanup = null;
@@ -93,7 +85,9 @@ async function route() {
   view.replaceChildren(container);
   view.dataset.route = name;
   try {
-    const result = await spec.render(container, (arg || spec.fallback).trim(), {
+    const { render } = await spec.load();
+    if (mine !== generation) return;
+    const result = await render(container, (arg || spec.fallback).trim(), {
       isCurrent: () => mine === generation,
       query,
     });

