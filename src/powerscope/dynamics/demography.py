@@ -26,7 +26,7 @@ from powerscope.errors import PowerscopeError
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store
-    from powerscope.dynamics.calibrate import Calibration
+    from powerscope.dynamics.calibrated import Calibrated as Calibration
 
 DATASET = "wpp2022"
 #: the model parameters the projection sets, and the WPP column behind each

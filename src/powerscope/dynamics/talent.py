@@ -26,7 +26,7 @@ from powerscope.errors import PowerscopeError
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store
-    from powerscope.dynamics.calibrate import Calibration
+    from powerscope.dynamics.calibrated import Calibrated as Calibration
 
 DATASET = "scholarly_migration"
 #: reliable years averaged for the rates
