@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,41 +67,23 @@ _CACHE_LAYOUT = 1
 _EXPLAINED: dict[str, dict[str, Any]] = {}
 
 
-def cache_dir() -> Path:
-    """Where powerscope keeps results it can recompute: ``$POWERSCOPE_HOME/cache`` when
-    ``POWERSCOPE_HOME`` is set, else the platform's user cache dir (``platformdirs``)."""
-    env = os.environ.get("POWERSCOPE_HOME")
-    if env:
-        return Path(env).expanduser() / "cache"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("powerscope", appauthor=False))
-
-
 def _gfp_cache_key(
     index: pd.DataFrame, factors: pd.DataFrame, *, model: str, impute: str | None
 ) -> str:
     """A digest of everything the fitted explanation depends on: the two GFP tables' contents
     (the store's data), the model's settings, and the code and library versions that fit it."""
-    import hashlib
-    from importlib import metadata
-
     import pandas as pd
 
-    from powerscope import __version__
+    from powerscope.cache import code_digest, key_of
 
     # the model's source, read without importing it (importing it imports scikit-learn)
     model_file = Path(__file__).with_name("gfp_model.py")
-    digest = hashlib.sha256()
-    digest.update(f"layout {_CACHE_LAYOUT}; powerscope {__version__}; {model}; {impute}".encode())
-    for package in ("scikit-learn", "numpy", "pandas", "scipy"):
-        digest.update(f"; {package} {metadata.version(package)}".encode())
-    for module in (model_file, Path(__file__)):
-        digest.update(module.read_bytes())
+    code = code_digest((model_file, Path(__file__)), ("scikit-learn", "numpy", "pandas", "scipy"))
+    parts: list[str | bytes] = [f"layout {_CACHE_LAYOUT}; {model}; {impute}", code]
     for frame in (index, factors):
-        digest.update(repr(list(zip(frame.columns, map(str, frame.dtypes), strict=True))).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return digest.hexdigest()
+        parts.append(repr(list(zip(frame.columns, map(str, frame.dtypes), strict=True))))
+        parts.append(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return key_of(*parts)
 
 
 def _fit_all(index: pd.DataFrame, factors: pd.DataFrame, *, model: str) -> dict[str, Any]:
@@ -147,15 +128,12 @@ def explain_gfp_cached(
     The model is fitted and cross-validated once for every country and kept, keyed by a digest
     of the GFP tables' contents, the settings and the code and library versions (so a rebuilt
     warehouse with other figures, or another powerscope, fits again): in this process, and in a
-    JSON file under :func:`cache_dir` written atomically. The report is
+    JSON file under :func:`powerscope.cache.cache_dir` written atomically. The report is
     :func:`explain_gfp`'s (``explanation`` rows as plain numbers, no ``_frame``); the
     citation is read from the store each time. A cache file that cannot be read is refitted.
     """
-    import contextlib
-    import json
-
+    from powerscope import cache
     from powerscope.countries import resolve
-    from powerscope.files import write_atomic
 
     store = store or open_store()
     index = store.table("gfp_index")
@@ -163,16 +141,11 @@ def explain_gfp_cached(
     citation = store.citation("gfp")
     key = _gfp_cache_key(index, factors, model=model, impute=None)
     found = _EXPLAINED.get(key)
-    path = cache_dir() / "gfp-explained" / f"{key}.json"
     if found is None:
-        try:
-            found = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            found = None
+        found = cache.read("gfp-explained", key)
         if not isinstance(found, dict) or "explanations" not in found:
             found = _fit_all(index, factors, model=model)
-            with contextlib.suppress(OSError):  # a read-only cache dir: fitted again next time
-                write_atomic(path, json.dumps(found))
+            cache.write("gfp-explained", key, found)  # skipped when the folder is read-only
         _EXPLAINED[key] = found
     code = resolve(country, parameter="country")
     explanations = found["explanations"]

@@ -1,0 +1,77 @@
+"""Results powerscope can recompute, kept between runs so a brief or a backtest does not redo
+work whose inputs have not changed.
+
+Each entry is a JSON file under :func:`cache_dir`, named by a SHA-256 digest of everything the
+result depends on (its inputs, the code that computes it and the versions of the libraries it
+calls), so a changed input or a new release computes afresh and nothing is ever invalidated by
+hand. Files are written atomically; a file that cannot be read, or a cache folder that cannot be
+written (read-only home), only means the result is computed again. Deleting the folder is always
+safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path:
+    """Where powerscope keeps results it can recompute: ``$POWERSCOPE_HOME/cache`` when
+    ``POWERSCOPE_HOME`` is set, else the platform's user cache dir (``platformdirs``)."""
+    env = os.environ.get("POWERSCOPE_HOME")
+    if env:
+        return Path(env).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("powerscope", appauthor=False))
+
+
+def code_digest(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
+    """A digest of source files and the installed versions of ``packages`` (and powerscope's
+    own): part of every key, so that changed code never reads an old result."""
+    from importlib import metadata
+
+    from powerscope import __version__
+
+    digest = hashlib.sha256(f"powerscope {__version__}".encode())
+    for package in packages:
+        digest.update(f"; {package} {metadata.version(package)}".encode())
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def key_of(*parts: str | bytes) -> str:
+    """The SHA-256 of ``parts`` (each length-prefixed, so ``("ab", "c")`` and ``("a", "bc")``
+    differ)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def read(namespace: str, key: str) -> Any | None:
+    """The cached JSON value of ``key`` in ``namespace``, or None when absent or unreadable."""
+    try:
+        return json.loads((cache_dir() / namespace / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write(namespace: str, key: str, value: Any) -> None:
+    """Keep ``value`` (JSON-ready) under ``key``; silently skipped when the cache folder cannot
+    be written."""
+    from powerscope.files import write_atomic
+
+    with contextlib.suppress(OSError):
+        write_atomic(cache_dir() / namespace / f"{key}.json", json.dumps(value))
+
+
+__all__ = ["cache_dir", "code_digest", "key_of", "read", "write"]

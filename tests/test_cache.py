@@ -1,0 +1,68 @@
+"""powerscope's cache of recomputable results: keyed by everything a result depends on, written
+atomically, and never in the way (an unreadable entry or a read-only folder only recomputes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from powerscope import cache
+
+
+def test_a_value_round_trips_under_its_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "cache"
+    key = cache.key_of("a", b"b")
+    assert cache.read("ns", key) is None
+    cache.write("ns", key, {"x": [1.5, 0.1]})
+    assert cache.read("ns", key) == {"x": [1.5, 0.1]}
+    assert [p.name for p in (tmp_path / "cache" / "ns").iterdir()] == [f"{key}.json"]
+
+
+def test_keys_separate_their_parts() -> None:
+    assert cache.key_of("ab", "c") != cache.key_of("a", "bc")
+    assert cache.key_of("ab", "c") == cache.key_of("ab", "c")
+
+
+def test_a_broken_entry_reads_as_absent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    (tmp_path / "cache" / "ns").mkdir(parents=True)
+    (tmp_path / "cache" / "ns" / "k.json").write_text('{"cut', encoding="utf-8")
+    assert cache.read("ns", "k") is None
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import powerscope.files
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise PermissionError("read-only")
+
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    monkeypatch.setattr(powerscope.files, "write_atomic", refuse)
+    cache.write("ns", "k", 1)  # no error
+    assert cache.read("ns", "k") is None
+
+
+def test_ets_fits_are_kept_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerscope.dynamics import forecasts
+
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    history = pd.Series(np.exp(np.linspace(0.0, 1.0, 15)) * 100.0, index=range(2000, 2015))
+    years = np.arange(2010, 2015)
+    forecasts._ets_fit.cache_clear()
+    first, label = forecasts.ets(history, (2000, 2009), years)
+    assert len(list((tmp_path / "cache" / "ets").iterdir())) == 1
+    forecasts._ets_fit.cache_clear()
+
+    def refit(*args: object) -> None:
+        raise AssertionError("fitted again although the fit was cached")
+
+    monkeypatch.setattr(forecasts, "_ets_select", refit)
+    again, label_again = forecasts.ets(history, (2000, 2009), years)
+    np.testing.assert_array_equal(first, again)
+    assert label == label_again and label.startswith("ETS(")
