@@ -9,7 +9,9 @@ would copy the server's threads and any open DuckDB connection into the child).
 * The pool is created when the app starts (its lifespan) and shut down when it stops; no
   worker outlives the server (each also exits on its own when its parent goes away).
 * Each worker opens the store once and keeps its own loaded indices and calibrations
-  (:class:`powerscope.web.state.AppState`); its imports are warmed when it starts.
+  (:class:`powerscope.web.state.AppState`); its imports are warmed when it starts. It runs at
+  a lower CPU priority than the server (:data:`NICE`), so that where cores are few the light
+  requests are answered first.
 * A task is a module-level function ``task(state, *args)`` sent with plain arguments (names,
   weights, seeds, years), never objects; it returns the JSON-ready dict the route answers
   with, so what crosses the process boundary is small and cheap to pickle.
@@ -22,6 +24,7 @@ would copy the server's threads and any open DuckDB connection into the child).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -52,6 +55,9 @@ log = logging.getLogger("powerscope.web")
 
 #: seconds the main process waits beyond a task's own time limit before it gives the worker up
 GRACE = 30.0
+#: how much lower a worker's CPU priority is than the server's (``nice``): on a machine with few
+#: cores the server's event loop, which answers the light requests, comes first
+NICE = 10
 #: seconds between a worker's checks that the server that started it is still there
 PARENT_CHECK = 1.0
 
@@ -130,6 +136,8 @@ def _watch_parent(parent: int) -> None:
 def _initialise(recipe: Recipe, uploads: UploadStore, limits: Limits, parent: int) -> None:
     """A worker's start: open the store, build its state, warm the imports its tasks need."""
     global _STATE
+    with contextlib.suppress(AttributeError, OSError):  # else the server's own priority
+        os.nice(NICE)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C is the server's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
