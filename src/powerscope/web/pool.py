@@ -298,7 +298,7 @@ class HeavyPool:
             return value
         if status == "overtime":
             raise HeavyFailedError(
-                f"the {kind} computation took longer than {value:.0f} s and was stopped",
+                f"the {kind} computation took longer than {value:g} s and was stopped",
                 where=f"{kind} computations",
                 fix="ask for fewer runs, fewer countries or a shorter projection",
             )
