@@ -245,3 +245,25 @@ def test_a_busy_pool_is_429_with_retry_after(pooled: TestClient) -> None:
         assert "dynamics computations" in refused.json()["error"]["what"]
         assert [f.result() for f in running] == ["finished"] * cap
     assert state.heavy.running("dynamics") == 0
+
+
+def test_workers_open_the_same_store_by_its_path(tmp_path: Path) -> None:
+    from powerscope.data.store import WarehouseStore
+    from powerscope.web.pool import _open, store_recipe
+
+    warehouse = WarehouseStore(tmp_path / "warehouse.duckdb")
+    assert store_recipe(warehouse) == ("warehouse", str(tmp_path / "warehouse.duckdb"))
+    assert store_recipe(SnapshotStore()) == ("snapshot", None)
+    folder = SnapshotStore(tmp_path)
+    assert store_recipe(folder) == ("snapshot", str(tmp_path))
+    for store in (warehouse, SnapshotStore(), folder):
+        opened = _open(store_recipe(store))  # type: ignore[arg-type]
+        assert type(opened) is type(store) and opened.location == store.location
+
+    class Custom(SnapshotStore):
+        pass
+
+    assert store_recipe(Custom()) is None  # its computations stay in the server's threads
+    app = create_app(store=Custom(), upload_dir=tmp_path, limits=Limits(heavy_workers=1))
+    with TestClient(app):
+        assert app.state.powerscope.pool is None
