@@ -9,13 +9,17 @@ measurement is of the server, not of the client library); ``--client httpx`` use
 ``httpx.AsyncClient`` instead. Every response is checked (status 200, a JSON ranking).
 
     python benchmarks/bench_api_load.py [--seconds 30] [--clients 50] [--workers 1]
-        [--client raw|httpx] [--hostile]
+        [--heavy-workers N] [--client raw|httpx] [--hostile]
 
 ``--hostile`` (issue #14) adds, while the clients re-weight, a hostile client sending 100 MB
 bodies (declared, and streamed without a length), dynamics runs at the cap (20,000 runs with
 noise to 2100, two at a time) and random malformed requests. Targets: the well-behaved clients'
 p95 under 100 ms and no errors, no 5xx to anyone, the server's memory (RSS) back within 20% of
 its start a few seconds after the run. The hostile requests' statuses are counted.
+
+``--heavy-workers N`` sets the server's worker processes for heavy computations
+(``POWERSCOPE_HEAVY_WORKERS``; 0: in the server's threads, as before they existed; default: the
+server's own default). The memory figures include the server's child processes (the workers).
 """
 
 from __future__ import annotations
@@ -42,13 +46,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int = 1, heavy_workers: int | None = None
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if heavy_workers is not None:
+        env["POWERSCOPE_HEAVY_WORKERS"] = str(heavy_workers)
     command = [
         sys.executable, "-m", "uvicorn", "powerscope.web.api:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
         "--workers", str(workers),
     ]  # fmt: skip
-    return subprocess.Popen(command, env=dict(os.environ), stdout=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -317,10 +326,12 @@ def main() -> None:
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--hostile", action="store_true", help="add the hostile client")
+    parser.add_argument("--heavy-workers", type=int, default=None,
+                        help="worker processes for heavy computations (0: server threads)")  # fmt: skip
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.heavy_workers)
     try:
         wait_ready(base)
         cpu_before = cpu_seconds(server.pid)
@@ -348,6 +359,7 @@ def main() -> None:
             figures["server_cpu_ms_per_request"] = round(per_request, 3)
         figures["cpus"] = os.cpu_count() or 0
         figures["workers"] = args.workers
+        figures["heavy_workers"] = "default" if args.heavy_workers is None else args.heavy_workers
     finally:
         server.terminate()
         try:

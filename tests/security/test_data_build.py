@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from security_support import REFUSALS, bad_file, cli, run
@@ -85,3 +86,37 @@ def test_a_readers_unexpected_failure_is_a_clear_error(
     assert f"error: dataset {FIRST.id!r} failed to read: UnicodeDecodeError" in err
     assert str(data) + os.sep not in err.split("(in ")[0]  # the file named inside the folder
     assert "copy them again" in err
+
+
+def _missing_column_readers(tmp_path: Path) -> list[tuple[Any, Path, str, str]]:
+    """(reader, file, the column it lacks, the file's kind in the fix) for the older readers."""
+    from powerscope.data.sources import cow, gfp, wdi
+
+    files = {
+        "wdi.csv": "country_code,indicator_code,year\nKOR,NY.GDP.MKTP.CD,2020\n",
+        "indicators.csv": "indicator_code\nNY.GDP.MKTP.CD\n",
+        "states.csv": "stateabb,statenme,ccode,styear,stmonth,stday,endyear,endmonth\n"
+        "ROK,South Korea,732,1991,9,17,2016,12\n",
+        "gfp.csv": "Country,PwrIndx\nSouth Korea,0.1\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return [
+        (wdi.read_wdi, tmp_path / "wdi.csv", "value", "file"),
+        (wdi.read_indicators, tmp_path / "indicators.csv", "title", "file"),
+        (cow.read_states, tmp_path / "states.csv", "endday", "file"),
+        (gfp.read_gfp_raw, tmp_path / "gfp.csv", "Power Index", "GFP file"),
+    ]
+
+
+def test_the_older_readers_share_one_missing_column_check(tmp_path: Path) -> None:
+    from powerscope.errors import DataFormatError
+
+    for reader, path, column, kind in _missing_column_readers(tmp_path):
+        with pytest.raises(DataFormatError) as info:
+            reader(path)
+        error = info.value
+        assert error.what.startswith(f"missing column(s) {column!r}; found ["), error.what
+        assert error.where == path.name
+        assert error.fix is not None and error.fix.startswith(f"the {kind} needs the columns ")
+        assert column in error.fix

@@ -129,3 +129,27 @@ def test_the_failure_record_is_bounded() -> None:
     assert len(limit._failures) == 100
     with pytest.raises(RateLimitedError):
         limit.check("10.0.3.231")  # the newest are kept
+
+
+def test_behind_a_trusted_proxy_failures_count_per_forwarded_client(tmp_path: Path) -> None:
+    """uvicorn's proxy headers (``FORWARDED_ALLOW_IPS``, as ``powerscope serve`` runs it): the
+    proxy's X-Forwarded-For names the client, so one guesser does not block the others."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    proxied = ProxyHeadersMiddleware(make_app(tmp_path), trusted_hosts="10.0.0.5")
+    proxy = TestClient(proxied, client=("10.0.0.5", 40000))
+
+    def via(client_address: str, token: str) -> int:
+        headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": client_address}
+        return proxy.post("/api/uploads/datasets", files={"file": DATASET},
+                          headers=headers).status_code  # fmt: skip
+
+    statuses = [via("203.0.113.9", f"guess-{n:012d}") for n in range(MAX_FAILURES + 1)]
+    assert statuses == [401] * MAX_FAILURES + [429]
+    assert via("198.51.100.4", TOKEN) == 201  # another client behind the same proxy
+    # an untrusted sender's X-Forwarded-For is ignored: its own address is counted
+    direct = TestClient(proxied, client=("192.0.2.1", 40000))
+    headers = {"Authorization": "Bearer wrong-guess-000000", "X-Forwarded-For": "198.51.100.4"}
+    for _ in range(MAX_FAILURES):
+        direct.post("/api/uploads/datasets", files={"file": DATASET}, headers=headers)
+    assert via("198.51.100.4", TOKEN) == 201

@@ -189,3 +189,30 @@ def test_compiled_variants_never_exceed_their_limit(client: TestClient) -> None:
     again = client.post("/api/indices/ceti/compute", json={"aggregation": "geometric",
                                                            "rescale": [1, 2]})  # fmt: skip
     assert first.json()["ranking"] == again.json()["ranking"]
+
+
+def test_heavy_workers_come_from_the_environment_or_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from powerscope.errors import PowerscopeError
+    from powerscope.web.limits import HEAVY_WORKERS_ENV, default_heavy_workers
+
+    monkeypatch.setenv(HEAVY_WORKERS_ENV, "3")
+    assert default_heavy_workers() == 3 and Limits().heavy_workers == 3
+    monkeypatch.setenv(HEAVY_WORKERS_ENV, "0")
+    assert Limits().heavy_workers == 0
+    for bad in ("-1", "two", "33"):
+        monkeypatch.setenv(HEAVY_WORKERS_ENV, bad)
+        with pytest.raises(PowerscopeError, match=f"{HEAVY_WORKERS_ENV}='{bad}'"):
+            default_heavy_workers()
+    monkeypatch.delenv(HEAVY_WORKERS_ENV)
+    for cores, expected in ((1, 1), (2, 1), (4, 2), (8, 4), (64, 4)):
+        monkeypatch.setattr("os.cpu_count", lambda cores=cores: cores)
+        assert default_heavy_workers() == expected
+
+
+def test_an_app_without_its_lifespan_runs_heavy_work_in_its_threads(tmp_path: Path) -> None:
+    app = create_app(store=SnapshotStore(), upload_dir=tmp_path, limits=Limits(heavy_workers=1))
+    client = TestClient(app)  # no `with`: the lifespan does not run, no process is started
+    assert client.get("/api/indices/ceti/uncertainty?runs=100&seed=4").status_code == 200
+    assert app.state.powerscope.pool is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from security_support import alias_bomb, cli
@@ -25,6 +27,9 @@ def test_the_bomb_is_small() -> None:
         (("index", "uncertainty", "ceti", "--assumptions"), "assumptions.yaml"),
         (("claims", "check"), "claims.yaml"),
         (("dynamics", "run", "KOR", "--scenario"), "scenario.yaml"),
+        (("align", "partners", "KOR", "--runs", "0", "--institutions"), "institutions.yaml"),
+        (("align", "ties", "KOR", "--regions"), "regions.yaml"),
+        (("align", "ties", "KOR", "--institutions"), "institutions.yaml"),
     ],
 )
 def test_a_1kb_alias_bomb_is_refused_on_every_path(
@@ -34,7 +39,11 @@ def test_a_1kb_alias_bomb_is_refused_on_every_path(
     bomb.write_text(alias_bomb(), encoding="utf-8")
     code, err = cli(capsys, *args, str(bomb))
     assert code == 2
-    assert err == f"error: {BOMB_REFUSAL} (in {bomb}). Fix: write the repeated nodes out in full\n"
+    # the alignment readers name their option too
+    flag = f", {args[-1]}" if args[0] == "align" else ""
+    assert err == (
+        f"error: {BOMB_REFUSAL} (in {bomb}{flag}). Fix: write the repeated nodes out in full\n"
+    )
 
 
 def test_a_few_aliases_are_still_read() -> None:
@@ -97,3 +106,55 @@ def test_a_cap_on_mappings_and_lists_counts_them_before_building() -> None:
     assert len(load_yaml(text, "x.yaml", max_collections=12)["a"]) == 10
     with pytest.raises(DataFormatError, match="more than 11 mappings and lists"):
         load_yaml(text, "x.yaml", max_collections=11)
+
+
+@pytest.mark.parametrize("reader", ["institutions", "regions"])
+def test_alignment_files_are_read_as_every_user_file(reader: str, tmp_path: Path) -> None:
+    from powerscope.alignment.partners import load_institutions
+    from powerscope.alignment.ties import load_regions
+
+    load = load_institutions if reader == "institutions" else load_regions
+    what = f"{reader} file"
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("x: {name: Bogot\xe1}\n".encode("latin-1"))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("x: [unclosed\n", encoding="utf-8")
+    cases = [
+        (tmp_path / "missing.yaml", f"{what} not found"),
+        (tmp_path, f"the {what} is a folder"),
+        (fifo, f"the {what} is not a regular file"),  # refused before it is opened: no hang
+        (latin, "is not UTF-8 text"),
+        (broken, "not valid YAML"),
+    ]
+    for path, message in cases:
+        with pytest.raises(DataFormatError, match=message) as info:
+            load(path)
+        assert info.value.parameter == reader
+        assert str(path) in (info.value.where or "")
+    assert "line 2" in _refusal(load, broken).where  # type: ignore[operator]
+
+
+def _refusal(load: Any, path: Path) -> DataFormatError:
+    with pytest.raises(DataFormatError) as info:
+        load(path)
+    return info.value
+
+
+def test_the_shipped_alignment_files_are_read_safely(monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerscope import files
+    from powerscope.alignment.partners import load_institutions
+    from powerscope.alignment.ties import load_regions
+
+    read: list[str] = []
+    real = files.load_yaml
+
+    def spy(text: str | bytes, where: str, **kwargs: Any) -> Any:
+        read.append(where)
+        return real(text, where, **kwargs)
+
+    monkeypatch.setattr("powerscope.alignment.partners.load_yaml", spy)
+    monkeypatch.setattr("powerscope.alignment.ties.load_yaml", spy)
+    assert load_institutions() and load_regions()
+    assert read == ["powerscope/alignment/institutions.yaml", "powerscope/alignment/regions.yaml"]

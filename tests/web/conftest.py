@@ -2,6 +2,11 @@
 
 The server is started once per session with uvicorn in a background thread; the embedded data
 snapshot it reads is read-only, so the tests cannot change what it serves.
+
+Heavy computations run in the server's threads here (``POWERSCOPE_HEAVY_WORKERS=0`` unless
+set): starting worker processes for every app would make the tests slow.
+``tests/web/test_heavy_pool.py`` runs the real worker pool end to end, and
+``POWERSCOPE_HEAVY_WORKERS=1 pytest tests/web`` runs every web test through it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import httpx
 import pytest
 
 from powerscope.brief.pdf import HEADLESS_FLAGS
+from powerscope.web.limits import HEAVY_WORKERS_ENV
+
+os.environ.setdefault(HEAVY_WORKERS_ENV, "0")
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store

@@ -48,10 +48,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from powerscope.data.store import Store
 from powerscope.errors import DataFormatError, NotFoundError, PeriodError, SpecError
+from powerscope.files import load_yaml, read_yaml_file, shown_path
 from powerscope.index.engine import Matrix
 
 #: The index's components (the top-level nodes of ``indices/partners.yaml``).
@@ -93,15 +93,28 @@ OBLIGATIONS = {
 
 
 def load_institutions(path: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The curated institutional ties (``institutions.yaml``), or a user's file of that shape."""
+    """The curated institutional ties (``institutions.yaml``), or a user's file of that shape.
+
+    Both are read safely (:func:`powerscope.files.load_yaml`: plain YAML types, aliases
+    capped); a user's file must be a regular UTF-8 file of at most 8 MB.
+
+    Raises
+    ------
+    DataFormatError
+        A missing, unreadable or malformed file or entry (naming the file, and the line of
+        invalid YAML).
+    """
     if path is None:
         text = resources.files(__package__).joinpath("institutions.yaml").read_text("utf-8")
         where = "powerscope/alignment/institutions.yaml"
+        raw = load_yaml(text, where)
     else:
-        if not path.is_file():
-            raise DataFormatError("institutions file not found", where=str(path))
-        text, where = path.read_text(encoding="utf-8"), str(path)
-    raw = yaml.safe_load(text)
+        where = shown_path(path)
+        try:
+            raw = read_yaml_file(path, "institutions file", parameter="institutions")
+        except DataFormatError as exc:  # invalid YAML: the reader names no parameter
+            exc.parameter = exc.parameter or "institutions"
+            raise
     if not isinstance(raw, Mapping):
         raise DataFormatError("an institutions file must map ids to entries", where=where)
     from powerscope.countries import resolve_many

@@ -44,7 +44,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from powerscope.data.catalog import Citation
 from powerscope.data.store import Store
@@ -55,6 +54,7 @@ from powerscope.errors import (
     SpecError,
     UnknownEntityError,
 )
+from powerscope.files import load_yaml, read_yaml_file, shown_path
 
 #: A forum of ``institutions.yaml`` counts for a region when it takes in at least this share of
 #: the region's members (other than the focal country).
@@ -136,19 +136,14 @@ def load_regions(path: Path | None = None) -> dict[str, Region]:
     if path is None:
         text = resources.files(__package__).joinpath("regions.yaml").read_text("utf-8")
         where = _REGIONS_FILE
-    else:
-        if not path.is_file():
-            raise DataFormatError(
-                "regions file not found",
-                where=str(path),
-                parameter="regions",
-                fix="give a YAML file of regions (see docs/ties.md)",
-            )
-        text, where = path.read_text(encoding="utf-8"), str(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DataFormatError(f"not valid YAML: {exc}", where=where, parameter="regions") from None
+        raw = load_yaml(text, where)
+    else:  # a regular UTF-8 file, read safely (aliases capped), or a clear refusal
+        where = shown_path(path)
+        try:
+            raw = read_yaml_file(path, "regions file", parameter="regions")
+        except DataFormatError as exc:  # invalid YAML: the reader names no parameter
+            exc.parameter = exc.parameter or "regions"
+            raise
     if not isinstance(raw, Mapping) or not raw:
         raise DataFormatError(
             "a regions file must map region ids to entries",

@@ -49,17 +49,34 @@ def serve(
         int,
         typer.Option(min=1, max=64, help="Worker processes (each keeps its own data in memory)."),
     ] = 1,
+    heavy_workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=32,
+            help="Processes for heavy computations (uncertainty, dynamic-model runs) of each "
+            "server worker, so the dashboard stays responsive while they run (default: "
+            "$POWERSCOPE_HEAVY_WORKERS, else half the cores, 1 to 4; 0: in the server's "
+            "threads).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (/api, schema at /openapi.json) and the dashboard (/)."""
     import uvicorn
 
     from powerscope.web.api import create_app
+    from powerscope.web.limits import HEAVY_WORKERS_ENV
 
+    if heavy_workers is not None:  # read by every server worker's app (Limits.heavy_workers)
+        os.environ[HEAVY_WORKERS_ENV] = str(heavy_workers)
     token = read_token(token_file) if token_file is not None else None
     app = create_app(token=token, upload_dir=upload_dir)
     uploads = "enabled" if app.state.token else "disabled (no token)"
+    heavy = app.state.powerscope.limits.heavy_workers
+    where = f"{heavy} worker process{'es' if heavy > 1 else ''}" if heavy else "threads"
     typer.echo(
-        f"powerscope on http://{host}:{port}/ (API schema: /openapi.json; uploads {uploads})"
+        f"powerscope on http://{host}:{port}/ (API schema: /openapi.json; uploads {uploads}; "
+        f"heavy computations in {where})"
     )
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="info")

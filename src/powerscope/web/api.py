@@ -7,12 +7,15 @@ dashboard at ``/`` and its files under ``/static``. Every figure carries its sou
 is ``{"error": {"what", "where", "fix", "parameter", "field"}}`` with a status chosen by the
 error's class (:mod:`powerscope.web.errors`); every table answers ``?format=csv`` too. Data are
 loaded on first use and kept (:mod:`powerscope.web.state`); writes (uploads) need the
-operator's bearer token (:mod:`powerscope.web.uploads`).
+operator's bearer token (:mod:`powerscope.web.uploads`). Heavy computations run in worker
+processes started with the app and stopped with it (:mod:`powerscope.web.pool`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -22,6 +25,7 @@ from powerscope.data.store import Store, home, open_store
 from powerscope.web import security
 from powerscope.web.errors import add_error_handlers
 from powerscope.web.limits import FRAMING_BYTES, BodyLimit, Limits
+from powerscope.web.pool import start_pool, stop_pool
 from powerscope.web.routers import ROUTERS
 from powerscope.web.routers.dashboard import mount_static
 from powerscope.web.state import AppState
@@ -40,6 +44,18 @@ DESCRIPTION = (
 
 def _token_from_env() -> str | None:
     return os.environ.get("POWERSCOPE_API_TOKEN") or None
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The app's life: its worker processes for heavy computations start with it and stop
+    with it (:func:`powerscope.web.pool.start_pool`)."""
+    state: AppState = app.state.powerscope
+    start_pool(state)
+    try:
+        yield
+    finally:
+        stop_pool(state)
 
 
 def create_app(
@@ -62,9 +78,11 @@ def create_app(
         Where uploads are stored (default: ``$POWERSCOPE_UPLOAD_DIR``, else
         ``$POWERSCOPE_HOME/uploads``).
     limits:
-        Body sizes, heavy computations at once, compiled variants kept
-        (:class:`powerscope.web.limits.Limits`; the defaults are documented in
-        ``docs/security.md``).
+        Body sizes, heavy computations at once, their worker processes and time limit,
+        compiled variants kept (:class:`powerscope.web.limits.Limits`; the defaults are
+        documented in ``docs/security.md``). Worker processes start with the app's lifespan
+        (an ASGI server, or ``with TestClient(app)``); without it heavy computations run in
+        the server's threads.
     """
     store = store or open_store()
     upload_dir = upload_dir or os.environ.get("POWERSCOPE_UPLOAD_DIR") or home() / "uploads"
@@ -77,6 +95,7 @@ def create_app(
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.powerscope = AppState(store, uploads, limits)
     app.state.token = token or None

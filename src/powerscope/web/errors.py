@@ -34,6 +34,7 @@ __all__ = [
     "STATUS",
     "BusyError",
     "ConflictError",
+    "HeavyFailedError",
     "NotFoundError",
     "RateLimitedError",
     "TooLargeError",
@@ -88,6 +89,15 @@ class BusyError(RateLimitedError):
         super().__init__(*args, retry_after=retry_after, **kwargs)
 
 
+class HeavyFailedError(WebError):
+    """A heavy computation whose worker process died or overran its time (answered 503 with
+    ``Retry-After``; the server's pool of workers is replaced when one died)."""
+
+    def __init__(self, *args: Any, retry_after: int = 5, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+
 #: the HTTP status of each error class; a class not listed takes its nearest listed base's
 STATUS: dict[type[PowerscopeError], int] = {
     NotFoundError: 404,
@@ -97,6 +107,7 @@ STATUS: dict[type[PowerscopeError], int] = {
     SpecError: 422,
     DataFormatError: 422,
     WarehouseError: 503,
+    HeavyFailedError: 503,
     UnauthorizedError: 401,
     WritesDisabledError: 403,
     ConflictError: 409,
@@ -187,12 +198,13 @@ def add_error_handlers(app: FastAPI) -> None:
 
 def error_response(exc: PowerscopeError) -> Response:
     """The JSON answer to ``exc``: its status, its body, and the headers its class asks for
-    (``WWW-Authenticate`` with a 401, ``Retry-After`` with a 429)."""
+    (``WWW-Authenticate`` with a 401, ``Retry-After`` with a 429 and with a failed heavy
+    computation's 503)."""
     status = status_of(exc)
     response = json_response(body_of(exc), status_code=status)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | HeavyFailedError):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -11,12 +11,14 @@ routes before their body is read, and how many heavy computations run at once.
 * :class:`HeavyLimit` lets at most :attr:`Limits.heavy` computations of each kind (Monte Carlo
   uncertainty, dynamic-model runs) run at once; one more is refused at once with 429 and a
   ``Retry-After`` header (:class:`powerscope.web.errors.BusyError`), never queued. Cached
-  results are answered without taking a slot.
+  results are answered without taking a slot. Where they run, off the server's threads, is
+  :mod:`powerscope.web.pool`'s (:attr:`Limits.heavy_workers` worker processes).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
@@ -30,7 +32,14 @@ from powerscope.web.security import check_write_token
 from powerscope.web.tables import json_response
 from powerscope.web.uploads import MAX_UPLOAD_BYTES
 
-__all__ = ["PROTECTED_PATHS", "UPLOAD_PATHS", "BodyLimit", "HeavyLimit", "Limits"]
+__all__ = [
+    "PROTECTED_PATHS",
+    "UPLOAD_PATHS",
+    "BodyLimit",
+    "HeavyLimit",
+    "Limits",
+    "default_heavy_workers",
+]
 
 #: POST bodies under these paths are uploads (the upload limit applies)
 UPLOAD_PATHS = ("/api/uploads/", "/api/dynamics/scenarios")
@@ -39,6 +48,28 @@ PROTECTED_PATHS = ("/api/uploads/datasets", "/api/uploads/specs", "/api/dynamics
 #: room for the multipart framing around an upload
 FRAMING_BYTES = 64 * 1024
 MB = 1024 * 1024
+
+#: the environment variable that sets :attr:`Limits.heavy_workers` (``serve --heavy-workers``)
+HEAVY_WORKERS_ENV = "POWERSCOPE_HEAVY_WORKERS"
+#: the most worker processes for heavy computations
+MAX_HEAVY_WORKERS = 32
+
+
+def default_heavy_workers() -> int:
+    """Worker processes for heavy computations: ``$POWERSCOPE_HEAVY_WORKERS`` when set (0: none,
+    heavy computations run in the server's threads), else half the machine's cores, 1 to 4
+    (1 on a 2-core machine)."""
+    text = os.environ.get(HEAVY_WORKERS_ENV, "").strip()
+    if text:
+        if not text.isdigit() or int(text) > MAX_HEAVY_WORKERS:
+            raise PowerscopeError(
+                f"{HEAVY_WORKERS_ENV}={text!r} is not a number of worker processes",
+                where=HEAVY_WORKERS_ENV,
+                fix=f"set it to 0 (no worker processes) to {MAX_HEAVY_WORKERS}, e.g. 1",
+            )
+        return int(text)
+    return max(1, min(4, (os.cpu_count() or 2) // 2))
+
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -50,8 +81,11 @@ class Limits:
 
     ``heavy``: the most computations of each kind at once (``uncertainty``: rank uncertainty of
     an index and like-minded partners' rank intervals; ``dynamics``: runs, backtests,
-    comparisons, loops and calibrations of the dynamic model). ``compiled_variants``: the most
-    compiled variants (normalisation, aggregation, exclusion, rescale) kept per loaded index.
+    comparisons, loops and calibrations of the dynamic model). ``heavy_workers``: worker
+    processes the heavy computations run in (:mod:`powerscope.web.pool`; 0: in the server's
+    threads; default :func:`default_heavy_workers`). ``heavy_timeout``: the seconds one heavy
+    computation may run before it is stopped (503). ``compiled_variants``: the most compiled
+    variants (normalisation, aggregation, exclusion, rescale) kept per loaded index.
     """
 
     body_bytes: int = 2 * MB
@@ -59,6 +93,8 @@ class Limits:
     heavy: Mapping[str, int] = field(default_factory=lambda: {"uncertainty": 2, "dynamics": 2})
     retry_after: int = 5
     compiled_variants: int = 16
+    heavy_workers: int = field(default_factory=default_heavy_workers)
+    heavy_timeout: float = 120.0
 
 
 class HeavyLimit:

@@ -7,6 +7,11 @@ caches and looks up. An index is bound to its data once, as a library session
 (:class:`powerscope.index.session.IndexSession`, kept as a :class:`LoadedIndex`); a
 re-weighting then costs one evaluation of the compiled index (well under a millisecond for the
 CETI).
+
+Heavy computations (rank uncertainty, the dynamic model) are sent to the app's worker
+processes (:mod:`powerscope.web.pool`) as tasks: a module-level function ``task(state, *args)``
+with plain arguments, run against the worker's own state; without a pool (``heavy_workers``
+0, or an app whose lifespan has not started) the same function runs in the server's thread.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from powerscope.countries.identity import resolve
 from powerscope.data.store import Store
@@ -42,6 +47,13 @@ COUNTRY_FIX = (
     "give an ISO3 code or a name, e.g. KOR or 'South Korea'; GET /api/indices/ceti lists the "
     "CETI's units with their codes"
 )
+
+
+class TaskRunner(Protocol):
+    """Where heavy tasks run (:class:`powerscope.web.pool.HeavyPool`: worker processes)."""
+
+    def run(self, kind: str, task: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """``task(state, *args)`` computed elsewhere; its result."""
 
 
 class Memo:
@@ -133,6 +145,33 @@ class AppState:
         self._data = Memo(16)
         self._dynamics = Memo(96)
         self._builtin = builtin_indices()
+        #: the worker processes of heavy computations while the app runs (None: in threads;
+        #: set by the app's lifespan, :func:`powerscope.web.pool.start_pool`)
+        self.pool: TaskRunner | None = None
+
+    # -- heavy computations ----------------------------------------------------------------
+    def heavy_task(
+        self,
+        kind: str,
+        key: Hashable,
+        task: Callable[..., T],
+        *args: Any,
+        memo: Memo | None = None,
+    ) -> T:
+        """``task(state, *args)``, cached under ``key``; computing it takes a ``kind`` slot
+        (:class:`powerscope.web.limits.HeavyLimit`, 429 when all are taken) and runs in a
+        worker process when the app has a pool, else in this thread. ``task`` is a
+        module-level function and ``args`` plain values (names, years, seeds, weights); the
+        result is the JSON-ready dict the route answers."""
+
+        def make() -> T:
+            with self.heavy.slot(kind):
+                if self.pool is None:
+                    return task(self, *args)
+                result: T = self.pool.run(kind, task, args)
+                return result
+
+        return (memo or self._results).get(key, make)
 
     # -- indices ---------------------------------------------------------------------------
     def uploaded_specs(self) -> dict[str, dict[str, Any]]:
@@ -237,15 +276,12 @@ class AppState:
     ) -> dict[str, Any]:
         """Rank uncertainty under the index's documented assumptions, cached per
         (index, focal, runs, seed, year); a panel index's ``year`` defaults to its last."""
-        loaded = self.index(name, focal)
+        loaded = self.index(name, focal)  # loaded here first: an unknown index is refused at once
         year = loaded.year(year)
         key = ("uncertainty", self._key(name, focal), runs, seed, year)
-
-        def make() -> dict[str, Any]:
-            with self.heavy.slot("uncertainty"):
-                return _uncertainty(loaded, runs, seed, year)
-
-        return self._results.get(key, make)
+        return self.heavy_task(
+            "uncertainty", key, uncertainty_report, name, focal, runs, seed, year
+        )
 
     def trend(
         self,
@@ -259,14 +295,11 @@ class AppState:
         """Units' scores, ranks and 5th-95th percentile rank bands by year (a panel index),
         cached per (index, codes, years, runs, seed); a heavy computation, like
         :meth:`uncertainty`."""
-        loaded = self.index(name)
+        self.index(name)  # an unknown index is refused before a slot is taken
         key = ("trend", self._key(name, None), codes, first, last, runs, seed)
-
-        def make() -> dict[str, Any]:
-            with self.heavy.slot("uncertainty"):
-                return _trend(loaded, codes, first, last, runs, seed)
-
-        return self._results.get(key, make)
+        return self.heavy_task(
+            "uncertainty", key, trend_report, name, codes, first, last, runs, seed
+        )
 
     def compare_years(self, name: str, first: int, last: int) -> dict[str, Any]:
         """Movers between two years of a panel index, cached per (index, years)."""
@@ -310,16 +343,22 @@ class AppState:
     # -- the dynamic model -----------------------------------------------------------------
     def calibration(self, code: str, fit: tuple[int, int]) -> Calibration:
         """The dynamic model calibrated for ``code`` on the years ``fit``, computed once
-        (about a second) and kept."""
+        (about a second) and kept (in a worker process, by the dynamics tasks that need it)."""
         from powerscope.dynamics.calibrate import calibrate
 
         return self._dynamics.get(
             ("calibration", code, fit), lambda: calibrate(code, fit, store=self.store)
         )
 
+    def dynamics_task(self, key: Hashable, task: Callable[..., T], *args: Any) -> T:
+        """A dynamic-model report (run, loops, backtest, compare, calibration), cached under
+        ``key``: :meth:`heavy_task` of kind ``dynamics``."""
+        return self.heavy_task("dynamics", key, task, *args, memo=self._dynamics)
+
     def dynamics_cached(self, key: Hashable, make: Callable[[], T]) -> T:
-        """A dynamic-model report (run, loops, backtest, compare), cached under ``key``;
-        computing one takes a ``dynamics`` slot (:class:`powerscope.web.limits.HeavyLimit`)."""
+        """A dynamic-model report made by ``make`` in this thread, cached under ``key``;
+        computing one takes a ``dynamics`` slot. Prefer :meth:`dynamics_task`, which runs in
+        a worker process."""
 
         def heavy() -> T:
             with self.heavy.slot("dynamics"):
@@ -328,7 +367,9 @@ class AppState:
         return self._dynamics.get(key, heavy)
 
     def heavy_cached(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
-        """Any other heavy result, cached under ``key``; computing it takes a ``kind`` slot."""
+        """Any other heavy result made by ``make`` in this thread, cached under ``key``;
+        computing it takes a ``kind`` slot. Prefer :meth:`heavy_task`, which runs in a worker
+        process."""
 
         def heavy() -> T:
             with self.heavy.slot(kind):
@@ -377,23 +418,32 @@ class AppState:
         return ("saved", str(record["id"])), parse_scenario(raw, where=label)
 
 
-def _uncertainty(loaded: LoadedIndex, runs: int, seed: int, year: int | None) -> dict[str, Any]:
+def uncertainty_report(
+    state: AppState, name: str, focal: str | None, runs: int, seed: int, year: int | None
+) -> dict[str, Any]:
+    """The body of ``GET /api/indices/{name}/uncertainty``: rank uncertainty of the index
+    ``name`` (for a panel index, of ``year``; a heavy task: :meth:`AppState.heavy_task`)."""
+    loaded = state.index(name, focal)
     body = loaded.uncertainty_payload(runs, seed, year=year)
     countries = body.pop("countries")
-    focal = {"focal": loaded.focal} if loaded.focal else {}
-    return {"name": loaded.name, **body, **focal, "countries": countries}
+    named = {"focal": loaded.focal} if loaded.focal else {}
+    return {"name": loaded.name, **body, **named, "countries": countries}
 
 
-def _trend(
-    loaded: LoadedIndex,
+def trend_report(
+    state: AppState,
+    name: str,
     codes: tuple[str, ...],
     first: int | None,
     last: int | None,
     runs: int,
     seed: int,
 ) -> dict[str, Any]:
+    """The body of ``GET /api/indices/{name}/trend``: units' scores, ranks and rank bands by
+    year of a panel index (a heavy task: :meth:`AppState.heavy_task`)."""
     from powerscope.index.panel import require_panel, trend
 
+    loaded = state.index(name)
     options = require_panel(loaded.spec, None)
     frame = trend(
         loaded.spec, list(codes), first=first, last=last, runs=runs, seed=seed,

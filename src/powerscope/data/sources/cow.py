@@ -43,6 +43,7 @@ import pandas as pd
 
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
+from powerscope.data.sources._common import check_columns
 from powerscope.data.sources._common import where as _where
 from powerscope.errors import DataFormatError
 
@@ -169,19 +170,7 @@ _SPELL_COLUMNS: Final = ("ccode", "styear", "stmonth", "stday", "endyear", "endm
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     """Read a CSV with the pyarrow engine after checking its header."""
-    try:
-        header = [str(c) for c in pd.read_csv(path, nrows=0).columns]
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataFormatError(
-            f"cannot read CSV file: {exc}", where=str(path), fix="check the file is a CSV"
-        ) from exc
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {header}",
-            where=_where(path),
-            fix=f"the file needs the columns {', '.join(required)}",
-        )
+    check_columns(path, required)
     try:
         return pd.read_csv(path, usecols=list(required), engine="pyarrow")
     except (ValueError, TypeError) as exc:  # pyarrow.ArrowInvalid is a ValueError

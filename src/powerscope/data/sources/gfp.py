@@ -44,6 +44,7 @@ import pandas as pd
 
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
+from powerscope.data.sources._common import require_columns
 from powerscope.data.sources._common import where as _where
 from powerscope.errors import DataFormatError
 
@@ -185,13 +186,7 @@ def read_gfp_raw(path: Path) -> dict[str, pd.DataFrame]:
             f"cannot read CSV file: {exc}", where=str(path), fix="check the file is a CSV"
         ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in (COUNTRY_COLUMN, INDEX_COLUMN) if c not in frame.columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(frame.columns)}",
-            where=_where(path),
-            fix="the GFP file needs 'Country' and 'Power Index' columns",
-        )
+    require_columns(list(frame.columns), (COUNTRY_COLUMN, INDEX_COLUMN), path, "GFP file")
     factors = [
         c
         for c in frame.columns

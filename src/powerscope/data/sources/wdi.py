@@ -26,7 +26,7 @@ Row numbers in error messages count the header as row 1, as a spreadsheet does.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,6 +35,7 @@ import pandas as pd
 
 from powerscope.countries import resolve_series
 from powerscope.data.catalog import DatasetInfo, Source
+from powerscope.data.sources._common import require_columns
 from powerscope.data.sources._common import where as _where
 from powerscope.data.sources.transport import (
     HTTPStatusError,
@@ -94,16 +95,6 @@ def _row_where(path: Path, column: str | None = None) -> Callable[[int], str]:
         return _where(path, position + 2, column)
 
     return where
-
-
-def _check_columns(path: Path, header: Sequence[str], required: Iterable[str]) -> None:
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(header)}",
-            where=_where(path),
-            fix=f"the file needs the columns {', '.join(required)}",
-        )
 
 
 def _numeric(frame: pd.DataFrame, column: str, where: Callable[[int], str]) -> pd.Series:
@@ -216,7 +207,7 @@ def read_wdi(path: Path) -> pd.DataFrame:
         A country or aggregate code the resolver does not know.
     """
     path = Path(path)
-    _check_columns(path, _read_header(path), _DATA_COLUMNS)
+    require_columns(_read_header(path), _DATA_COLUMNS, path)
     frame = pd.read_csv(
         path,
         usecols=list(_DATA_COLUMNS),
@@ -272,7 +263,7 @@ def read_indicators(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     header = _read_header(path)
-    _check_columns(path, header, _INDICATOR_COLUMNS)
+    require_columns(list(header), _INDICATOR_COLUMNS, path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     codes = frame["indicator_code"].str.strip()
     empty = np.flatnonzero((codes == "").to_numpy())

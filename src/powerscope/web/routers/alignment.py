@@ -54,32 +54,44 @@ def partners_of(
 ) -> dict[str, Any]:
     """The 'partners' index for ``code`` (cached): every country, its score, rank interval,
     components and evidence, every component's data years and the UN agreement trend."""
-    from powerscope.alignment.service import like_minded
-
-    def make() -> dict[str, Any]:
-        report = like_minded(code, weights=weights or None, renormalise=True, runs=runs, seed=seed,
-                             years=years, store=state.store)  # fmt: skip
-        rows = [
-            {
-                "rank": p["rank"],
-                "code": p["code"],
-                "name": p["name"],
-                "score": p["score"],
-                "median": p.get("median_rank"),
-                "p05": p.get("q05_rank"),
-                "p95": p.get("q95_rank"),
-                "named_like_minded": p["named_like_minded"],
-                "components": p["components"],
-                "evidence": p["evidence"],
-            }
-            for p in report["partners"]
-        ]
-        return plain({**report, "partners": rows, "runs": runs, "seed": seed})
-
     key = ("partners", code, runs, seed, tuple(sorted(weights.items())), years)
     if runs:  # Monte Carlo rank intervals: a heavy computation, limited like uncertainty
-        return dict(state.heavy_cached("uncertainty", key, make))
-    return dict(state.cached(key, make))
+        return dict(state.heavy_task("uncertainty", key, partners_report, code, runs, seed,
+                                     weights, years))  # fmt: skip
+    return dict(state.cached(key, lambda: partners_report(state, code, runs, seed, weights,
+                                                          years)))  # fmt: skip
+
+
+def partners_report(
+    state: AppState,
+    code: str,
+    runs: int,
+    seed: int,
+    weights: dict[str, float],
+    years: tuple[int, int] | None,
+) -> dict[str, Any]:
+    """The body of the partners answer (with ``runs``, a heavy task:
+    :meth:`AppState.heavy_task`)."""
+    from powerscope.alignment.service import like_minded
+
+    report = like_minded(code, weights=weights or None, renormalise=True, runs=runs, seed=seed,
+                         years=years, store=state.store)  # fmt: skip
+    rows = [
+        {
+            "rank": p["rank"],
+            "code": p["code"],
+            "name": p["name"],
+            "score": p["score"],
+            "median": p.get("median_rank"),
+            "p05": p.get("q05_rank"),
+            "p95": p.get("q95_rank"),
+            "named_like_minded": p["named_like_minded"],
+            "components": p["components"],
+            "evidence": p["evidence"],
+        }
+        for p in report["partners"]
+    ]
+    return plain({**report, "partners": rows, "runs": runs, "seed": seed})
 
 
 def agreement_of(state: AppState, code: str, year: int | None) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 :mod:`powerscope.dynamics.service`.
 
 Calibrations (about a second each) are computed once per (country, fit window) and kept; runs,
-loop readings, backtests and comparisons are cached per request. Scenarios are named (shipped
+loop readings, backtests and comparisons are cached per request. Each is computed by a
+module-level ``*_report`` function sent to the app's worker processes
+(:meth:`powerscope.web.state.AppState.dynamics_task`) with plain arguments. Scenarios are named (shipped
 with powerscope, or saved by the operator's token holders with ``POST /api/dynamics/scenarios``)
 or written inline in a run's body; every one is validated by
 :func:`powerscope.dynamics.scenario.parse_scenario` before anything runs or is stored. Costs are
@@ -199,21 +201,40 @@ def run_of(
     seed: int,
     noise: bool = False,
 ) -> dict[str, Any]:
-    """A scenario run for ``code`` (cached per request)."""
-    key, scenario = scenario_of(state, choice)
+    """A scenario run for ``code`` (cached per request; computed by :func:`run_report` in a
+    worker process)."""
+    key, _ = scenario_of(state, choice)  # an invalid scenario is refused before a slot is taken
+    return state.dynamics_task(("run", code, key, years, runs, seed, noise), run_report,
+                               code, choice, years, runs, seed, noise)  # fmt: skip
+
+
+def run_report(
+    state: AppState,
+    code: str,
+    choice: str | dict[str, Any],
+    years: tuple[int, int],
+    runs: int,
+    seed: int,
+    noise: bool,
+) -> dict[str, Any]:
+    """A scenario run for ``code``, cited (a heavy task: :meth:`AppState.dynamics_task`)."""
+    _, scenario = scenario_of(state, choice)
     calibration = state.calibration(code, DEFAULT_FIT)
-
-    def make() -> dict[str, Any]:
-        report = scenario_report(code, scenario, years=years, runs=runs, seed=seed,
-                                 calibration=calibration, noise=noise, store=state.store)  # fmt: skip
-        return cited(report, state.store)
-
-    return state.dynamics_cached(("run", code, key, years, runs, seed, noise), make)
+    report = scenario_report(code, scenario, years=years, runs=runs, seed=seed,
+                             calibration=calibration, noise=noise, store=state.store)  # fmt: skip
+    return cited(report, state.store)
 
 
 def loops_of(state: AppState, code: str, choice: str, last: int) -> dict[str, Any]:
-    """The feedback loops' readings for ``code`` to ``last`` (cached)."""
-    key, scenario = scenario_of(state, choice)
+    """The feedback loops' readings for ``code`` to ``last`` (cached; computed by
+    :func:`loops_of_report` in a worker process)."""
+    key, _ = scenario_of(state, choice)
+    return state.dynamics_task(("loops", code, key, last), loops_of_report, code, choice, last)
+
+
+def loops_of_report(state: AppState, code: str, choice: str, last: int) -> dict[str, Any]:
+    """The feedback loops' readings for ``code`` to ``last``, cited (a heavy task)."""
+    _, scenario = scenario_of(state, choice)
     calibration = state.calibration(code, DEFAULT_FIT)
     if last <= calibration.start + 1:
         raise PeriodError(
@@ -221,13 +242,9 @@ def loops_of(state: AppState, code: str, choice: str, last: int) -> dict[str, An
             parameter="last",
             fix=f"use {calibration.start + 2} or later, e.g. 2050",
         )
-
-    def make() -> dict[str, Any]:
-        report = loops_report(code, scenario, last=last, calibration=calibration,
-                              store=state.store)  # fmt: skip
-        return cited({**report, "sources": citations(calibration, state.store)}, state.store)
-
-    return state.dynamics_cached(("loops", code, key, last), make)
+    report = loops_report(code, scenario, last=last, calibration=calibration,
+                          store=state.store)  # fmt: skip
+    return cited({**report, "sources": citations(calibration, state.store)}, state.store)
 
 
 def scenario_rows(state: AppState) -> list[dict[str, Any]]:
@@ -256,6 +273,44 @@ def compare_codes(codes: str) -> list[str]:
     if len(resolved) < 2:
         raise SpecError("the codes name one country", parameter="codes", fix="e.g. KOR,CHN")
     return resolved
+
+
+def compare_of_report(
+    state: AppState,
+    codes: list[str],
+    choice: str,
+    years: tuple[int, int],
+    runs: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Countries side by side under one scenario, cited (a heavy task)."""
+    _, chosen = scenario_of(state, choice)
+    sources: dict[str, str] = {}
+    calibrations = {}
+    for code in codes:  # calibrates (and checks) every country first, each once
+        calibrations[code] = state.calibration(code, DEFAULT_FIT)
+        sources.update(citations(calibrations[code], state.store))
+    report = compare_report(codes, chosen, years=years, runs=runs, seed=seed,
+                            calibrations=calibrations, store=state.store)  # fmt: skip
+    return cited({**report, "sources": sources}, state.store)
+
+
+def calibration_of_report(state: AppState, code: str, fit: tuple[int, int]) -> dict[str, Any]:
+    """The calibration report of ``code`` on ``fit``, cited (a heavy task)."""
+    return cited(calibration_report(code, fit, store=state.store), state.store)
+
+
+def backtest_of_report(
+    state: AppState,
+    code: str,
+    fit: tuple[int, int],
+    test: tuple[int, int],
+    runs: int,
+    seed: int,
+) -> dict[str, Any]:
+    """The backtest of ``code``, cited (a heavy task)."""
+    report = backtest_report(code, fit, test, runs=runs, seed=seed, store=state.store)
+    return cited(report, state.store)
 
 
 @router.get(
@@ -316,19 +371,9 @@ def dynamics_compare(
     loop and mode (virtuous, vicious, balancing)."""
     resolved = compare_codes(codes)
     span = projection_years(years)
-    key, chosen = scenario_of(state, scenario)
-    sources: dict[str, str] = {}
-    calibrations = {}
-    for code in resolved:  # calibrates (and checks) every country first, each once
-        calibrations[code] = state.calibration(code, DEFAULT_FIT)
-        sources.update(citations(calibrations[code], state.store))
-
-    def make() -> dict[str, Any]:
-        report = compare_report(resolved, chosen, years=span, runs=runs, seed=seed,
-                                calibrations=calibrations, store=state.store)  # fmt: skip
-        return cited({**report, "sources": sources}, state.store)
-
-    report = state.dynamics_cached(("compare", tuple(resolved), key, span, runs, seed), make)
+    key, _ = scenario_of(state, scenario)
+    report = state.dynamics_task(("compare", tuple(resolved), key, span, runs, seed),
+                                 compare_of_report, resolved, scenario, span, runs, seed)  # fmt: skip
     rows = report["countries"]
     return table(rows, report, fmt, csv_filename("dynamics-compare", report["scenario"]),
                  list(rows[0]) if rows else ["code"])  # fmt: skip
@@ -348,10 +393,8 @@ def dynamics_calibration(
     format=csv: the parameters."""
     resolved = country_code(code)
     span = fit_years(fit)
-    report = state.dynamics_cached(
-        ("calibration-report", resolved, span),
-        lambda: cited(calibration_report(resolved, span, store=state.store), state.store),
-    )
+    report = state.dynamics_task(("calibration-report", resolved, span), calibration_of_report,
+                                 resolved, span)  # fmt: skip
     name = csv_filename(resolved, "dynamics-calibration", fit)
     return table(report["parameters"], report, fmt, name, CALIBRATION_COLUMNS)
 
@@ -386,11 +429,8 @@ def dynamics_backtest(
     model's 90% band (parameters only, and with year-by-year shocks)."""
     resolved = country_code(code)
     fit_span, test_span = fit_years(fit), fit_years(test, "test")
-    report = state.dynamics_cached(
-        ("backtest", resolved, fit_span, test_span, runs, seed),
-        lambda: cited(backtest_report(resolved, fit_span, test_span, runs=runs, seed=seed,
-                                      store=state.store), state.store),
-    )  # fmt: skip
+    report = state.dynamics_task(("backtest", resolved, fit_span, test_span, runs, seed),
+                                 backtest_of_report, resolved, fit_span, test_span, runs, seed)  # fmt: skip
     name = csv_filename(resolved, "dynamics-backtest", fit, test)
     return table(report["series"], report, fmt, name, BACKTEST_COLUMNS)
 
