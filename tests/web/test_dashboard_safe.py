@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
+from web_server import serve
 
-from conftest import serve
 from powerscope.data.store import SnapshotStore
 from powerscope.web.security import CSP
 
