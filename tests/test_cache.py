@@ -66,3 +66,35 @@ def test_ets_fits_are_kept_and_reused(tmp_path: Path, monkeypatch: pytest.Monkey
     again, label_again = forecasts.ets(history, (2000, 2009), years)
     np.testing.assert_array_equal(first, again)
     assert label == label_again and label.startswith("ETS(")
+
+
+def test_tables_round_trip_and_damaged_ones_read_as_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    frame = pd.DataFrame({"code": ["KOR", "JPN"], "value": [1.5, np.nan], "carried": [True, False]})
+    cache.write_frame("t", "k", frame)
+    pd.testing.assert_frame_equal(cache.read_frame("t", "k"), frame)
+    (tmp_path / "cache" / "t" / "k.parquet").write_bytes(b"PAR1 cut")
+    assert cache.read_frame("t", "k") is None
+
+
+def test_the_power_panel_is_derived_once_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from powerscope.data.store import SnapshotStore
+    from powerscope.power import indicators
+
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    monkeypatch.setattr(indicators, "_CACHE", {})
+    store = SnapshotStore()
+    first = indicators.power_panel(store)
+    assert len(list((tmp_path / "cache" / "power-panel").iterdir())) == 1
+    monkeypatch.setattr(indicators, "_CACHE", {})  # a new process: only the disk cache is left
+
+    def derive(*args: object) -> None:
+        raise AssertionError("derived again although the panel was cached")
+
+    monkeypatch.setattr(indicators, "_indicator_tables", derive)
+    again = indicators.power_panel(store)
+    pd.testing.assert_frame_equal(first, again)

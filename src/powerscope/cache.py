@@ -17,7 +17,10 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def cache_dir() -> Path:
@@ -74,4 +77,30 @@ def write(namespace: str, key: str, value: Any) -> None:
         write_atomic(cache_dir() / namespace / f"{key}.json", json.dumps(value))
 
 
-__all__ = ["cache_dir", "code_digest", "key_of", "read", "write"]
+def read_frame(namespace: str, key: str) -> pd.DataFrame | None:
+    """The cached table of ``key`` in ``namespace`` (Parquet), or None when absent or
+    unreadable."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(cache_dir() / namespace / f"{key}.parquet")
+    except (OSError, ValueError, ImportError):
+        return None
+    except Exception:  # a damaged file: pyarrow raises its own errors
+        return None
+
+
+def write_frame(namespace: str, key: str, frame: pd.DataFrame) -> None:
+    """Keep ``frame`` (Parquet) under ``key``; silently skipped when the cache folder cannot be
+    written."""
+    import io
+
+    from powerscope.files import write_atomic
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    with contextlib.suppress(OSError):
+        write_atomic(cache_dir() / namespace / f"{key}.parquet", buffer.getvalue())
+
+
+__all__ = ["cache_dir", "code_digest", "key_of", "read", "read_frame", "write", "write_frame"]
