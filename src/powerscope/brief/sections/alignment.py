@@ -53,7 +53,7 @@ def _weights_note(years: Mapping[str, Any]) -> str:
 
 def alignment_section(ctx: BriefContext) -> Section:
     """Like-minded partners with rank intervals; UN vote agreement with four powers."""
-    from powerscope.alignment.agreement import agreement_series
+    from powerscope.alignment.agreement import all_sessions
     from powerscope.alignment.agreement import load as load_votes
     from powerscope.alignment.service import votes_citations
     from powerscope.countries import name_of
@@ -171,12 +171,21 @@ def alignment_section(ctx: BriefContext) -> Section:
     others = [c for c in ("USA", "CHN", "JPN", "RUS") if c != ctx.code]
     series: dict[str, dict[int, float]] = {}
     latest_rows = []
+    # one pass over the votes for every pair (the same figures as agreement_series pair by pair)
+    try:
+        panel = all_sessions(
+            votes.votes, votes.calls, votes.issues, by="year",
+            years=(1991, int(votes.calls["year"].max())), codes=[ctx.code, *others],
+        )  # fmt: skip
+    except PowerscopeError:
+        panel = None
     for other in others:
-        try:
-            frame = agreement_series(ctx.code, other, votes.votes, votes.calls, votes.issues)
-        except PowerscopeError:
-            continue
-        frame = frame[frame["year"] >= 1991]
+        if panel is None:
+            break
+        pair = sorted((ctx.code, other))
+        frame = panel[
+            (panel["code1"].astype(str) == pair[0]) & (panel["code2"].astype(str) == pair[1])
+        ]
         if frame.empty:
             continue
         series[name_of(other)] = {
