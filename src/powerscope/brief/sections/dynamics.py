@@ -9,6 +9,19 @@ from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
 from powerscope.errors import PowerscopeError
 
 
+#: the backtest's series as a reader names them
+SERIES_NAMES = {
+    "gdp": "GDP",
+    "rd_intensity": "R&D, % of GDP",
+    "researchers": "researchers",
+    "articles": "journal articles",
+    "patents": "patent applications",
+    "hightech_exports": "high-tech exports",
+    "milex": "military spending",
+    "arms_exports": "arms exports (3-year sums)",
+}
+
+
 def dynamics_section(ctx: BriefContext) -> Section:
     """The dynamic outlook: baseline projection with bands, policy effects, loops, backtest."""
     from powerscope.dynamics.backtest import LABELS, backtest_origins
@@ -133,7 +146,7 @@ def dynamics_section(ctx: BriefContext) -> Section:
             ("series", "model", "last value", "drift", "ETS", "model beats both naive", "use"),
             tuple(
                 (
-                    row["name"],
+                    SERIES_NAMES.get(row["name"], row["name"]),
                     *(
                         "-" if row[k] is None else f"{row[k]:.1f}"
                         for k in ("model_error", "last_value_error", "baseline_error", "ets_error")
