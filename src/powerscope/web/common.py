@@ -91,6 +91,24 @@ def country_code(code: str, field: str = "code", where: str = "country code") ->
         ) from None
 
 
+#: most peers a comparison takes (ties, talent, industry)
+MAX_PEERS = 12
+
+
+def peer_codes(peers: str | None, exclude: str | None = None) -> list[str]:
+    """The countries of a comma-separated ``peers`` parameter as codes, in the order given,
+    each once and without ``exclude`` (the focal country); at most :data:`MAX_PEERS`."""
+    from powerscope.errors import SpecError
+
+    listed = [p.strip() for p in (peers or "").split(",") if p.strip()]
+    if len(listed) > MAX_PEERS:
+        raise SpecError(
+            f"{len(listed)} peers given", parameter="peers", fix=f"give at most {MAX_PEERS}"
+        )
+    codes = [country_code(peer, field="peers", where="peers") for peer in listed]
+    return [c for c in dict.fromkeys(codes) if c != exclude]
+
+
 @contextmanager
 def about(parameter: str, *kinds: type[PowerscopeError]) -> Iterator[None]:
     """Errors of ``kinds`` raised inside that name no parameter are about ``parameter`` (for

@@ -8,7 +8,6 @@ from powerscope.brief.sections.context import BriefContext
 from powerscope.brief.sections.model import Chart, Fact, Note, Section, Table
 from powerscope.errors import PowerscopeError
 
-
 #: the backtest's series as a reader names them
 SERIES_NAMES = {
     "gdp": "GDP",

@@ -8,16 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from powerscope.errors import PeriodError, SpecError
+from powerscope.errors import PeriodError
 from powerscope.web import models
-from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, country_code
+from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, country_code, peer_codes
 from powerscope.web.state import AppState
 from powerscope.web.tables import csv_filename, plain, table
 
 router = APIRouter()
 
-#: at most this many peers in one request
-MAX_PEERS = 12
 
 Peers = Annotated[
     str | None,
@@ -67,16 +65,6 @@ class IndustryOut(models.Open):
     source: str
 
 
-def _peer_codes(peers: str | None) -> list[str]:
-    listed = [p.strip() for p in (peers or "").split(",") if p.strip()]
-    if len(listed) > MAX_PEERS:
-        raise SpecError(
-            f"{len(listed)} peers given", parameter="peers", fix=f"give at most {MAX_PEERS}"
-        )
-    codes = [country_code(peer, field="peers", where="peers") for peer in listed]
-    return list(dict.fromkeys(codes))
-
-
 def industry_of(
     state: AppState,
     code: str,
@@ -122,7 +110,7 @@ def country_industry(
     comparison in the last year. Years 2002-2022. CSV: one row per company and year.
     ``citations``: the Top 100 and the arms transfers, with editions and data years."""
     resolved = country_code(code)
-    listed = [p for p in _peer_codes(peers) if p != resolved]
+    listed = peer_codes(peers, exclude=resolved)
     years = None
     if start is not None or end is not None:
         from powerscope.industry import load

@@ -10,14 +10,12 @@ from starlette.responses import Response
 
 from powerscope.errors import NotFoundError
 from powerscope.web import models
-from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, about, country_code
+from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, about, country_code, peer_codes
 from powerscope.web.state import AppState
 from powerscope.web.tables import csv_filename, plain, table
 
 router = APIRouter()
 
-#: at most this many peers in one request
-MAX_PEERS = 12
 
 Peers = Annotated[
     str | None,
@@ -63,18 +61,6 @@ class TalentOut(models.Open):
     provisional_years: list[int]
     source: str
     rows: list[TalentRow]
-
-
-def _peer_codes(peers: str | None) -> list[str]:
-    listed = [p.strip() for p in (peers or "").split(",") if p.strip()]
-    if len(listed) > MAX_PEERS:
-        from powerscope.errors import SpecError
-
-        raise SpecError(
-            f"{len(listed)} peers given", parameter="peers", fix=f"give at most {MAX_PEERS}"
-        )
-    codes = [country_code(peer, field="peers", where="peers") for peer in listed]
-    return list(dict.fromkeys(codes))
 
 
 def talent_of(
@@ -125,7 +111,7 @@ def country_talent(
     from powerscope.talent.migration import check_release, migration_span
 
     resolved = country_code(code)
-    listed = [p for p in _peer_codes(peers) if p != resolved]
+    listed = peer_codes(peers, exclude=resolved)
     years = None
     if start is not None or end is not None:
         check_release(release, country_file=True)

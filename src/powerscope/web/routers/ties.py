@@ -10,14 +10,12 @@ from starlette.responses import Response
 
 from powerscope.errors import PeriodError
 from powerscope.web import models
-from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, country_code
+from powerscope.web.common import CSV_TOO, CountryCode, Fmt, State, country_code, peer_codes
 from powerscope.web.state import AppState
 from powerscope.web.tables import csv_filename, plain, table
 
 router = APIRouter()
 
-#: at most this many peers in one request
-MAX_PEERS = 12
 
 Peers = Annotated[
     str | None,
@@ -52,18 +50,6 @@ class TiesOut(models.Open):
     years: list[int]
     source: str
     regions: list[TiesRegion]
-
-
-def _peer_codes(peers: str | None) -> list[str]:
-    listed = [p.strip() for p in (peers or "").split(",") if p.strip()]
-    if len(listed) > MAX_PEERS:
-        from powerscope.errors import SpecError
-
-        raise SpecError(
-            f"{len(listed)} peers given", parameter="peers", fix=f"give at most {MAX_PEERS}"
-        )
-    codes = [country_code(peer, field="peers", where="peers") for peer in listed]
-    return list(dict.fromkeys(codes))
 
 
 def ties_of(
@@ -103,7 +89,7 @@ def country_ties(
     five years); with ``peers``, ``thin`` lists the measures below the peers' median. CSV: one
     row per country and region. ``citations``: every dataset and list read."""
     resolved = country_code(code)
-    listed = [p for p in _peer_codes(peers) if p != resolved]
+    listed = peer_codes(peers, exclude=resolved)
     years = None
     if start is not None or end is not None:
         from powerscope.alignment.service import last_vote_year
