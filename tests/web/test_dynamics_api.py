@@ -111,6 +111,59 @@ def test_backtest_scores_eight_series(client: TestClient) -> None:
     assert float(table[0]["model_error"]) == pytest.approx(body["series"][0]["model_error"])
 
 
+def test_backtest_from_several_origins(client: TestClient) -> None:
+    params = {"origins": "2014,2005,2010", "runs": 50, "seed": 1}
+    body = client.get("/api/dynamics/KOR/backtest", params=params).json()
+    assert body["origins"] == [2005, 2010, 2014]
+    assert len(body["backtests"]) == 3 and set(body["by_origin"]) == {"2005", "2010", "2014"}
+    assert [row["name"] for row in body["series"]] == [
+        "gdp", "rd_intensity", "researchers", "articles", "patents", "hightech_exports",
+        "milex", "arms_exports"]  # fmt: skip
+    for row in body["series"]:  # 'use' names the forecast with the lowest mean error
+        errors = {k: row[f] for k, f in (("model", "model_error"), ("last_value",
+                  "last_value_error"), ("drift", "baseline_error"), ("ets", "ets_error"))
+                  if row[f] is not None}  # fmt: skip
+        assert row["use"] == min(errors, key=errors.get)
+        assert 0 <= row["model_beats_naive"] <= row["origins"] <= 3
+        assert ("the model:" in row["advice"]) == (row["use"] == "model")
+    summary = body["summary"]
+    assert 0 < summary["cases"] <= sum(row["origins"] for row in body["series"]) <= 24
+    assert summary["model_beats_naive"] == sum(row["model_beats_naive"] for row in body["series"])
+    assert 0 < summary["coverage_90_noise"] <= 1
+    assert body["source"] and {c["dataset"] for c in body["citations"]} == set(body["sources"])
+    # the single window is unchanged for callers that give none
+    single = client.get("/api/dynamics/KOR/backtest", params={"runs": 50}).json()
+    assert single["fit"] == [1996, 2014] and single["test"] == [2015, 2023]
+    response = client.get("/api/dynamics/KOR/backtest", params={**params, "format": "csv"})
+    assert "KOR-dynamics-backtest-origins-2005-2010-2014.csv" in response.headers[
+        "content-disposition"]  # fmt: skip
+    table = parse_csv(response.text)
+    assert [row["name"] for row in table] == [row["name"] for row in body["series"]]
+    assert {"model_error", "last_value_error", "baseline_error", "ets_error", "use",
+            "advice"} <= set(table[0])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "what"),
+    [
+        ({"origins": "2005,abc"}, "not a list of years"),
+        ({"origins": ""}, "not a list of years"),
+        ({"origins": "2005,2010,2014,2015,2016,2017,2018"}, "7 origins"),
+        ({"origins": "1950"}, "outside the years of data"),
+        ({"origins": "1980"}, "outside KOR's data"),
+        ({"origins": "1997"}, "too short"),
+        ({"origins": "2030"}, "no test years"),
+        ({"origins": "2005", "fit": "1996-2004"}, "origins and fit given together"),
+        ({"origins": "2005", "fit": "1996-2004", "test": "2005-2010"}, "fit, test"),
+    ],
+)
+def test_bad_origins_are_refused(client: TestClient, params: dict[str, str], what: str) -> None:
+    error = error_of(client.get("/api/dynamics/KOR/backtest", params={**params, "runs": 50}),
+                     422)  # fmt: skip
+    assert what in error["what"]
+    assert error["where"] == "origins" and error["fix"]
+
+
 def test_thousand_talents_raises_korean_articles(client: TestClient) -> None:
     body = {"scenario": "thousand-talents", "years": "2025-2050", "runs": RUNS, "seed": 1}
     response = client.post("/api/dynamics/KOR/run", json=body)

@@ -514,6 +514,35 @@ class DynBacktestOut(DynCited):
     series: list[DynBacktestRow]
 
 
+class DynBacktestOriginsRow(Open):
+    name: str
+    unit: str
+    origins: int
+    model_error: float | None
+    last_value_error: float | None
+    baseline_error: float | None
+    ets_error: float | None
+    model_beats_naive: int
+    ets_beats_naive: int
+    coverage_90: float | None
+    coverage_90_noise: float | None
+    use: str | None
+    advice: str
+
+
+class DynBacktestOriginsOut(DynCited):
+    start: int
+    origins: list[int]
+    last: int
+    runs: int
+    seed: int
+    demography: str
+    summary: dict[str, Any]
+    series: list[DynBacktestOriginsRow]
+    by_origin: dict[str, Any]
+    backtests: list[dict[str, Any]]
+
+
 class DynSeries(Open):
     name: str
     unit: str

@@ -23,6 +23,7 @@ from powerscope.data.store import Store
 from powerscope.dynamics.cite import citations
 from powerscope.dynamics.service import (
     DEFAULT_FIT,
+    backtest_origins_report,
     backtest_report,
     calibration_report,
     compare_report,
@@ -32,7 +33,7 @@ from powerscope.dynamics.service import (
     scenario_list,
     scenario_report,
 )
-from powerscope.errors import PeriodError, SpecError
+from powerscope.errors import DataFormatError, PeriodError, SpecError
 from powerscope.web import models
 from powerscope.web.common import (
     CSV_TOO,
@@ -59,6 +60,10 @@ MAX_COMPARE = 6
 LAST_YEAR = 2100
 #: the first year a fit window may start (the model's series start in 1990)
 FIRST_FIT_YEAR = 1960
+#: the most forecast origins in one multi-origin backtest
+MAX_ORIGINS = 6
+#: the single-window backtest's windows when neither ``fit`` nor ``test`` is given
+BACKTEST_FIT, BACKTEST_TEST = "1996-2014", "2015-2023"
 
 router = APIRouter()
 
@@ -68,6 +73,9 @@ YEARS_PATTERN = r"^\d{4}-\d{4}$"
 BACKTEST_COLUMNS = ["name", "metric", "model_error", "last_value_error", "baseline_error",
                     "ets_error", "ets_model", "model_beats_naive", "best", "coverage_90",
                     "coverage_90_noise", "test_years"]  # fmt: skip
+ORIGINS_COLUMNS = ["name", "unit", "metric", "origins", "model_error", "last_value_error",
+                   "baseline_error", "ets_error", "model_beats_naive", "ets_beats_naive",
+                   "coverage_90", "coverage_90_noise", "use", "use_error", "advice"]  # fmt: skip
 RUN_COLUMNS = ["output", "unit", "year", "p05", "median", "p95", "effect_p05", "effect_median",
                "effect_p95"]  # fmt: skip
 LOOP_COLUMNS = ["year", "mode", "dominant_loop", "knowledge_growth", "gdp_growth",
@@ -313,6 +321,52 @@ def backtest_of_report(
     return cited(report, state.store)
 
 
+def origin_years(text: str) -> tuple[int, ...]:
+    """Forecast origins from a comma-separated list of years ('2005,2010,2014'), distinct and
+    in order; anything else is refused naming ``origins``."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() and len(part) == 4 for part in parts):
+        raise PeriodError(
+            f"{text!r} is not a list of years",
+            parameter="origins",
+            fix="give years separated by commas, e.g. origins=2005,2010,2014",
+        )
+    years = tuple(sorted({int(part) for part in parts}))
+    if len(years) > MAX_ORIGINS:
+        raise PeriodError(
+            f"{len(years)} origins given",
+            parameter="origins",
+            fix=f"give at most {MAX_ORIGINS} origins, e.g. 2005,2010,2014",
+        )
+    outside = [year for year in years if not FIRST_FIT_YEAR <= year <= LAST_YEAR]
+    if outside:
+        raise PeriodError(
+            f"origin {outside[0]} is outside the years of data",
+            parameter="origins",
+            fix="use years with World Bank data, e.g. 2005,2010,2014",
+        )
+    return years
+
+
+def backtest_origins_of_report(
+    state: AppState, code: str, origins: tuple[int, ...], runs: int, seed: int
+) -> dict[str, Any]:
+    """The backtests of ``code`` from several forecast origins, cited (a heavy task). An
+    origin the data cannot serve (no test years after it, a fit or test window outside the
+    data, a fit window too short) is refused naming ``origins``."""
+    try:
+        report = backtest_origins_report(code, origins, runs=runs, seed=seed, store=state.store)
+    except (SpecError, DataFormatError) as exc:  # the windows an origin makes: from 1996, after it
+        if exc.parameter not in ("fit", "test"):
+            raise
+        raise PeriodError(
+            f"origins {','.join(map(str, origins))}: {exc.what}",
+            parameter="origins",
+            fix="give origins with data before and after them, e.g. 2005,2010,2014",
+        ) from None
+    return cited(report, state.store)
+
+
 @router.get(
     "/api/dynamics/scenarios",
     summary="Scenarios of the dynamic model",
@@ -402,21 +456,39 @@ def dynamics_calibration(
 @router.get(
     "/api/dynamics/{code}/backtest",
     summary="Backtest of the dynamic model for a country",
-    response_model=models.DynBacktestOut,
+    response_model=models.DynBacktestOut | models.DynBacktestOriginsOut,
     responses=CSV_TOO,
 )
 def dynamics_backtest(
     state: State,
     code: CountryCode,
-    fit: FitQuery = "1996-2014",
-    test: Annotated[
-        str,
+    fit: Annotated[
+        str | None,
         Query(
             max_length=9,
             pattern=YEARS_PATTERN,
-            description="Test window FIRST-LAST, starting the year after the fit window.",
+            description=f"Calibration (fit) window FIRST-LAST, inclusive (default "
+            f"{BACKTEST_FIT}); not with origins.",
         ),
-    ] = "2015-2023",
+    ] = None,
+    test: Annotated[
+        str | None,
+        Query(
+            max_length=9,
+            pattern=YEARS_PATTERN,
+            description=f"Test window FIRST-LAST, starting the year after the fit window "
+            f"(default {BACKTEST_TEST}); not with origins.",
+        ),
+    ] = None,
+    origins: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description=f"Forecast origins (last fit years), comma-separated, e.g. "
+            f"2005,2010,2014 (at most {MAX_ORIGINS}): a backtest from each, fitted from 1996 and "
+            "scored to the data's last year. Not with fit or test.",
+        ),
+    ] = None,
     runs: Annotated[int, Query(ge=1, le=MAX_RUNS, description="Ensemble runs, 1-20000.")] = 1000,
     seed: Seed = 1,
     fmt: Fmt = "json",
@@ -426,8 +498,29 @@ def dynamics_backtest(
     (drift, ``baseline_error``) and exponential smoothing's (AutoETS, ``ets_error``), all
     mean absolute percentage errors; whether the model beats both naive forecasts; the
     forecast with the lowest error (``best``); and the share of test values inside the
-    model's 90% band (parameters only, and with year-by-year shocks)."""
+    model's 90% band (parameters only, and with year-by-year shocks).
+
+    With ``origins``: one backtest from each origin (rolling origin), summed up per series
+    over the origins (mean errors, how many origins the model and ETS beat both naive
+    forecasts, coverage, ``use``: the forecast powerscope recommends for the series, and
+    ``advice``), a ``summary`` over all series-origin cases, ``by_origin`` and the
+    per-origin reports (``backtests``). With format=csv: one row per series."""
     resolved = country_code(code)
+    if origins is not None:
+        if fit is not None or test is not None:
+            given = ", ".join(n for n, v in (("fit", fit), ("test", test)) if v is not None)
+            raise SpecError(
+                f"origins and {given} given together",
+                parameter="origins",
+                fix="give either origins (several forecast origins, e.g. 2005,2010,2014) or "
+                "fit and test (one window, e.g. fit=1996-2014&test=2015-2023)",
+            )
+        chosen = origin_years(origins)
+        report = state.dynamics_task(("backtest-origins", resolved, chosen, runs, seed),
+                                     backtest_origins_of_report, resolved, chosen, runs, seed)  # fmt: skip
+        name = csv_filename(resolved, "dynamics-backtest", "origins", *map(str, chosen))
+        return table(report["series"], report, fmt, name, ORIGINS_COLUMNS)
+    fit, test = fit or BACKTEST_FIT, test or BACKTEST_TEST
     fit_span, test_span = fit_years(fit), fit_years(test, "test")
     report = state.dynamics_task(("backtest", resolved, fit_span, test_span, runs, seed),
                                  backtest_of_report, resolved, fit_span, test_span, runs, seed)  # fmt: skip
