@@ -113,6 +113,33 @@ FitQuery = Annotated[
         description="Calibration (fit) window FIRST-LAST, inclusive, e.g. 1996-2023.",
     ),
 ]
+BacktestFitQuery = Annotated[
+    str | None,
+    Query(
+        max_length=9,
+        pattern=YEARS_PATTERN,
+        description=f"Calibration (fit) window FIRST-LAST, inclusive (default {BACKTEST_FIT}); "
+        "not with origins.",
+    ),
+]
+BacktestTestQuery = Annotated[
+    str | None,
+    Query(
+        max_length=9,
+        pattern=YEARS_PATTERN,
+        description=f"Test window FIRST-LAST, starting the year after the fit window (default "
+        f"{BACKTEST_TEST}); not with origins.",
+    ),
+]
+OriginsQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description=f"Forecast origins (last fit years), comma-separated, e.g. 2005,2010,2014 "
+        f"(at most {MAX_ORIGINS}): a backtest from each, fitted from 1996 and scored to the "
+        "data's last year. Not with fit or test.",
+    ),
+]
 Seed = Annotated[
     int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
 ]
@@ -321,9 +348,18 @@ def backtest_of_report(
     return cited(report, state.store)
 
 
-def origin_years(text: str) -> tuple[int, ...]:
+def origin_years(text: str, fit: str | None = None, test: str | None = None) -> tuple[int, ...]:
     """Forecast origins from a comma-separated list of years ('2005,2010,2014'), distinct and
-    in order; anything else is refused naming ``origins``."""
+    in order; anything else, or origins with a ``fit`` or ``test`` window, is refused naming
+    ``origins``."""
+    if fit is not None or test is not None:
+        given = ", ".join(n for n, v in (("fit", fit), ("test", test)) if v is not None)
+        raise SpecError(
+            f"origins and {given} given together",
+            parameter="origins",
+            fix="give either origins (several forecast origins, e.g. 2005,2010,2014) or fit "
+            "and test (one window, e.g. fit=1996-2014&test=2015-2023)",
+        )
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts or not all(part.isdigit() and len(part) == 4 for part in parts):
         raise PeriodError(
@@ -462,33 +498,9 @@ def dynamics_calibration(
 def dynamics_backtest(
     state: State,
     code: CountryCode,
-    fit: Annotated[
-        str | None,
-        Query(
-            max_length=9,
-            pattern=YEARS_PATTERN,
-            description=f"Calibration (fit) window FIRST-LAST, inclusive (default "
-            f"{BACKTEST_FIT}); not with origins.",
-        ),
-    ] = None,
-    test: Annotated[
-        str | None,
-        Query(
-            max_length=9,
-            pattern=YEARS_PATTERN,
-            description=f"Test window FIRST-LAST, starting the year after the fit window "
-            f"(default {BACKTEST_TEST}); not with origins.",
-        ),
-    ] = None,
-    origins: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=f"Forecast origins (last fit years), comma-separated, e.g. "
-            f"2005,2010,2014 (at most {MAX_ORIGINS}): a backtest from each, fitted from 1996 and "
-            "scored to the data's last year. Not with fit or test.",
-        ),
-    ] = None,
+    fit: BacktestFitQuery = None,
+    test: BacktestTestQuery = None,
+    origins: OriginsQuery = None,
     runs: Annotated[int, Query(ge=1, le=MAX_RUNS, description="Ensemble runs, 1-20000.")] = 1000,
     seed: Seed = 1,
     fmt: Fmt = "json",
@@ -507,15 +519,7 @@ def dynamics_backtest(
     per-origin reports (``backtests``). With format=csv: one row per series."""
     resolved = country_code(code)
     if origins is not None:
-        if fit is not None or test is not None:
-            given = ", ".join(n for n, v in (("fit", fit), ("test", test)) if v is not None)
-            raise SpecError(
-                f"origins and {given} given together",
-                parameter="origins",
-                fix="give either origins (several forecast origins, e.g. 2005,2010,2014) or "
-                "fit and test (one window, e.g. fit=1996-2014&test=2015-2023)",
-            )
-        chosen = origin_years(origins)
+        chosen = origin_years(origins, fit=fit, test=test)
         report = state.dynamics_task(("backtest-origins", resolved, chosen, runs, seed),
                                      backtest_origins_of_report, resolved, chosen, runs, seed)  # fmt: skip
         name = csv_filename(resolved, "dynamics-backtest", "origins", *map(str, chosen))
