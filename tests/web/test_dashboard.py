@@ -358,13 +358,9 @@ def test_scenario_runner_recruits_raise_korean_articles(dashboard: Dashboard) ->
     for citation in api["citations"]:
         assert citation["short"] in note.inner_text()
     assert "World Bank" in (note.get_attribute("title") or "")
-    # the backtest beside it: model, last value, drift and ETS errors for the eight series
+    # the backtest beside it (tested in test_backtest_compares_the_model_from_three_origins)
     page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
     assert page.locator('[data-testid="dynamics-backtest-table"] tbody tr').count() == 8
-    headers = page.locator('[data-testid="dynamics-backtest-table"] th').all_inner_texts()
-    assert {"Model", "Last value", "Drift (trend)", "ETS"} <= {h.strip() for h in headers}
-    summary = page.locator('[data-testid="dynamics-backtest-summary"]').inner_text()
-    assert "beats both naive forecasts" in summary and "AutoETS" in summary
     assert (
         page.locator('[data-testid="dynamics-loops-summary"]')
         .inner_text()
@@ -407,6 +403,68 @@ def _assert_cited(text: str, citation: dict[str, Any], where: str) -> None:
 def _source_text(scope: Any) -> str:
     notes = scope.locator('[data-testid="source"]')
     return " | ".join(str(t) for t in notes.all_inner_texts())
+
+
+def test_backtest_compares_the_model_from_three_origins(
+    dashboard: Dashboard, artifacts: Path
+) -> None:
+    dashboard.open("#/country/KOR")
+    page = dashboard.page
+    table = page.locator('[data-testid="dynamics-backtest-table"]')
+    page.wait_for_selector('[data-testid="dynamics-backtest-table"] tbody tr')
+    params = {"origins": "2005,2010,2014", "runs": 300, "seed": 1}
+    api = httpx.get(f"{dashboard.base}/api/dynamics/KOR/backtest", params=params,
+                    timeout=60).json()  # fmt: skip
+    assert api["origins"] == [2005, 2010, 2014]
+    headers = [h.strip() for h in table.locator("th").all_inner_texts()]
+    assert headers == ["Series", "Model", "Last value", "Drift (trend)", "ETS",
+                       "Model beats both naive", "In 90% band", "Forecast to use"]  # fmt: skip
+    rows = table.locator("tbody tr")
+    assert rows.count() == len(api["series"]) == 8
+    words = {"model": "the model", "last_value": "the last value",
+             "drift": "the drift (trend)", "ets": "exponential smoothing (ETS)"}  # fmt: skip
+    for i, series in enumerate(api["series"]):
+        row = rows.nth(i)
+        assert row.get_attribute("data-series") == series["name"]
+        assert row.get_attribute("data-use") == series["use"]
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        assert cells[1] == f"{series['model_error']:,.1f}"
+        assert cells[4] == f"{series['ets_error']:,.1f}"
+        assert cells[5] == f"{series['model_beats_naive']} of {series['origins']}"
+        assert abs(float(cells[6].rstrip("%")) - 100 * series["coverage_90_noise"]) <= 0.5
+        assert cells[7].startswith(words[series["use"]])
+        # where the recommended forecast is not the model, the row says so
+        assert cells[7].endswith("not the model") == (series["use"] != "model")
+    assert table.locator('tr[data-series="rd_intensity"] td').first.inner_text() == (
+        "R&D, % of GDP"
+    )
+    assert any(s["use"] != "model" for s in api["series"])  # KOR: ETS wins GDP
+    summary = page.locator('[data-testid="dynamics-backtest-summary"]').inner_text()
+    total = api["summary"]
+    assert (
+        f"beats both naive forecasts (last value and drift) in {total['model_beats_naive']} of "
+        f"{total['cases']} cases" in summary
+    )
+    assert f"(AutoETS) in {total['ets_beats_naive']}." in summary
+    share = float(summary.split("% of the test values")[0].rsplit(" ", 1)[-1])
+    assert abs(share - 100 * total["coverage_90_noise"]) <= 0.5
+    note = page.locator('[data-testid="dynamics-backtest-table-figure"] [data-testid="source"]')
+    for citation in api["citations"]:
+        assert citation["short"] in note.inner_text()
+    link = page.locator('[data-testid="dynamics-backtest-table-csv"]')
+    href = link.get_attribute("href") or ""
+    assert "origins=2005%2C2010%2C2014" in href or "origins=2005,2010,2014" in href
+    assert "format=csv" in href
+    csv_text = httpx.get(dashboard.base + href, timeout=60).text
+    assert csv_text.splitlines()[0].startswith("name,unit,metric,origins,model_error")
+    assert len(csv_text.strip().splitlines()) == 9
+    page.locator('[data-testid="dynamics-backtest"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="dynamics-backtest"]').screenshot(
+        path=str(artifacts / "dynamics-backtest-KOR.png")
+    )
+    assert dashboard.errors == []
+    assert dashboard.outside_requests() == []
 
 
 def test_country_and_arms_views_cite_edition_and_years(

@@ -4,7 +4,7 @@
 //   GET  /api/dynamics/scenarios, /api/dynamics/parameters   the choices and the levers' ranges
 //   POST /api/dynamics/{code}/run                            a shipped/saved scenario, or levers
 //   GET  /api/dynamics/{code}/loops?scenario=...             which feedback loop dominates
-//   GET  /api/dynamics/{code}/backtest                       model vs last value, drift and ETS errors
+//   GET  /api/dynamics/{code}/backtest?origins=2005,2010,2014  model vs last value, drift and ETS, 3 origins
 
 import {
   ApiError,
@@ -49,15 +49,28 @@ const MODE_TEXT = {
   neutral: "neutral",
 };
 
+/** The backtest's series in words (as the brief names them). */
 const BACKTEST_LABEL = {
   gdp: "GDP",
-  rd_intensity: "R&D % of GDP",
+  rd_intensity: "R&D, % of GDP",
   researchers: "Researchers",
   articles: "Journal articles",
-  patents: "Patents",
+  patents: "Patent applications",
   hightech_exports: "High-tech exports",
   milex: "Military spending",
-  arms_exports: "Arms exports",
+  arms_exports: "Arms exports (3-year sums)",
+};
+
+/** The forecast origins of the backtest (last fit years) and its ensemble runs. */
+export const BACKTEST_ORIGINS = [2005, 2010, 2014];
+const BACKTEST_RUNS = 300;
+
+/** The forecasts of the backtest in words: the model and its three benchmarks. */
+const FORECAST_LABEL = {
+  model: "the model",
+  last_value: "the last value",
+  drift: "the drift (trend)",
+  ets: "exponential smoothing (ETS)",
 };
 
 /**
@@ -351,35 +364,41 @@ export async function dynamicsSection(el, { code, profile, isCurrent }) {
   }
 
   async function loadBacktest() {
-    const url = `/api/dynamics/${encodeURIComponent(code)}/backtest?fit=1996-2014&test=2015-2023&runs=1000&seed=1`;
+    const url = `/api/dynamics/${encodeURIComponent(code)}/backtest?origins=${BACKTEST_ORIGINS.join(",")}&runs=${BACKTEST_RUNS}&seed=1`;
     const data = await getJSON(url);
     if (!isCurrent()) return;
     const rows = data.series || [];
-    const beats = rows.filter((r) => r.model_beats_naive).length;
-    const etsBeats = rows.filter((r) => r.ets_beats_naive).length;
-    const scored = rows.filter((r) => r.model_beats_naive !== null && r.model_beats_naive !== undefined).length;
-    const lowest = (r, key) => (r.best === key ? "up" : "");
+    const summary = data.summary || {};
+    const lowest = (r, key) => (r.use === key ? "up" : "");
+    const error = (key, field) => (r) => h("span", { class: lowest(r, key) }, fmt(r[field], 1));
+    const useText = (r) => {
+      if (!r.use) return "–";
+      if (r.use === "model") return FORECAST_LABEL.model;
+      return h("span", { class: "down", title: r.advice || "" }, `${FORECAST_LABEL[r.use] || r.use}, not the model`);
+    };
     const table = tableFigure(
-      `Backtest: fit ${data.fit[0]}–${data.fit[1]}, test ${data.test[0]}–${data.test[1]} (mean absolute % error; lowest in green)`,
+      `Backtest from ${data.origins.join(", ")} (fitted from ${data.start}, tested to ${data.last}): mean absolute % error over the origins, lowest in green`,
       [
-        { key: "name", label: "Series", format: (r) => BACKTEST_LABEL[r.name] || r.name },
-        { key: "model_error", label: "Model", numeric: true, format: (r) => h("span", { class: lowest(r, "model") }, fmt(r.model_error, 1)) },
-        { key: "last_value_error", label: "Last value", numeric: true, format: (r) => h("span", { class: lowest(r, "last_value") }, fmt(r.last_value_error, 1)) },
-        { key: "baseline_error", label: "Drift (trend)", numeric: true, format: (r) => h("span", { class: lowest(r, "drift") }, fmt(r.baseline_error, 1)) },
-        { key: "ets_error", label: "ETS", numeric: true, format: (r) => h("span", { class: lowest(r, "ets"), title: r.ets_model || "" }, fmt(r.ets_error, 1)) },
-        { key: "model_beats_naive", label: "Model beats both naive", format: (r) => (r.model_beats_naive === null ? "–" : r.model_beats_naive ? "yes" : "no") },
-        { key: "coverage_90_noise", label: "In 90% band", numeric: true, format: (r) => (r.coverage_90_noise === null ? "–" : `${fmt(100 * r.coverage_90_noise, 0)}%`) },
-        { key: "test_years", label: "Test years" },
-        { key: "metric", label: "Metric" },
+        { key: "name", label: "Series", format: (r) => BACKTEST_LABEL[r.name] || r.name, csv: (r) => BACKTEST_LABEL[r.name] || r.name },
+        { key: "model_error", label: "Model", numeric: true, format: error("model", "model_error") },
+        { key: "last_value_error", label: "Last value", numeric: true, format: error("last_value", "last_value_error") },
+        { key: "baseline_error", label: "Drift (trend)", numeric: true, format: error("drift", "baseline_error") },
+        { key: "ets_error", label: "ETS", numeric: true, format: error("ets", "ets_error") },
+        { key: "model_beats_naive", label: "Model beats both naive", numeric: true, format: (r) => (r.origins ? `${r.model_beats_naive} of ${r.origins}` : "–") },
+        { key: "coverage_90_noise", label: "In 90% band", numeric: true, format: (r) => (r.coverage_90_noise === null || r.coverage_90_noise === undefined ? "–" : `${fmt(100 * r.coverage_90_noise, 0)}%`) },
+        { key: "use", label: "Forecast to use", format: useText, csv: (r) => r.use || "" },
       ],
       rows,
-      { testid: "dynamics-backtest-table", source: data.source, citations: data.citations, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name }) },
+      { testid: "dynamics-backtest-table", source: data.source, citations: data.citations, csv: { url }, rowAttrs: (r) => ({ "data-series": r.name, "data-use": r.use || "" }) },
     );
+    const share = summary.coverage_90_noise === null || summary.coverage_90_noise === undefined ? "–" : `${fmt(100 * summary.coverage_90_noise, 0)}%`;
+    const others = rows.filter((r) => r.use && r.use !== "model").length;
     table.body.append(
       h(
         "p",
         { class: "hint muted", "data-testid": "dynamics-backtest-summary" },
-        `The model beats both naive forecasts (last value and drift) on ${beats} of ${scored} series; exponential smoothing (AutoETS) on ${etsBeats}. Band: the model's 90% band with year-by-year shocks (${data.runs} runs). Where a naive forecast has the lowest error, use it for that series: see docs/dynamics.md for 16 countries and three origins.`,
+        `Over ${data.origins.length} forecast origins the model beats both naive forecasts (last value and drift) in ${summary.model_beats_naive} of ${summary.cases} cases (series and origins); exponential smoothing (AutoETS) in ${summary.ets_beats_naive}. The model's 90% bands (with year-by-year shocks; ${data.runs} runs) hold ${share} of the test values. ` +
+          (others ? `For ${others} of ${rows.length} series another forecast has the lower mean error: use it there, not the model.` : "The model has the lowest mean error on every series."),
       ),
     );
     backtestSlot.replaceChildren(table.el);
