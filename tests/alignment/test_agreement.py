@@ -11,6 +11,7 @@ import pytest
 from powerscope.alignment.agreement import (
     MEASURES,
     agreement,
+    agreement_of,
     agreement_series,
     agreement_with,
     all_sessions,
@@ -318,6 +319,39 @@ def test_all_sessions_panel_matches_single_selections(un) -> None:  # type: igno
         code1=session74["code1"].astype(str), code2=session74["code2"].astype(str)
     )
     pd.testing.assert_frame_equal(session74, single, check_dtype=False)
+
+
+def test_agreement_of_gives_each_country_against_all_as_the_full_panel_does(un) -> None:  # type: ignore[no-untyped-def]
+    votes, calls, _ = un
+    full = all_sessions(votes, calls, by="year", years=(2015, 2019))
+    own = agreement_of(["KOR", "Japan", "Narnia"], votes, calls, by="year", years=(2015, 2019))
+    assert set(own["country"]) == {"KOR", "JPN"}  # a name resolved, an unknown one left out
+    assert set(own.columns) == {"year", "country", "partner", "n", *MEASURES}
+    kor = own[own["country"] == "KOR"].set_index(["year", "partner"]).sort_index()
+    a, b = full["code1"].astype(str), full["code2"].astype(str)
+    ref = (
+        pd.concat(
+            [
+                full[a == "KOR"].assign(partner=b[a == "KOR"]),
+                full[b == "KOR"].assign(partner=a[b == "KOR"]),
+            ]
+        )
+        .set_index(["year", "partner"])
+        .sort_index()
+    )
+    assert len(kor) == len(ref) > 900
+    for name in ("n", "percent_agreement"):  # counts: the same exactly
+        np.testing.assert_array_equal(kor[name].to_numpy(), ref[name].to_numpy(), err_msg=name)
+    for name in MEASURES:  # the pair read the other way: the same up to rounding
+        np.testing.assert_allclose(kor[name], ref[name], rtol=1e-12, atol=1e-12, err_msg=name)
+    both_ways = own[own["country"].isin(["KOR", "JPN"]) & own["partner"].isin(["KOR", "JPN"])]
+    assert len(both_ways) == 2 * own["year"].nunique()
+    pooled = agreement_of(["KOR"], votes, calls, years=(2015, 2019))
+    single = agreement(votes, calls, years=(2015, 2019))
+    pair = single[(single["code1"] == "JPN") & (single["code2"] == "KOR")].iloc[0]
+    mine = pooled[pooled["partner"] == "JPN"].iloc[0]
+    for name in ("n", *MEASURES):
+        assert mine[name] == pytest.approx(pair[name], rel=1e-12, abs=1e-12), name
 
 
 def test_agreement_series_by_year_and_issue(un, y2019: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]

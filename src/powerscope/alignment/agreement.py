@@ -970,6 +970,72 @@ def agreement_with(
     return frame
 
 
+def agreement_of(
+    codes: Sequence[str],
+    votes: pd.DataFrame,
+    calls: pd.DataFrame,
+    issues: pd.DataFrame | None = None,
+    *,
+    by: Period | None = None,
+    years: tuple[int, int] | None = None,
+    issue: str | None = None,
+    min_votes: int = 10,
+    important_weight: float = 2.0,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Agreement of each of ``codes`` with every other country, pooled over the selection or in
+    every session or year (``by``).
+
+    Only the rows of ``codes`` in the contingency tables are computed, as in
+    :func:`agreement_with`; each figure is the one :func:`agreement` (``by=None``) or
+    :func:`all_sessions` gives for the same pair (counts and percent agreement exactly; the
+    kappa and S measures to rounding, about 1e-16, where the pair is read the other way). Countries of ``codes`` that cast no vote in
+    the selection have no rows.
+
+    Returns
+    -------
+    DataFrame
+        ``session`` or ``year`` (with ``by``), ``country`` (one of ``codes``), ``partner``, ``n``
+        and the :data:`MEASURES`; a pair of two of ``codes`` appears once each way.
+    """
+    min_votes = _check_min_votes(min_votes)
+    arrays = _vote_arrays(votes)
+    selection = select_roll_calls(calls, issues, years=years, issue=issue)
+    weight = _roll_call_weights(calls, selection.rcids, important_weight, weights)
+    rows, position = _voting_rows(arrays, selection)
+    voters = set(np.unique(arrays.country[rows]).tolist())
+    focus = sorted(
+        {i for i in (_country_index(c, arrays) for c in codes) if i is not None and i in voters}
+    )
+    periods = (
+        np.zeros(len(selection.rcids), dtype=np.int64)
+        if by is None
+        else _calls_periods(calls, selection.rcids, by)
+    )
+    panel = _compute(
+        arrays, rows, position, selection.rcids, periods, weight, min_votes,
+        focus=np.array(focus, dtype=np.int64),
+    )  # fmt: skip
+    frame = _frame(panel, period=by, categorical=False)
+    frame = frame.rename(columns={"code1": "country", "code2": "partner"})
+    frame.attrs.update(selection=selection.description, roll_calls=len(selection.rcids))
+    return frame
+
+
+def _country_index(code: str, arrays: _VoteArrays) -> int | None:
+    """Index of ``code`` (a powerscope code or a name) in ``arrays.codes``, None if absent."""
+    from powerscope.countries import resolve
+
+    text = str(code).strip()
+    if text not in set(arrays.codes):
+        try:
+            text = resolve(text, where="countries")
+        except PowerscopeError:
+            return None
+    found = np.flatnonzero(arrays.codes == text)
+    return int(found[0]) if len(found) else None
+
+
 def _too_few_roll_calls(
     calls: pd.DataFrame,
     selection: Selection,

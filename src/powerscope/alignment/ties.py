@@ -22,7 +22,8 @@ a user's own file accepted) the measures are, over R's members other than F itse
     with F (share of common roll calls voted alike, :mod:`powerscope.alignment.agreement`),
     averaged over the members, in each calendar year of the period and pooled over the latest
     five-year window ending in its last year. All pairs of all years come from one
-    :func:`~powerscope.alignment.agreement.all_sessions` call (one matrix product per year).
+    :func:`~powerscope.alignment.agreement.agreement_of` call (only the rows of the country and
+    its peers, one matrix product per year).
 
 With peers, F is *thin* in a region on a measure when its value is below the peers' median
 (embassy share in the latest edition, share of members with an agreement, number of forums,
@@ -381,26 +382,29 @@ def _vote_years(calls: pd.DataFrame, years: tuple[int, int] | None) -> tuple[int
     return first, last
 
 
-def _pair_agreement(frame: pd.DataFrame, countries: Sequence[str]) -> pd.DataFrame:
-    """From a pairs frame (``code1``, ``code2``, ``percent_agreement``, ...), each of
-    ``countries`` against every partner: ``country``, ``partner``, ``pct`` (and the period
-    column if any)."""
-    a, b = frame["code1"].astype(str), frame["code2"].astype(str)
-    extra = [c for c in ("year",) if c in frame.columns]
-    parts = []
-    for left, right in ((a, b), (b, a)):
-        keep = left.isin(list(countries)).to_numpy()
-        part = pd.DataFrame(
-            {
-                "country": left[keep].to_numpy(),
-                "partner": right[keep].to_numpy(),
-                "pct": frame["percent_agreement"].to_numpy(float)[keep] * 100.0,
-            }
-        )
-        for column in extra:
-            part[column] = frame[column].to_numpy()[keep].astype(int)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`~powerscope.alignment.agreement.agreement_of`'s frame: ``country``,
+    ``partner``, ``pct`` (percent agreement, %) and the year if any."""
+    out = pd.DataFrame(
+        {
+            "country": frame["country"].astype(str).to_numpy(),
+            "partner": frame["partner"].astype(str).to_numpy(),
+            "pct": frame["percent_agreement"].to_numpy(float) * 100.0,
+        }
+    )
+    period = ["year"] if "year" in frame.columns else []
+    if period:
+        out["year"] = frame["year"].to_numpy().astype(int)
+    # in the order of a table of pairs (code1 < code2) read one way, then the other, so means
+    # add their terms in the same order as over all pairs
+    forward = (out["country"] < out["partner"]).to_numpy()
+    return pd.concat(
+        [
+            out[forward].sort_values([*period, "country", "partner"], kind="stable"),
+            out[~forward].sort_values([*period, "partner", "country"], kind="stable"),
+        ],
+        ignore_index=True,
+    )
 
 
 def _membership(regions: Mapping[str, Region]) -> pd.DataFrame:
@@ -437,17 +441,18 @@ def vote_agreement(
     PeriodError
         A year outside the UN votes in the store (naming the years there are).
     """
-    from powerscope.alignment.agreement import agreement, all_sessions
+    from powerscope.alignment.agreement import agreement_of
 
     votes = store.table("un_votes")
     calls = store.table("un_roll_calls")
     first, last = _vote_years(calls, years)
     window = (max(first, last - WINDOW_YEARS + 1), last)
     membership = _membership(regions)
-    panel = all_sessions(votes, calls, by="year", years=(first, last))
-    series = _region_means(_pair_agreement(panel, countries), membership, ["year"])
-    pooled = agreement(votes, calls, years=window)
-    windowed = _region_means(_pair_agreement(pooled, countries), membership, [])
+    # only the rows of ``countries`` are computed (each against every other country)
+    panel = agreement_of(countries, votes, calls, by="year", years=(first, last))
+    series = _region_means(_pairs(panel), membership, ["year"])
+    pooled = agreement_of(countries, votes, calls, years=window)
+    windowed = _region_means(_pairs(pooled), membership, [])
     return series, windowed, (first, last), window
 
 
