@@ -116,7 +116,9 @@ def test_html_is_self_contained_with_plotly_inline(kor: tuple[Brief, str]) -> No
     assert not page.links  # no style sheets to fetch: the CSS is inlined
     assert all(not s.get("src") for s in page.scripts)  # no script loaded by URL
     assert not [s for s in page.srcs if s.startswith(("http:", "https:", "//"))]
-    assert html.count("plotly.js v") == 1  # plotly.js embedded once, by the first chart
+    # plotly.js embedded once, by the first chart: the dashboard's partial bundle
+    assert html.count("plotly.js (basic - minified) v") == 1 and "plotly.js v" not in html
+    assert len(html) < 2_000_000  # the full bundle alone is 4.8 MB
     charts = sum(len(s.all_charts()) for s in kor[0].sections)
     assert charts == 9 and html.count("Plotly.newPlot(") == charts
     assert "@page" in html and "break-inside: avoid" in html  # print style for the PDF
@@ -134,6 +136,12 @@ def test_key_figures_are_in_the_page(kor: tuple[Brief, str]) -> None:
         "powerscope index uncertainty ceti --runs 2000 --seed 1",
     ):
         assert text in html, text
+
+
+def test_the_inlined_plotly_bundle_cannot_end_its_script_element() -> None:
+    from powerscope.brief.render import PLOTLY_BUNDLE
+
+    assert "</script" not in PLOTLY_BUNDLE.read_text(encoding="utf-8").lower()
 
 
 def test_text_is_escaped_and_formats_applied() -> None:
