@@ -242,30 +242,22 @@ def agreement_trend(
         common roll calls voted alike, 0-100) and ``n`` (common roll calls), for the years of
         ``years`` in which the two shared at least 10 roll calls.
     """
-    from powerscope.alignment.agreement import agreement_with
+    from powerscope.alignment.agreement import agreement_of
 
-    frames = []
-    present = set(calls["year"].astype(int))
-    for year in range(int(years[0]), int(years[1]) + 1):
-        if year not in present:
-            continue
-        try:
-            frame = agreement_with(focal, votes, calls, year=year)
-        except PeriodError:
-            continue  # a year with too few roll calls has no agreement, not a zero one
-        frames.append(
-            pd.DataFrame(
-                {
-                    "code": frame["partner"].astype(str).to_numpy(),
-                    "year": year,
-                    "percent": frame["percent_agreement"].to_numpy(float) * 100.0,
-                    "n": frame["n"].to_numpy(int),
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame({"code": [], "year": [], "percent": [], "n": []})
-    return pd.concat(frames, ignore_index=True)
+    # one pass over the votes: the focal country's row in every year (as agreement_with gives
+    # year by year; a year with too few roll calls has no pair, not a zero agreement)
+    frame = agreement_of([focal], votes, calls, by="year", years=(int(years[0]), int(years[1])))
+    frame = frame.sort_values(
+        ["year", "agreement_score", "partner"], ascending=[True, False, True], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "code": frame["partner"].astype(str).to_numpy(),
+            "year": frame["year"].to_numpy().astype(int),
+            "percent": frame["percent_agreement"].to_numpy(float) * 100.0,
+            "n": frame["n"].to_numpy(int),
+        }
+    )
 
 
 def theil_sen(x: np.ndarray, y: np.ndarray) -> float:
