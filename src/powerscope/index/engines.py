@@ -110,30 +110,9 @@ def run_dask(
     n_workers: int = 2,
 ) -> list[np.ndarray]:
     """Evaluate tasks on a Dask cluster; return each task's root scores in task order."""
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:  # pragma: no cover - dask is a dependency
-        raise EngineError(
-            "the Dask engine needs dask[distributed]", fix="pip install 'dask[distributed]'"
-        ) from exc
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-        else:
-            cluster = LocalCluster(
-                n_workers=n_workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=40,
-            )  # fmt: skip
-            client = Client(cluster)
-    except OSError as exc:
-        raise EngineError(
-            f"cannot reach the Dask scheduler: {exc}",
-            where=scheduler or "local cluster",
-            parameter="scheduler",
-            fix="check the scheduler's address (e.g. tcp://127.0.0.1:8786)",
-        ) from exc
-    try:
+    from dask.distributed import as_completed
+
+    with dask_client(scheduler, n_workers=n_workers) as client:
         shared = {v: client.scatter(c, broadcast=True) for v, c in compiled.items()}
         futures = [
             client.submit(
@@ -153,10 +132,6 @@ def run_dask(
             if progress:
                 progress(len(tasks[i].runs))
         return [r for r in results if r is not None]
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 @contextmanager
