@@ -332,22 +332,8 @@ def net_migration(
     UnknownEntityError, SpecError, NotFoundError
         As :func:`migration`.
     """
-    store = _open(store)
-    rows = migration(code, release=release, store=store)
-    if not include_provisional:
-        rows = rows[~rows["provisional"]]
-    series = pd.Series(
-        rows["net"].astype("int64").to_numpy(),
-        index=pd.Index(rows["year"].astype(int), name="year"),
-        name="net",
-    )
-    series.attrs.update(
-        unit="researchers (moves in minus moves out)",
-        release=release,
-        provisional=[int(y) for y in rows.loc[rows["provisional"], "year"]],
-        citation=store.citation(DATASET),
-    )
-    return series
+    return _yearly(code, release, store, include_provisional, "net",
+                   "researchers (moves in minus moves out)")  # fmt: skip
 
 
 def researcher_population(
@@ -370,18 +356,33 @@ def researcher_population(
         int64 researchers per year (index ``year``), named ``researchers``; ``attrs`` as
         :func:`net_migration`.
     """
+    return _yearly(code, release, store, include_provisional, "researchers",
+                   "researchers (padded population)")  # fmt: skip
+
+
+def _yearly(
+    code: str,
+    release: str,
+    store: Store | None,
+    include_provisional: bool,
+    column: str,
+    unit: str,
+) -> pd.Series:
+    """One column of :func:`migration` as an int64 series by year (years the publisher gives
+    no value for left out), with ``unit``, ``release``, ``provisional`` years and
+    ``citation`` in ``attrs``."""
     store = _open(store)
     rows = migration(code, release=release, store=store)
-    rows = rows[rows["researchers"].notna()]
+    rows = rows[rows[column].notna()]
     if not include_provisional:
         rows = rows[~rows["provisional"]]
     series = pd.Series(
-        rows["researchers"].astype("int64").to_numpy(),
+        rows[column].astype("int64").to_numpy(),
         index=pd.Index(rows["year"].astype(int), name="year"),
-        name="researchers",
+        name=column,
     )
     series.attrs.update(
-        unit="researchers (padded population)",
+        unit=unit,
         release=release,
         provisional=[int(y) for y in rows.loc[rows["provisional"], "year"]],
         citation=store.citation(DATASET),
