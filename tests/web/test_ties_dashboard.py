@@ -66,6 +66,10 @@ def test_the_peers_chooser_and_an_unknown_country(page: Any, server_url: str) ->
     page.wait_for_selector('[data-testid="ties-table-figure"] h3:has-text("vs JPN, IND")')
     header = page.locator('[data-testid="ties-peers-table"] thead th').all_inner_texts()
     assert header[1:] == ["KOR", "JPN", "IND"]
+    page.wait_for_selector('[data-testid="ties-peers"]')
+    page.locator('[data-testid="ties-peers"]').fill(" tur ,, ")
+    page.locator('[data-testid="ties-peers"]').press("Enter")  # Enter applies, blanks dropped
+    page.wait_for_function("location.hash.endsWith('peers=TUR')")
     page.goto(f"{server_url}/#/ties/Atlantis")
     alert = page.locator('[data-testid="alert-item"]')
     alert.wait_for()

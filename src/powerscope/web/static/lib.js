@@ -531,6 +531,17 @@ export function countryPicker(countries, selected, onChange, { id = "country-pic
   return h("div", { class: "picker" }, h("label", { for: id }, `${label}: `), select);
 }
 
+/** A field of peer countries (codes, comma-separated) for the comparison views: `codes()` reads
+ * it (upper-cased, blanks dropped); Enter in it calls `onApply(codes())`. */
+export function peersField(peers, onApply, { id, testid = id, placeholder = "", size = 24 } = {}) {
+  const input = h("input", { type: "text", id, value: peers.join(","), size, "data-testid": testid, placeholder });
+  const codes = () => input.value.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") onApply(codes());
+  });
+  return { input, codes, label: h("label", { for: id }, "Peers (codes, comma-separated): ") };
+}
+
 let countriesPromise = null;
 
 /** Countries to pick from: the CETI's units and the countries of the default military ranking. */

@@ -3,7 +3,7 @@
 // the Top 100, and its arms exports (SIPRI TIV, a volume index, not money) beside its arms
 // revenue, each in its own unit on its own axis; the summary and the companies as tables.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "DEU", "ISR"];
 
@@ -197,17 +197,13 @@ export async function render(container, code, { isCurrent, query }) {
   const picker = countryPicker(countries, code, (value) => {
     location.hash = hashFor(value, peersOf(value, query));
   }, { id: "industry-picker" });
-  const peersInput = h("input", { type: "text", id: "industry-peers", value: peers.join(","), size: 24, "data-testid": "industry-peers", placeholder: "e.g. JPN,DEU,ISR" });
-  const apply = h("button", { type: "button", "data-testid": "industry-peers-apply" }, "Compare");
-  const go = () => {
-    const chosen = peersInput.value.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
+  const go = (chosen) => {
     location.hash = hashFor(code, chosen);
   };
-  apply.addEventListener("click", go);
-  peersInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") go();
-  });
-  const chooser = h("div", { class: "controls inline" }, h("label", { for: "industry-peers" }, "Peers (codes, comma-separated): "), peersInput, apply);
+  const field = peersField(peers, go, { id: "industry-peers", placeholder: "e.g. JPN,DEU,ISR" });
+  const apply = h("button", { type: "button", "data-testid": "industry-peers-apply" }, "Compare");
+  apply.addEventListener("click", () => go(field.codes()));
+  const chooser = h("div", { class: "controls inline" }, field.label, field.input, apply);
   const heading = h("h2", {}, `Defence industry: ${code}`);
   const slot = h("div", { class: "slot", "data-testid": "industry-slot" }, h("p", { class: "muted" }, "Loading the SIPRI Top 100…"));
   container.append(h("div", { class: "view-head" }, heading, picker), chooser, slot);

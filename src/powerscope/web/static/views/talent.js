@@ -4,7 +4,7 @@
 // Provisional years (after the release's last reliable year) are shaded in charts and marked *
 // in tables.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "CHN", "USA"];
 const RELEASES = { scopus_2024: "Scopus, 2024 release", openalex_2023: "OpenAlex, 2023 release" };
@@ -273,26 +273,22 @@ export async function render(container, code, { isCurrent, query }) {
   const picker = countryPicker(countries, code, (value) => {
     location.hash = hashFor(value, peersOf(value, query), release);
   }, { id: "talent-picker" });
-  const peersInput = h("input", { type: "text", id: "talent-peers", value: peers.join(","), size: 20, "data-testid": "talent-peers-input", placeholder: "e.g. JPN,CHN,USA" });
+  const go = (chosen) => {
+    location.hash = hashFor(code, chosen, releaseSelect.value);
+  };
+  const field = peersField(peers, go, { id: "talent-peers", testid: "talent-peers-input", placeholder: "e.g. JPN,CHN,USA", size: 20 });
   const releaseSelect = h(
     "select",
     { id: "talent-release", "data-testid": "talent-release" },
     Object.entries(RELEASES).map(([value, label]) => h("option", { value, selected: value === release }, label)),
   );
   const apply = h("button", { type: "button", "data-testid": "talent-apply" }, "Compare");
-  const go = () => {
-    const chosen = peersInput.value.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
-    location.hash = hashFor(code, chosen, releaseSelect.value);
-  };
-  apply.addEventListener("click", go);
-  releaseSelect.addEventListener("change", go);
-  peersInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") go();
-  });
+  apply.addEventListener("click", () => go(field.codes()));
+  releaseSelect.addEventListener("change", () => go(field.codes()));
   const chooser = h(
     "div",
     { class: "controls inline" },
-    h("span", {}, h("label", { for: "talent-peers" }, "Peers (codes, comma-separated): "), peersInput),
+    h("span", {}, field.label, field.input),
     h("span", {}, h("label", { for: "talent-release" }, "Source: "), releaseSelect),
     apply,
   );

@@ -2,7 +2,7 @@
 // trade agreements in force, shared forums and UN vote agreement with the members (and with the
 // G77), marked where it is below its peers' median; and vote agreement by region over time.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "AUS", "TUR", "IND"];
 
@@ -159,17 +159,13 @@ export async function render(container, code, { isCurrent, query }) {
   const picker = countryPicker(countries, code, (value) => {
     location.hash = hashFor(value, peersOf(value, query));
   }, { id: "ties-picker" });
-  const peersInput = h("input", { type: "text", id: "ties-peers", value: peers.join(","), size: 24, "data-testid": "ties-peers", placeholder: "e.g. JPN,AUS,TUR,IND" });
-  const apply = h("button", { type: "button", "data-testid": "ties-peers-apply" }, "Compare");
-  const go = () => {
-    const chosen = peersInput.value.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);
+  const go = (chosen) => {
     location.hash = hashFor(code, chosen);
   };
-  apply.addEventListener("click", go);
-  peersInput.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") go();
-  });
-  const chooser = h("div", { class: "controls inline" }, h("label", { for: "ties-peers" }, "Peers (codes, comma-separated): "), peersInput, apply);
+  const field = peersField(peers, go, { id: "ties-peers", placeholder: "e.g. JPN,AUS,TUR,IND" });
+  const apply = h("button", { type: "button", "data-testid": "ties-peers-apply" }, "Compare");
+  apply.addEventListener("click", () => go(field.codes()));
+  const chooser = h("div", { class: "controls inline" }, field.label, field.input, apply);
   const heading = h("h2", {}, `Ties beyond the West: ${code}`);
   const slot = h("div", { class: "slot", "data-testid": "ties-slot" }, h("p", { class: "muted" }, "Loading ties…"));
   container.append(h("div", { class: "view-head" }, heading, picker), chooser, slot);
