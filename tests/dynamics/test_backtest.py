@@ -25,9 +25,7 @@ def test_backtest_reports_every_series_against_the_baseline(code: str) -> None:
     for s in report["series"]:
         assert {"name", "metric", "model_error", "baseline_error"} <= set(s)
     better = [s["model_better"] for s in report["series"] if s["model_better"] is not None]
-    # the model beats trend extrapolation on at least half the series (China: 4 of 8 from
-    # 2014 since articles follow researchers, its articles per researcher rose; Korea: 5)
-    assert sum(better) >= (5 if code == "KOR" else 4)
+    assert sum(better) >= 5  # the model beats trend extrapolation on most series
     gdp = next(s for s in report["series"] if s["name"] == "gdp")
     assert gdp["model_error"] < 10 and gdp["n"] == 9
     covered = [(s["coverage_90"], s["coverage_90_noise"]) for s in report["series"] if s["n"]]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from powerscope.dynamics.calibrate import bayes_regression, calibrate_history, draw_parameters
-from powerscope.errors import DataFormatError, PeriodError, SpecError
+from powerscope.errors import DataFormatError, PeriodError
 
 
 def test_bayes_regression_recovers_and_shrinks() -> None:
@@ -23,8 +23,7 @@ def test_bayes_regression_recovers_and_shrinks() -> None:
 
 
 def test_calibration_recovers_the_generating_parameters(synthetic, truth) -> None:
-    # the levels regression for articles, so both its elasticities are estimated
-    cal = calibrate_history(synthetic, (1996, 2023), articles="equation")
+    cal = calibrate_history(synthetic, (1996, 2023))
     central = cal.central()
     for name, tolerance in [
         ("researcher_rd_elasticity", 0.15),
@@ -38,23 +37,6 @@ def test_calibration_recovers_the_generating_parameters(synthetic, truth) -> Non
     # The structural growth equation is exact in the synthetic data: R² near 1.
     assert cal.equations["growth"].r2 > 0.95
     assert cal.initial["Y"] == pytest.approx(synthetic.frame.loc[2023, "gdp"])
-
-
-def test_articles_per_researcher_hold_their_last_level(synthetic) -> None:
-    cal = calibrate_history(synthetic, (1996, 2014))
-    central = cal.central()
-    assert central["articles_researcher_elasticity"] == 1.0
-    assert central["articles_knowledge_elasticity"] == 0.0
-    assert cal.equations["articles"].coefficients == ["articles_level"]
-    # anchored on the last three fit years: articles per (thousand) researchers of 2012-2014
-    ratio = np.log(synthetic.frame["articles"] / synthetic.frame["researchers"]).loc[2012:2014]
-    assert central["articles_level"] == pytest.approx(ratio.mean(), abs=1e-3)
-    equation = calibrate_history(synthetic, (1996, 2014), articles="equation").central()
-    assert equation["articles_researcher_elasticity"] != 1.0
-    fixed = [r for r in cal.records() if r["parameter"] == "articles_knowledge_elasticity"]
-    assert fixed and fixed[0]["kind"] == "fixed by the equation's form"
-    with pytest.raises(SpecError, match="unknown articles form"):
-        calibrate_history(synthetic, (1996, 2014), articles="levels")
 
 
 def test_draws_vary_and_stay_in_range(korea) -> None:

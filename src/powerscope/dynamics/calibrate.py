@@ -29,18 +29,13 @@ from powerscope.dynamics.history import History, fill_log, load_history
 from powerscope.dynamics.model import RESEARCHER_BASE_YEAR
 from powerscope.dynamics.parameters import PARAMETERS
 from powerscope.dynamics.talent import attach_talent
-from powerscope.errors import DataFormatError, PeriodError, PowerscopeError, SpecError
+from powerscope.errors import DataFormatError, PeriodError, PowerscopeError
 
 MIN_FIT_YEARS = 8
 ANCHOR_YEARS = 3
 TREND_YEARS = 10
 GOAL_YEARS = 6
 CARRY_YEARS = 3
-# How journal articles are projected (:func:`calibrate_history`): per effective researcher at
-# the level of the last fit years (the default), or by the levels regression on researchers
-# and the knowledge stock.
-ARTICLES_RATIO = "ratio"
-ARTICLES_FORMS = (ARTICLES_RATIO, "equation")
 
 
 # The observed series behind each initial state.
@@ -299,10 +294,7 @@ class Calibration:
             meta = PARAMETERS.get(name)
             if meta is None or name in ("rd_target", "milex_target"):
                 continue
-            # a calibrated coefficient held fixed by the equation's form (articles per
-            # researcher: elasticities 1 and 0)
-            kind = "fixed by the equation's form" if meta.kind == "calibrated" else meta.kind
-            rows.append(_fixed_row(name, value, kind, meta))
+            rows.append(_fixed_row(name, value, meta.kind, meta))
         return rows
 
 
@@ -396,29 +388,12 @@ def calibrate_history(
     history: History,
     fit: tuple[int, int],
     priors: dict[str, tuple[float, float]] | None = None,
-    *,
-    articles: str = ARTICLES_RATIO,
 ) -> Calibration:
     """Calibrate on an already loaded :class:`History` (tests pass synthetic ones).
 
     ``priors`` replaces the literature prior (mean, sd) of any calibrated coefficient, e.g.
     with the pooled estimates of :func:`pooled_priors`.
-
-    ``articles``: ``"ratio"`` (default) projects journal articles as articles per effective
-    researcher held at the fit window's last three years (elasticity 1 to researchers, 0 to
-    the knowledge stock; only the level is estimated); ``"equation"`` estimates both
-    elasticities by regression on levels. In backtests from 2005 and 2010 the ratio beat both
-    naive forecasts more often (docs/dynamics.md): a regression of one trending level on two
-    others confounds the elasticities with the common trend (the spurious-regression problem,
-    Granger & Newbold 1974, *Journal of Econometrics* 2(2)), while output per researcher
-    changes less than output (the labour-productivity form of Jones 1995).
     """
-    if articles not in ARTICLES_FORMS:
-        raise SpecError(
-            f"unknown articles form {articles!r}",
-            parameter="articles",
-            fix="use " + " or ".join(ARTICLES_FORMS),
-        )
     pooled = dict(priors or {})
     start, end = fit
     if end - start + 1 < MIN_FIT_YEARS:
@@ -494,7 +469,6 @@ def calibrate_history(
     obs["ln_knowledge"] = np.log(obs["knowledge"])
     obs["ln_gdp"] = np.log(obs["gdp"])
     obs["ln_articles"] = np.log(obs["articles"])
-    obs["ln_articles_per_researcher"] = obs["ln_articles"] - obs["ln_researchers"]
     obs["ln_patents"] = np.log(obs["patents"])
     obs["ln_hightech"] = np.log(obs["hightech_exports"])
     obs["ln_arms"] = np.log1p(obs["arms_exports"])
@@ -553,14 +527,6 @@ def calibrate_history(
         ),
         "articles": _fit(
             "articles",
-            "ln_articles_per_researcher",
-            obs,
-            {"articles_level": None},
-            years,
-        )
-        if articles == ARTICLES_RATIO
-        else _fit(
-            "articles",
             "ln_articles",
             obs,
             {
@@ -610,9 +576,6 @@ def calibrate_history(
         fixed.update(
             hightech_level=np.nan, hightech_knowledge_elasticity=0.0, hightech_output_elasticity=0.0
         )
-
-    if articles == ARTICLES_RATIO:
-        fixed.update(articles_researcher_elasticity=1.0, articles_knowledge_elasticity=0.0)
 
     us_growth = history.frame["us_income_growth"]
     fixed["frontier_growth"] = float(us_growth.loc[start + 1 : end].mean())
