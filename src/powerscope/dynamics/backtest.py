@@ -53,7 +53,9 @@ def mape(actual: np.ndarray, predicted: np.ndarray) -> float:
     return float(100.0 * np.mean(np.abs(predicted[ok] / actual[ok] - 1.0)))
 
 
-def _score(actual: np.ndarray, predicted: np.ndarray, series: str) -> float:
+def score(actual: np.ndarray, predicted: np.ndarray, series: str) -> float:
+    """A forecast's error on ``series`` as the backtests score it: MAPE (%) over the test years,
+    on three-year sums for lumpy series (arms exports)."""
     span = SUMMED.get(series)
     if span:
         a = pd.Series(actual).rolling(span).sum().to_numpy()
@@ -156,10 +158,10 @@ def backtest(
         covered_noise = has & (actual >= wide[:, 0]) & (actual <= wide[:, 2])
         ets_path, ets_model = ets(observed[series], fit, years)
         errors = {
-            "model": _score(actual, median, series),
-            "drift": _score(actual, drift(observed[series], fit[1], years), series),
-            "last_value": _score(actual, last_value(observed[series], fit[1], years), series),
-            "ets": _score(actual, ets_path, series),
+            "model": score(actual, median, series),
+            "drift": score(actual, drift(observed[series], fit[1], years), series),
+            "last_value": score(actual, last_value(observed[series], fit[1], years), series),
+            "ets": score(actual, ets_path, series),
         }
         naive = min(errors["drift"], errors["last_value"])
         scored = {k: v for k, v in errors.items() if np.isfinite(v)}
