@@ -13,6 +13,7 @@ import powerscope
 from powerscope.arms.analytics import parse_period
 from powerscope.dynamics.service import parse_years
 from powerscope.errors import (
+    DataFormatError,
     NotFoundError,
     OutOfRangeError,
     PeriodError,
@@ -20,6 +21,7 @@ from powerscope.errors import (
     SpecError,
     UnknownEntityError,
     WeightsError,
+    require_columns,
 )
 from powerscope.index import load_spec
 from powerscope.index.uncertainty import uncertainty
@@ -40,6 +42,15 @@ def test_the_message_names_where_and_the_parameter() -> None:
     assert SpecError("bad", parameter="runs").render("--runs") == "bad (in --runs)"
     assert PowerscopeError("bad").message == "bad"
     assert PowerscopeError("bad").parameter is None
+
+
+def test_one_column_check_names_what_is_missing_and_what_is_there() -> None:
+    require_columns(["code", "year", "value"], ("code", "year"), "t.csv", "add it")
+    with pytest.raises(DataFormatError) as info:
+        require_columns(["code", "yr"], ("code", "year", "value"), "t.csv", "rename yr to year")
+    error = info.value
+    assert "'year', 'value'" in str(error) and "found ['code', 'yr']" in str(error)
+    assert error.where == "t.csv" and error.fix == "rename yr to year"
 
 
 def test_the_classes_keep_their_bases() -> None:

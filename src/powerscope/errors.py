@@ -68,6 +68,23 @@ class DataFormatError(PowerscopeError):
     """A source file is not what its reader expects: a missing column, a non-numeric value, ..."""
 
 
+def require_columns(
+    columns: Sequence[object], required: Sequence[str], where: str, fix: str
+) -> None:
+    """Raise :class:`DataFormatError` naming the ``required`` columns missing from ``columns``
+    (those a table has), what it has instead, ``where`` the table came from and how to ``fix`` it.
+
+    The one check of a table's columns: the file readers and the domains' table inputs use it.
+    """
+    missing = [column for column in required if column not in columns]
+    if missing:
+        raise DataFormatError(
+            f"missing column(s) {', '.join(map(repr, missing))}; found {list(columns)}",
+            where=where,
+            fix=fix,
+        )
+
+
 class SpecError(PowerscopeError):
     """Invalid input: an index specification (tree, weights, directions), a scenario, or an
     argument out of its allowed values."""

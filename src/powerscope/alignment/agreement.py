@@ -100,6 +100,7 @@ from powerscope.errors import (
     PeriodError,
     PowerscopeError,
     SpecError,
+    require_columns,
 )
 
 if TYPE_CHECKING:
@@ -334,14 +335,12 @@ def _chance_corrected(observed: np.ndarray, expected: np.ndarray, n: np.ndarray)
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(frame.columns)}",
-            where=where,
-            fix="pass the table as read by powerscope.data.sources.unvotes "
-            "(SnapshotStore().table(...))",
-        )
+    require_columns(
+        list(frame.columns),
+        columns,
+        where,
+        "pass the table as read by powerscope.data.sources.unvotes (SnapshotStore().table(...))",
+    )
 
 
 @dataclass(frozen=True)

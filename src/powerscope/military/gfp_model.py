@@ -106,7 +106,7 @@ from sklearn.model_selection import KFold, RepeatedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from powerscope.errors import DataFormatError, SpecError, UnknownEntityError
+from powerscope.errors import DataFormatError, SpecError, UnknownEntityError, require_columns
 
 ModelName = Literal["ridge", "lasso", "nnls"]
 
@@ -223,13 +223,9 @@ def _require_columns(frame: object, columns: Sequence[str], what: str) -> pd.Dat
             where=what,
             fix=f"pass a DataFrame with columns {', '.join(columns)}",
         )
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(frame.columns)}",
-            where=what,
-            fix=f"the {what} needs columns {', '.join(columns)}",
-        )
+    require_columns(
+        list(frame.columns), columns, what, f"the {what} needs columns {', '.join(columns)}"
+    )
     if frame.empty:
         raise DataFormatError(f"the {what} is empty", where=what, fix="pass a non-empty table")
     return frame

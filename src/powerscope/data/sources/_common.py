@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from powerscope import errors
 from powerscope.errors import DataFormatError
 
 
@@ -39,10 +40,6 @@ def require_columns(
 ) -> None:
     """Raise DataFormatError naming the required columns missing from ``columns`` (those a
     table read from ``path`` has), what it has, and what it needs."""
-    missing = [column for column in required if column not in columns]
-    if missing:
-        raise DataFormatError(
-            f"missing column(s) {', '.join(map(repr, missing))}; found {list(columns)}",
-            where=where(path),
-            fix=f"the {what} needs the columns {', '.join(required)}",
-        )
+    errors.require_columns(
+        columns, required, where(path), f"the {what} needs the columns {', '.join(required)}"
+    )
