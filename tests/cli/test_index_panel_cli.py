@@ -106,9 +106,28 @@ def test_sensitivity_of_one_year() -> None:
     assert {r["assumption"] for r in payload["indices"]} >= {"weights level 1"}
 
 
+def test_sensitivity_over_a_period_gives_each_year_and_the_period() -> None:
+    payload = json.loads(
+        invoke("sensitivity", SPEC, "--from", "2004", "--to", "2007", "--n", "32",
+               "--bootstrap", "20", "--format", "json")
+    )  # fmt: skip
+    assert (payload["from"], payload["to"]) == (2004, 2007)
+    periods = [r["period"] for r in payload["indices"]]
+    assert sorted(set(periods)) == ["2004", "2004-2007", "2005", "2006", "2007"]
+    assert set(payload["mean_rank_shift"]) == {"2004", "2005", "2006", "2007"}
+    assert payload["runs"] == 32 * (len({r["assumption"] for r in payload["indices"]}) + 2)
+    assert "2004-2007" in payload["title"] and "S1 first-order" in payload["caption"]
+    csv = invoke("sensitivity", SPEC, "--from", "2004", "--to", "2005", "--n", "16",
+                 "--bootstrap", "10", "--format", "csv")  # fmt: skip
+    assert csv.strip().splitlines()[0] == "period,assumption,S1,S1_conf,ST,ST_conf"  # after stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["sensitivity", SPEC, "--from", "1990", "--n", "8"], "outside the panel's years"),
+        (["sensitivity", SPEC, "--year", "2006", "--from", "2004", "--n", "8"], "not both"),
+        (["sensitivity", "ceti", "--from", "2014", "--n", "8"], "has no years"),
         (["compute", "ceti", "--year", "2023"], "index 'ceti' has no years"),
         (["uncertainty", "ceti", "--year", "2023", "--runs", "100"], "has no years"),
         (["trend", "ceti", "KOR"], "has no years"),

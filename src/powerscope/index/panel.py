@@ -739,7 +739,7 @@ def batch_root_scores(
     if aggregation.rescale is not None:
         compiled = rescaled(compiled, aggregation.rescale)
     general = Aggregation(aggregation.method)
-    if aggregation.method == "copeland":
+    if aggregation.method == "copeland" or _undefined_means(compiled, aggregation.method):
         return _batch_general(compiled, weights, general)
     positive = (weights[:, 1:] > 0).all(axis=1)
     if positive.all():
@@ -750,6 +750,15 @@ def batch_root_scores(
     out[positive] = _batch_positive(compiled, weights[positive], aggregation.method)
     out[~positive] = _batch_general(compiled, weights[~positive], general)
     return out
+
+
+def _undefined_means(compiled: CompiledIndex, method: str) -> bool:
+    """Whether some group's mean is undefined (a geometric or generalised mean of a negative
+    value, e.g. a z-score): the engine then leaves that group without a value and its parent
+    aggregates the other children, which only the group-by-group path reproduces."""
+    if method not in ("geometric", "generalised"):
+        return False
+    return bool(np.nanmin(compiled.normalised, initial=0.0) < 0)
 
 
 def _batch_positive(compiled: CompiledIndex, weights: np.ndarray, method: str) -> np.ndarray:
@@ -904,7 +913,9 @@ def _batch_general(
         if method == "arithmetic":
             return np.where(present, v, 0.0)
         if method == "geometric":
-            return np.where(present & (safe > 0), np.log(np.where(safe > 0, safe, 1.0)), 0.0)
+            # log of a negative is undefined: the group gets no value (NaN), as in the engine
+            logs = np.log(np.where(safe > 0, safe, 1.0))
+            return np.where(present & (safe < 0), np.nan, np.where(present & (safe > 0), logs, 0.0))
         if method == "harmonic":
             return np.where(present & (safe != 0), 1.0 / np.where(safe != 0, safe, 1.0), 0.0)
         if method == "generalised":
@@ -1020,6 +1031,18 @@ def evaluate_panel_task(
     return rank_counts(scores.reshape(runs, n_years, n_units), n_units)
 
 
+def evaluate_score_task(
+    compiled: CompiledIndex, aggregation: Aggregation, weights: np.ndarray, n_units: int
+) -> np.ndarray:
+    """The root scores of every run and unit-year of the block, ``(runs, years, units)``
+    (for the sensitivity analysis, whose target needs each run's ranks)."""
+    scores = batch_root_scores(compiled, weights, aggregation)
+    return scores.reshape(scores.shape[0], scores.shape[1] // n_units, n_units)
+
+
+TaskEvaluator = Callable[[CompiledIndex, Aggregation, np.ndarray, int], np.ndarray]
+
+
 def panel_chunk(rows: int, nodes: int, budget_bytes: int = 48 * 2**20) -> int:
     """Runs per task so a task's arrays (rows x runs: the scores, the sort of the ranks, a few
     per node of a group on rows with missing values) fit the budget: memory is bounded
@@ -1114,11 +1137,14 @@ def run_panel_local(
     collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    evaluate: TaskEvaluator | None = None,
 ) -> None:
-    """Evaluate panel tasks with numpy in this process, handing each task's rank counts to
-    ``collect`` as it is done (``scheduler`` is not used)."""
+    """Evaluate panel tasks with numpy in this process, handing each task's result (rank
+    counts, or with ``evaluate=evaluate_score_task`` the scores) to ``collect`` as it is done
+    (``scheduler`` is not used)."""
+    evaluate = evaluate or evaluate_panel_task
     for task in tasks:
-        part = evaluate_panel_task(
+        part = evaluate(
             blocks[(task.variant, task.years)], aggregations[task.aggregation],
             weights[task.runs], n_units,
         )  # fmt: skip
@@ -1136,12 +1162,16 @@ def run_panel_dask(
     collect: Callable[[PanelTask, np.ndarray], None],
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    evaluate: TaskEvaluator | None = None,
 ) -> None:
     """Evaluate the same panel tasks on a Dask cluster (``scheduler``, or a local one), handing
-    each task's rank counts to ``collect`` as it completes: the counts are integers, so their
-    sum is the local engine's exactly whatever the order. At most two tasks per worker are in
-    flight, so memory does not grow with the runs."""
+    each task's rank counts (or scores, as ``evaluate`` gives) to ``collect`` as it completes:
+    the counts are integers, so their sum is the local engine's exactly whatever the order, and
+    scores are stored by run. At most two tasks per worker are in flight, so memory does not
+    grow with the runs."""
     from powerscope.index.engines import dask_client
+
+    evaluate = evaluate or evaluate_panel_task
 
     with dask_client(scheduler) as client:
         from dask.distributed import as_completed
@@ -1153,7 +1183,7 @@ def run_panel_dask(
 
         def submit(task: PanelTask) -> Any:
             future = client.submit(
-                evaluate_panel_task, shared[(task.variant, task.years)],
+                evaluate, shared[(task.variant, task.years)],
                 aggregations[task.aggregation], weights[task.runs], n_units, pure=False,
             )  # fmt: skip
             owner[future.key] = task
@@ -1230,10 +1260,238 @@ def panel_uncertainty(
     Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307-323; OECD/JRC
     Handbook (2008), step 7; COINr ``get_sensitivity(SA_type = "UA")``.
     """
-    from powerscope.index.uncertainty import default_assumptions, parse_uncertainty, plan_runs
+    from powerscope.index.uncertainty import plan_runs
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
+    setup = _setup(
+        spec, years, engine, assumptions, weights, renormalise, store, data, units,
+        exclude_aggregates,
+    )  # fmt: skip
+    compiled = setup.nominal.compiled
+    rng = np.random.default_rng(seed)
+    unit = rng.random((runs, len(setup.uspec.assumptions())))
+    draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
+    number = {p: i for i, p in enumerate(compiled.paths)}
+    plan = plan_runs(setup.uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
+    nominal_values, nominal_rank = setup.nominal_figures()
+    n_units = len(setup.nominal.units)
+    counts = np.zeros((len(setup.years), n_units, n_units + 1), dtype=np.int64)
+
+    def collect(at: int, task: PanelTask, part: np.ndarray) -> None:
+        counts[at : at + len(task.years)] += part  # integers: any order, same sum
+
+    failed = _run_panel(
+        setup, plan, engine, scheduler, chunk, year_block, progress, evaluate_panel_task, collect
+    )
+    # a unit with no data in a year has no rank there, whatever the run
+    counts[~setup.present] = 0
+    names, _ = _units(setup.info, setup.nominal.units)
+    return PanelUncertainty(
+        spec=setup.spec,
+        years=setup.years,
+        codes=list(setup.nominal.units),
+        names=names,
+        nominal_score=nominal_values,
+        nominal_rank=nominal_rank,
+        counts=counts,
+        runs=runs,
+        seed=seed,
+        assumptions=setup.raw,
+        engine=engine,
+        failed=failed,
+        citations=setup.citations,
+    )
+
+
+@dataclass
+class PanelSensitivity:
+    """Sobol indices of a panel index's rank uncertainty, per year and across the years.
+
+    ``by_year``: ``year, assumption, S1, S1_conf, ST, ST_conf`` (the target: the mean absolute
+    rank shift from the year's nominal ranks); ``across_years``: the same indices of the shift
+    averaged over the years (which assumption moves the ranks over the whole period);
+    ``mean_shift``: per year, the mean over runs of the target (ranks moved, on average).
+    """
+
+    spec: IndexSpec
+    years: list[int]
+    by_year: pd.DataFrame
+    across_years: pd.DataFrame
+    mean_shift: dict[int, float]
+    n: int
+    runs: int
+    seed: int | None
+    assumptions: dict[str, Any]
+    engine: str
+    failed: int = 0
+    citations: tuple[Citation, ...] = ()
+
+    def frame(self) -> pd.DataFrame:
+        """One table: ``period`` (a year, or the span for the indices across the years),
+        ``assumption, S1, S1_conf, ST, ST_conf``."""
+        import pandas as pd
+
+        span = f"{self.years[0]}-{self.years[-1]}"
+        by_year = self.by_year.assign(period=self.by_year["year"].astype(str)).drop(columns="year")
+        across = self.across_years.assign(period=span)
+        out = pd.concat([by_year, across], ignore_index=True)
+        return out[["period", "assumption", "S1", "S1_conf", "ST", "ST_conf"]]
+
+
+def panel_sensitivity(
+    spec: IndexSpec,
+    *,
+    n: int,
+    seed: int | None = 1,
+    bootstrap: int = 500,
+    years: Any = None,
+    engine: str = "local",
+    assumptions: Mapping[str, Any] | None = None,
+    weights: Mapping[str, float] | None = None,
+    renormalise: bool = False,
+    scheduler: str | None = None,
+    store: Store | None = None,
+    data: Panel | pd.DataFrame | None = None,
+    units: UnitInfo | None = None,
+    chunk: int | None = None,
+    year_block: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    exclude_aggregates: bool = False,
+) -> PanelSensitivity:
+    """Which assumption drives a panel index's rank uncertainty, in every year and across the
+    years, from one batch of runs.
+
+    One Saltelli design (``n`` base samples, ``n (d + 2)`` runs for ``d`` assumptions) is
+    applied to every year, as :func:`panel_uncertainty` applies its runs: each run's ranks in
+    each year give the target, the mean absolute rank shift from that year's nominal ranks
+    (units with data that year); first- and total-order Sobol indices with 95% bootstrap
+    intervals are estimated per year and for the shift averaged over the years. For one year
+    the indices equal :func:`powerscope.index.sensitivity.sensitivity` on that year (same
+    seed, same design). Parameters as :func:`panel_uncertainty`; ``bootstrap``: resamples.
+
+    References
+    ----------
+    Saltelli et al. (2010), *Comput. Phys. Commun.* 181(2), 259-270; Saisana, Saltelli &
+    Tarantola (2005), *J. R. Stat. Soc. A* 168(2); SALib (Herman & Usher 2017); COINr
+    ``get_sensitivity(SA_type = "SA")``.
+    """
+    import warnings
+
+    import pandas as pd
+
+    from powerscope.index.sensitivity import design_plan, saltelli_design, sobol_indices
+    from powerscope.index.uncertainty import rank_rows
+
+    if n < 2:
+        raise SpecError(f"n must be >= 2, not {n}", parameter="n", fix="e.g. n=256")
+    setup = _setup(
+        spec, years, engine, assumptions, weights, renormalise, store, data, units,
+        exclude_aggregates,
+    )  # fmt: skip
+    names = setup.uspec.assumptions()
+    if len(names) < 2:
+        raise SpecError(
+            "a sensitivity analysis needs at least two uncertain assumptions",
+            parameter="assumptions",
+            fix="vary e.g. the weights and the aggregation",
+        )
+    problem, design = saltelli_design(names, n, seed)
+    compiled = setup.nominal.compiled
+    plan = design_plan(setup.uspec, compiled.weights, compiled.paths, design, n, seed)
+    _, nominal_rank = setup.nominal_figures()
+    present = setup.present
+    shift = np.full((len(design), len(setup.years)), np.nan)
+
+    def collect(at: int, task: PanelTask, scores: np.ndarray) -> None:
+        k = len(task.years)
+        ranks = rank_rows(scores.reshape(-1, scores.shape[-1])).reshape(scores.shape)
+        moved = np.where(
+            present[None, at : at + k], np.abs(ranks - nominal_rank[None, at : at + k]), np.nan
+        )
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a year nobody is ranked in
+            shift[task.runs, at : at + k] = np.nanmean(moved, axis=2)
+
+    failed = _run_panel(
+        setup, plan, engine, scheduler, chunk, year_block, progress, evaluate_score_task, collect
+    )
+
+    def indices(target: np.ndarray) -> pd.DataFrame:
+        return sobol_indices(problem, target, bootstrap, seed)
+
+    by_year = pd.concat(
+        [indices(shift[:, t]).assign(year=year) for t, year in enumerate(setup.years)],
+        ignore_index=True,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        averaged = np.nanmean(shift, axis=1)
+        mean_shift = np.nanmean(shift, axis=0)
+    return PanelSensitivity(
+        spec=setup.spec,
+        years=setup.years,
+        by_year=by_year[["year", "assumption", "S1", "S1_conf", "ST", "ST_conf"]],
+        across_years=indices(averaged),
+        mean_shift={int(y): float(v) for y, v in zip(setup.years, mean_shift, strict=True)},
+        n=n,
+        runs=len(design),
+        seed=seed,
+        assumptions=setup.raw,
+        engine=engine,
+        failed=failed,
+        citations=setup.citations,
+    )
+
+
+@dataclass
+class _PanelSetup:
+    """What an analysis of many runs over the years shares: the spec with its weights, the
+    years, the assumptions, the nominal build and a cached builder of the variants."""
+
+    spec: IndexSpec
+    years: list[int]
+    raw: dict[str, Any]
+    uspec: Any  # powerscope.index.uncertainty.UncertaintySpec
+    nominal: CompiledPanel
+    info: UnitInfo | None
+    citations: tuple[Citation, ...]
+    build: Callable[[Mapping[str, Any]], CompiledPanel]
+
+    @property
+    def positions(self) -> list[int]:
+        """Positions of the years analysed among the nominal build's years."""
+        return [self.nominal.years.index(y) for y in self.years]
+
+    @property
+    def present(self) -> np.ndarray:
+        """``(years, units)``: the unit has data in the year (it is ranked there)."""
+        return self.nominal.present[self.positions]
+
+    def nominal_figures(self) -> tuple[np.ndarray, np.ndarray]:
+        """Nominal scores and ranks ``(years, units)`` of the years analysed (NaN: no data)."""
+        rows = self.nominal.rows(self.years)
+        n_units = len(self.nominal.units)
+        values = self.nominal.compiled.evaluate()[rows, 0].reshape(len(self.years), n_units)
+        values = np.where(self.present, values, np.nan)
+        ranks = np.stack([rank_descending(v[:, None])[:, 0] for v in values])
+        return values, ranks
+
+
+def _setup(
+    spec: IndexSpec,
+    years: Any,
+    engine: str,
+    assumptions: Mapping[str, Any] | None,
+    weights: Mapping[str, float] | None,
+    renormalise: bool,
+    store: Store | None,
+    data: Panel | pd.DataFrame | None,
+    units: UnitInfo | None,
+    exclude_aggregates: bool,
+) -> _PanelSetup:
+    from powerscope.index.uncertainty import default_assumptions, parse_uncertainty
+
     if engine not in PANEL_EXECUTORS:
         raise SpecError(
             f"unknown engine {engine!r}", parameter="engine", fix="use one of: local, dask"
@@ -1255,33 +1513,39 @@ def panel_uncertainty(
             cache[key] = compile_panel(spec, panel, normalisation={"method": method, **params})
         return cache[key]
 
-    nominal = build({})
-    compiled = nominal.compiled
-    rng = np.random.default_rng(seed)
-    unit = rng.random((runs, len(uspec.assumptions())))
-    draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
-    number = {p: i for i, p in enumerate(compiled.paths)}
-    plan = plan_runs(uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
-    n_units = len(nominal.units)
-    ts = [nominal.years.index(y) for y in chosen]
-    # nominal figures
-    rows = nominal.rows(chosen)
-    nominal_values = compiled.evaluate()[rows, 0].reshape(len(chosen), n_units)
-    nominal_values = np.where(nominal.present[ts], nominal_values, np.nan)
-    nominal_rank = np.stack([rank_descending(v[:, None])[:, 0] for v in nominal_values])
-    # the tasks: (variant, aggregation) x blocks of years x blocks of runs, the same for every
-    # engine
-    aggregations = list(uspec.aggregations) or [Aggregation(compiled.aggregate)]
+    return _PanelSetup(spec, chosen, raw, uspec, build({}), info, citations, build)
+
+
+def _run_panel(
+    setup: _PanelSetup,
+    plan: Any,  # powerscope.index.uncertainty.RunPlan
+    engine: str,
+    scheduler: str | None,
+    chunk: int | None,
+    year_block: int | None,
+    progress: Callable[[int], None] | None,
+    evaluate: TaskEvaluator,
+    collect: Callable[[int, PanelTask, np.ndarray], None],
+) -> int:
+    """Run every run of ``plan`` over the years of ``setup`` as tasks ((variant, aggregation)
+    x blocks of years x blocks of runs, the same for every engine), handing each task's result
+    to ``collect(position of its first year, task, result)``; returns the number of failed runs
+    (variants that cannot be built)."""
+    compiled = setup.nominal.compiled
+    n_units = len(setup.nominal.units)
+    ts = setup.positions
+    aggregations = list(setup.uspec.aggregations) or [Aggregation(compiled.aggregate)]
     variants: dict[int, CompiledPanel] = {}
+    runs = len(plan.variant)
     failed_runs = np.zeros(runs, dtype=bool)
     for v, choices in enumerate(plan.variants):
         try:
-            variants[v] = build(choices)
+            variants[v] = setup.build(choices)
         except PowerscopeError:
             failed_runs[plan.variant == v] = True
     if not variants:
         raise SpecError("every run failed: no variant could be built", parameter="assumptions")
-    block = year_block or max(1, min(len(chosen), 8192 // max(1, n_units)))
+    block = year_block or max(1, min(len(ts), 8192 // max(1, n_units)))
     year_blocks = [tuple(ts[i : i + block]) for i in range(0, len(ts), block)]
     size = chunk or panel_chunk(block * n_units, len(compiled.paths))
     keys = plan.variant * len(aggregations) + plan.aggregation
@@ -1299,35 +1563,16 @@ def panel_uncertainty(
         for v in variants
         for yb in year_blocks
     }
-    counts = np.zeros((len(ts), n_units, n_units + 1), dtype=np.int64)
     position = {t: i for i, t in enumerate(ts)}
 
-    def collect(task: PanelTask, part: np.ndarray) -> None:
-        at = position[task.years[0]]  # a block is a slice of the years analysed
-        counts[at : at + len(task.years)] += part  # integers: any order, same sum
+    def hand(task: PanelTask, part: np.ndarray) -> None:
+        collect(position[task.years[0]], task, part)  # a block is a slice of the years
 
     PANEL_EXECUTORS[engine](
-        tasks, blocks, aggregations, plan.weights, n_units, collect, scheduler,
-        _per_years(progress, len(year_blocks)),
+        tasks, blocks, aggregations, plan.weights, n_units, hand, scheduler,
+        _per_years(progress, len(year_blocks)), evaluate,
     )  # fmt: skip
-    # a unit with no data in a year has no rank there, whatever the run
-    counts[~nominal.present[ts]] = 0
-    names, _ = _units(info, nominal.units)
-    return PanelUncertainty(
-        spec=spec,
-        years=chosen,
-        codes=list(nominal.units),
-        names=names,
-        nominal_score=nominal_values,
-        nominal_rank=nominal_rank,
-        counts=counts,
-        runs=runs,
-        seed=seed,
-        assumptions=raw,
-        engine=engine,
-        failed=int(failed_runs.sum()),
-        citations=citations,
-    )
+    return int(failed_runs.sum())
 
 
 def _per_years(progress: Callable[[int], None] | None, blocks: int) -> Callable[[int], None] | None:
