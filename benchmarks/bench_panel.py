@@ -5,7 +5,9 @@ runs varying the weights at both levels (+/-25%), the normalisation (min-max or 
 rank over the panel) and the aggregation (arithmetic or geometric on 1-100): the time of the
 local and the Dask engines (identical results), the memory it takes (peak RSS of the process,
 and the largest numpy allocation traced for 1,000 and 10,000 runs: it does not grow with the
-runs), and the time to re-weight one year through the re-weighting session.
+runs), the time of a Sobol sensitivity analysis of every year and of the period from one
+Saltelli design (``--sensitivity-n`` base samples), and the time to re-weight one year through
+the re-weighting session.
 
 Prints JSON. Not a timed test: run it on a quiet machine (``uptime`` and the other processes
 are reported, so a figure can be read against the load it was measured under)::
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.index import parse_spec
-from powerscope.index.panel import Panel, compute_panel, panel_uncertainty
+from powerscope.index.panel import Panel, compute_panel, panel_sensitivity, panel_uncertainty
 from powerscope.index.session import IndexSession
 
 UNITS, INDICATORS, YEARS, MEASURES = 190, 40, 25, 8
@@ -92,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--sensitivity-n", type=int, default=1024, help="Sobol base sample.")
     args = parser.parse_args()
     spec, panel = generated()
     out: dict[str, Any] = {
@@ -121,6 +124,20 @@ def main() -> None:
         )
         out["uncertainty_dask_s"] = round(time.perf_counter() - start, 2)
         out["dask_identical"] = bool(np.array_equal(local.counts, dask.counts))
+    # Sobol sensitivity of every year and of the period from one Saltelli design
+    start, cpu = time.perf_counter(), time.process_time()
+    sens = panel_sensitivity(
+        spec, n=args.sensitivity_n, seed=1, data=panel, assumptions=ASSUMPTIONS, bootstrap=200
+    )
+    out["sensitivity"] = {
+        "n": args.sensitivity_n,
+        "runs": sens.runs,
+        "seconds": round(time.perf_counter() - start, 2),
+        "cpu_s": round(time.process_time() - cpu, 2),
+        "across_years_ST": {
+            r["assumption"]: round(float(r["ST"]), 3) for r in sens.across_years.to_dict("records")
+        },
+    }
     # memory: the largest traced allocation for 1,000 and for all runs
     for runs in (1000, args.runs):
         tracemalloc.start()
