@@ -95,6 +95,13 @@ def test_compare_years_lists_movers_with_the_measure_that_moved_them() -> None:
     assert {"rank_change", "score_change", "top_measure", "Economy change"} <= set(rows[0])
     assert abs(rows[0]["rank_change"]) >= abs(rows[-1]["rank_change"])
     assert "movers 2002-2010" in invoke("compare-years", SPEC, "--from", "2002", "--to", "2010")
+    # how robust each move is, over 1,000 runs by default
+    assert payload["runs"] == 1000 and "share of runs in which" in payload["caption"]
+    for row in rows:
+        assert row["change_q05"] <= row["change_q95"] and 0 <= row["share_up"] <= 1
+    bare = json.loads(invoke("compare-years", SPEC, "--from", "2002", "--to", "2010",
+                             "--runs", "0", "--format", "json"))  # fmt: skip
+    assert "runs" not in bare and "change_q05" not in bare["rows"][0]
 
 
 def test_sensitivity_of_one_year() -> None:

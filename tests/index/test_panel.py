@@ -31,7 +31,9 @@ from powerscope.index.panel import (
     panel_data,
     panel_uncertainty,
     quantiles_from_counts,
+    rank_change_uncertainty,
     rank_counts,
+    run_ranks,
     trend,
 )
 from powerscope.index.robustness import uncertainty as robust_uncertainty
@@ -309,6 +311,56 @@ def test_compare_years_attributes_each_move_to_a_measure() -> None:
     assert moves == sorted(moves, reverse=True)
     with pytest.raises(PeriodError, match="2000-2010"):
         compare_years(spec, first=1995, last=2009, data=data)
+
+
+def test_a_rank_change_band_comes_from_the_runs_of_the_rank_bands() -> None:
+    data = generated_panel(missing=0.0)
+    spec = parse_spec(panel_spec(normalise_over="year"))
+    assumptions = {"weights": [{"level": 1, "noise": 0.5}, {"level": 2, "noise": 0.5}],
+                   "normalisation": ["minmax", "zscore"]}  # fmt: skip
+    movers = compare_years(spec, first=2001, last=2009, data=data, runs=400, seed=4,
+                           assumptions=assumptions)  # fmt: skip
+    assert {"change_q05", "change_q95", "share_up"} <= set(movers)
+    assert (movers["change_q05"] <= movers["change_q95"]).all()
+    assert movers["share_up"].between(0, 1).all()
+    # a unit that climbed in every run climbed in the nominal build too, and its band is up
+    sure = movers[movers["share_up"] == 1]
+    assert (sure["rank_change"] > 0).all() and (sure["change_q05"] > 0).all()
+    # the runs are those of the rank bands: counted per year and unit, every run's ranks are
+    # panel_uncertainty's rank counts with the same seed
+    found = run_ranks(spec, years=[2001, 2009], runs=400, seed=4, data=data,
+                      assumptions=assumptions)  # fmt: skip
+    bands = panel_uncertainty(spec, runs=400, seed=4, years=(2001, 2009), data=data,
+                              assumptions=assumptions)  # fmt: skip
+    n_units = len(found.codes)
+    assert found.codes == bands.codes
+    for t, year in enumerate(found.years):
+        for i in range(n_units):
+            ranks = found.ranks[:, t, i]
+            histogram = np.bincount(ranks[~np.isnan(ranks)].astype(int), minlength=n_units + 1)
+            assert np.array_equal(histogram[1:], bands.counts[bands.years.index(year), i, 1:])
+    kor = found.codes.index("KOR")
+    change = found.ranks[:, 0, kor] - found.ranks[:, 1, kor]
+    row = movers.set_index("code").loc["KOR"]
+    assert row["share_up"] == pytest.approx(float(np.mean(change > 0)))
+    assert row["change_q95"] == pytest.approx(float(np.quantile(change, 0.95)))
+
+
+def test_without_uncertainty_every_run_is_the_nominal_move() -> None:
+    data = generated_panel(missing=0.0)
+    spec = parse_spec(panel_spec())
+    fixed = {"weights": [{"level": 1, "noise": 0.0}]}
+    bands = rank_change_uncertainty(spec, first=2002, last=2008, runs=50, data=data,
+                                    assumptions=fixed)  # fmt: skip
+    movers = compare_years(spec, first=2002, last=2008, data=data).set_index("code")
+    nominal = movers.loc[bands["code"], "rank_change"].astype(float).to_numpy()
+    assert np.array_equal(bands["change_q05"], nominal)
+    assert np.array_equal(bands["change_q95"], nominal)
+    assert np.array_equal(bands["share_up"], (nominal > 0).astype(float))
+    with pytest.raises(SpecError, match="runs must be >= 1"):
+        rank_change_uncertainty(spec, first=2002, last=2008, runs=0, data=data)
+    with pytest.raises(PeriodError, match="2000-2010"):
+        rank_change_uncertainty(spec, first=2002, last=2018, runs=10, data=data)
 
 
 def test_trend_rows_by_code_and_year_with_rank_bands() -> None:

@@ -577,11 +577,18 @@ def index_compare_years(
         bool, typer.Option(help="Rescale groups whose weights do not sum to 1.")
     ] = False,
     top: Annotated[int, typer.Option(help="Show the largest N movers (0: all).")] = 0,
+    runs: Annotated[
+        int, typer.Option(help="Monte Carlo runs for the band of each rank change (0: none).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same result).")] = 1,
+    assumptions: AssumptionsOpt = None,
     fmt: FormatOpt = Format.table,
     output: ResultFileOpt = None,
 ) -> None:
-    """Movers between two years of a panel index: rank and score changes, and the measure
-    whose contribution moved each the most."""
+    """Movers between two years of a panel index: rank and score changes, how robust each
+    move is (the 5-95% band of the rank change over runs varying the assumptions, and the
+    share of runs in which the unit moved up), and the measure whose contribution moved each
+    the most."""
     from powerscope.index import load_spec
     from powerscope.index.panel import compare_years, compute_panel
 
@@ -591,7 +598,10 @@ def index_compare_years(
         spec, years=sorted({first, last}) if first != last else first, weights=overrides,
         renormalise=renormalise,
     )  # fmt: skip
-    frame = compare_years(spec, first=first, last=last, result=result)
+    frame = compare_years(
+        spec, first=first, last=last, result=result, weights=overrides, renormalise=renormalise,
+        runs=runs, seed=seed, assumptions=_assumptions(assumptions),
+    )  # fmt: skip
     if top:
         frame = frame.head(top)
     citations = [c.to_dict() for c in result.citations]
@@ -608,11 +618,20 @@ def index_compare_years(
         "rows": _records(frame),
         "title": f"{spec.name}{label}: movers {first}-{last}",
         "caption": source
-        + "rank_change > 0: moved up. A measure's change: points of the score it contributes.",
+        + "rank_change > 0: moved up. A measure's change: points of the score it contributes."
+        + (
+            f" change_q05-change_q95: 5-95% band of the rank change over {runs} runs varying "
+            "the index's assumptions; share_up: share of runs in which the unit moved up."
+            if runs
+            else ""
+        ),
     }
+    if runs:
+        payload["runs"], payload["seed"] = runs, seed
     if fmt is Format.table:
+        bands = ["change_q05", "change_q95", "share_up"] if runs else []
         frame = frame[["code", "name", "score_first", "score_last", "score_change",
-                       "rank_first", "rank_last", "rank_change", "top_measure",
+                       "rank_first", "rank_last", "rank_change", *bands, "top_measure",
                        "top_measure_change"]]  # fmt: skip
     _export_or_print(frame, payload, fmt, output)
 

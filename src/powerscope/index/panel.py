@@ -35,6 +35,7 @@ histogram of ranks: memory does not grow with the runs), from which the median a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -655,9 +656,14 @@ def compare_years(
     data: Panel | pd.DataFrame | None = None,
     units: UnitInfo | None = None,
     result: PanelResult | None = None,
+    runs: int = 0,
+    seed: int | None = 1,
+    assumptions: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Movers between two years: each unit's score and rank in both, the changes, and the
-    measure (top-level component) whose weighted contribution to the score changed the most.
+    measure (top-level component) whose weighted contribution to the score changed the most;
+    with ``runs``, how robust each move is (:func:`rank_change_uncertainty`: the 5th-95th
+    percentile band of the rank change and the share of runs in which the unit moved up).
 
     A measure's contribution is its points of the overall score (its score times its weight,
     over the weights of the measures present: the arithmetic attribution of
@@ -669,7 +675,8 @@ def compare_years(
     pandas.DataFrame
         ``code, name, score_first, score_last, score_change, rank_first, rank_last, rank_change``
         (positive: moved up), ``top_measure, top_measure_change`` and one ``<measure> change``
-        column per measure (points of the score).
+        column per measure (points of the score); with ``runs``, ``change_q05, change_q95,
+        share_up`` after ``rank_change``.
     """
     import pandas as pd
 
@@ -717,7 +724,16 @@ def compare_years(
     frame = frame.iloc[np.argsort(-order.to_numpy(), kind="stable")].reset_index(drop=True)
     frame.attrs.update(first=first, last=last, custom_weights=result.custom_weights)
     cols = ["code", "name", "score_first", "score_last", "score_change", "rank_first",
-            "rank_last", "rank_change", "top_measure", "top_measure_change"]  # fmt: skip
+            "rank_last", "rank_change"]  # fmt: skip
+    if runs:
+        bands = rank_change_uncertainty(
+            spec, first=first, last=last, runs=runs, seed=seed, assumptions=assumptions,
+            weights=weights, renormalise=renormalise, store=store, data=data, units=units,
+        )  # fmt: skip
+        frame = frame.merge(bands, on="code", how="left")
+        frame.attrs.update(first=first, last=last, custom_weights=result.custom_weights, runs=runs)
+        cols += ["change_q05", "change_q95", "share_up"]
+    cols += ["top_measure", "top_measure_change"]
     return frame[cols + [f"{m} change" for m in measures]]
 
 
@@ -1305,6 +1321,119 @@ def panel_uncertainty(
 
 
 @dataclass
+class RunRanks:
+    """Every run's rank of every unit in some years of a panel index (1 = best; NaN: no score,
+    or a failed run): ``ranks[run, t, i]`` is unit ``codes[i]`` in ``years[t]``."""
+
+    years: list[int]
+    codes: list[str]
+    ranks: np.ndarray  # (runs, years, units)
+    present: np.ndarray  # (years, units): the unit has a nominal score that year
+
+
+def run_ranks(
+    spec: IndexSpec,
+    *,
+    years: Sequence[int],
+    runs: int,
+    seed: int | None = 1,
+    engine: str = "local",
+    assumptions: Mapping[str, Any] | None = None,
+    weights: Mapping[str, float] | None = None,
+    renormalise: bool = False,
+    scheduler: str | None = None,
+    store: Store | None = None,
+    data: Panel | pd.DataFrame | None = None,
+    units: UnitInfo | None = None,
+    exclude_aggregates: bool = False,
+) -> RunRanks:
+    """The ranks of every run in ``years`` (any years of the span, in order), from the runs of
+    :func:`panel_uncertainty` with the same seed: counted per year and unit, they are its rank
+    counts. For figures that need a run's ranks in several years together (a rank change);
+    memory is runs x years x units, so ask for the years needed only."""
+    from powerscope.index.uncertainty import plan_runs, rank_rows
+
+    if runs < 1:
+        raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
+    options = require_panel(spec, None)
+    chosen = sorted({int(y) for y in years})
+    for year in chosen:
+        check_years(options, year, year, "years")
+    setup = _setup(
+        spec, chosen[0], engine, assumptions, weights, renormalise, store, data, units,
+        exclude_aggregates,
+    )  # fmt: skip
+    setup.years = chosen  # exactly these years, not the range between them
+    compiled = setup.nominal.compiled
+    rng = np.random.default_rng(seed)  # the draws of panel_uncertainty, in its order
+    unit = rng.random((runs, len(setup.uspec.assumptions())))
+    draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
+    number = {p: i for i, p in enumerate(compiled.paths)}
+    plan = plan_runs(setup.uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
+    n_units = len(setup.nominal.units)
+    ranks = np.full((runs, len(chosen), n_units), np.nan)
+
+    def collect(at: int, task: PanelTask, scores: np.ndarray) -> None:
+        ranked = rank_rows(scores.reshape(-1, n_units)).reshape(scores.shape)
+        ranks[task.runs, at : at + len(task.years)] = ranked
+
+    _run_panel(setup, plan, engine, scheduler, None, None, None, evaluate_score_task, collect)
+    present = setup.present
+    ranks[:, ~present] = np.nan  # no data that year: no rank, whatever the run
+    return RunRanks(chosen, list(setup.nominal.units), ranks, present)
+
+
+def rank_change_uncertainty(
+    spec: IndexSpec,
+    *,
+    first: int,
+    last: int,
+    runs: int,
+    seed: int | None = 1,
+    **options: Any,
+) -> pd.DataFrame:
+    """How robust is a move between two years? Each unit's rank change over the runs.
+
+    The runs are those of :func:`panel_uncertainty` with the same seed (:func:`run_ranks`: one
+    set of assumptions per run, applied to both years), so a unit's band of change and its
+    rank bands come from the same builds; the change is taken run by run (``rank in first -
+    rank in last``, positive: moved up), not from the two bands, which would overstate its
+    spread. ``options``: those of :func:`run_ranks` (engine, assumptions, weights, data...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code, change_median, change_q05, change_q95`` (ranks; 5th and 95th percentiles,
+        numpy's linear interpolation) and ``share_up``, ``share_down`` (0-1: the share of runs
+        in which the unit moved up, or down), for units with a score in both years.
+    """
+    import pandas as pd
+
+    options_ = require_panel(spec, None)
+    check_years(options_, first, first, "first")
+    check_years(options_, last, last, "last")
+    found = run_ranks(spec, years=[first, last], runs=runs, seed=seed, **options)
+    a, b = found.years.index(first), found.years.index(last)
+    both = found.present[a] & found.present[b]
+    change = found.ranks[:, a, both] - found.ranks[:, b, both]  # (runs, units): + moved up
+    ok = ~np.isnan(change)
+    counted = np.maximum(ok.sum(axis=0), 1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a unit with no rank in any run
+        q05, median, q95 = np.nanquantile(change, [0.05, 0.5, 0.95], axis=0)
+    return pd.DataFrame(
+        {
+            "code": [c for c, keep in zip(found.codes, both, strict=True) if keep],
+            "change_median": median,
+            "change_q05": q05,
+            "change_q95": q95,
+            "share_up": ((change > 0) & ok).sum(axis=0) / counted,
+            "share_down": ((change < 0) & ok).sum(axis=0) / counted,
+        }
+    )
+
+
+@dataclass
 class PanelSensitivity:
     """Sobol indices of a panel index's rank uncertainty, per year and across the years.
 
@@ -1376,8 +1505,6 @@ def panel_sensitivity(
     Tarantola (2005), *J. R. Stat. Soc. A* 168(2); SALib (Herman & Usher 2017); COINr
     ``get_sensitivity(SA_type = "SA")``.
     """
-    import warnings
-
     import pandas as pd
 
     from powerscope.index.sensitivity import design_plan, saltelli_design, sobol_indices
@@ -1708,8 +1835,10 @@ __all__ = [
     "CompiledPanel",
     "Panel",
     "PanelResult",
+    "PanelSensitivity",
     "PanelTask",
     "PanelUncertainty",
+    "RunRanks",
     "batch_root_scores",
     "carry_forward",
     "check_years",
@@ -1717,10 +1846,13 @@ __all__ = [
     "compile_panel",
     "compute_panel",
     "panel_data",
+    "panel_sensitivity",
     "panel_uncertainty",
     "quantiles_from_counts",
+    "rank_change_uncertainty",
     "rank_counts",
     "require_panel",
+    "run_ranks",
     "trend",
     "without_aggregates",
     "year_builder",
