@@ -1276,7 +1276,6 @@ def panel_uncertainty(
     Saisana, Saltelli & Tarantola (2005), *J. R. Stat. Soc. A* 168(2), 307-323; OECD/JRC
     Handbook (2008), step 7; COINr ``get_sensitivity(SA_type = "UA")``.
     """
-    from powerscope.index.uncertainty import plan_runs
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
@@ -1284,12 +1283,7 @@ def panel_uncertainty(
         spec, years, engine, assumptions, weights, renormalise, store, data, units,
         exclude_aggregates,
     )  # fmt: skip
-    compiled = setup.nominal.compiled
-    rng = np.random.default_rng(seed)
-    unit = rng.random((runs, len(setup.uspec.assumptions())))
-    draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
-    number = {p: i for i, p in enumerate(compiled.paths)}
-    plan = plan_runs(setup.uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
+    plan = setup.monte_carlo(runs, seed)
     nominal_values, nominal_rank = setup.nominal_figures()
     n_units = len(setup.nominal.units)
     counts = np.zeros((len(setup.years), n_units, n_units + 1), dtype=np.int64)
@@ -1351,7 +1345,7 @@ def run_ranks(
     :func:`panel_uncertainty` with the same seed: counted per year and unit, they are its rank
     counts. For figures that need a run's ranks in several years together (a rank change);
     memory is runs x years x units, so ask for the years needed only."""
-    from powerscope.index.uncertainty import plan_runs, rank_rows
+    from powerscope.index.uncertainty import rank_rows
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
@@ -1364,12 +1358,7 @@ def run_ranks(
         exclude_aggregates,
     )  # fmt: skip
     setup.years = chosen  # exactly these years, not the range between them
-    compiled = setup.nominal.compiled
-    rng = np.random.default_rng(seed)  # the draws of panel_uncertainty, in its order
-    unit = rng.random((runs, len(setup.uspec.assumptions())))
-    draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
-    number = {p: i for i, p in enumerate(compiled.paths)}
-    plan = plan_runs(setup.uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
+    plan = setup.monte_carlo(runs, seed)  # the runs of panel_uncertainty
     n_units = len(setup.nominal.units)
     ranks = np.full((runs, len(chosen), n_units), np.nan)
 
@@ -1594,6 +1583,18 @@ class _PanelSetup:
     def present(self) -> np.ndarray:
         """``(years, units)``: the unit has data in the year (it is ranked there)."""
         return self.nominal.present[self.positions]
+
+    def monte_carlo(self, runs: int, seed: int | None) -> Any:
+        """The plan of ``runs`` Monte Carlo runs drawn with ``seed`` (each run one draw of every
+        assumption, the weight noise drawn per node): the same runs for the same seed."""
+        from powerscope.index.uncertainty import plan_runs
+
+        compiled = self.nominal.compiled
+        rng = np.random.default_rng(seed)
+        unit = rng.random((runs, len(self.uspec.assumptions())))
+        draws = rng.uniform(-1.0, 1.0, (runs, len(compiled.paths)))
+        number = {p: i for i, p in enumerate(compiled.paths)}
+        return plan_runs(self.uspec, compiled.weights, unit, noise_draws=draws, node_numbers=number)
 
     def nominal_figures(self) -> tuple[np.ndarray, np.ndarray]:
         """Nominal scores and ranks ``(years, units)`` of the years analysed (NaN: no data)."""
