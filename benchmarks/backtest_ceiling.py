@@ -27,11 +27,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--origins", default="2005,2010,2014")
     parser.add_argument("--countries", default=",".join(COUNTRIES))
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="Also the recommendation known at each origin, from the earlier origins' "
+        "backtests up to it (slower: more backtests).",
+    )
     args = parser.parse_args()
 
     from powerscope.data.store import open_store
     from powerscope.dynamics.backtest import backtest_origins
-    from powerscope.dynamics.ceiling import ceilings, family_errors
+    from powerscope.dynamics.ceiling import ceilings, family_errors, recommended_at
     from powerscope.dynamics.history import load_history
 
     store = open_store()
@@ -56,6 +62,12 @@ def main() -> None:
                     if s["model_beats_naive"] is not None
                 ]
             )
+            earlier = tuple(o for o in origins if o < origin)
+            if args.before and earlier:
+                before = recommended_at(code, origin, earlier, runs=args.runs, store=store)
+                model["use_before"] = model["series"].map(before)
+            elif args.before:
+                model["use_before"] = None
             family = family_errors(history, origin, end=int(report["last"]))
             frames.append(model.merge(family, on="series").assign(code=code))
     out = ceilings(pd.concat(frames, ignore_index=True))

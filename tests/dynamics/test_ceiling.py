@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from powerscope.dynamics.backtest import SERIES
-from powerscope.dynamics.ceiling import ceilings, family_errors, scaled_trend
+from powerscope.dynamics.backtest import FORECASTS, SERIES
+from powerscope.dynamics.ceiling import ceilings, family_errors, recommended_at, scaled_trend
 from powerscope.dynamics.history import load_history
 
 
@@ -69,8 +69,28 @@ def test_ceilings_count_what_each_kind_of_forecast_can_beat() -> None:
     assert "model_where_recommended" not in out
     recommended = ceilings(_cases().assign(use=["model", "model", "ets"]))
     assert recommended["model_where_recommended"] == {"cases": 2, "model_beats_naive": 1}
+    # recommended at the origin (None: no earlier origin to choose from)
+    before = ceilings(_cases().assign(use_before=["model", None, "ets"]))
+    assert before["recommended_before_the_origin"] == {
+        "cases": 2,
+        "model_recommended": 1,
+        "model_beats_naive_where_recommended": 1,
+        "recommended_beats_naive": 2,
+    }
 
 
 def test_ceilings_need_cases() -> None:
     with pytest.raises(ValueError, match="no backtest cases"):
         ceilings(pd.DataFrame())
+
+
+def test_the_recommendation_at_an_origin_uses_nothing_after_it() -> None:
+    at_2010 = recommended_at("KOR", 2010, (2005,), runs=50)
+    assert set(at_2010) <= set(SERIES) and len(at_2010) >= 7
+    assert set(at_2010.values()) <= set(FORECASTS)
+    # the same call with the data after 2010 cut off gives the same recommendation
+    from powerscope.dynamics.backtest import backtest_origins
+
+    cut = backtest_origins("KOR", (2005,), last=2010, runs=50)
+    assert at_2010 == {s["name"]: s["use"] for s in cut["series"] if s.get("use")}
+    assert cut["backtests"][0]["test"] == [2006, 2010]

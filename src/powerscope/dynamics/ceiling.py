@@ -96,7 +96,9 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
     ``cases``: one row per case with ``code``, ``origin``, ``series``, ``model_error``,
     ``ets_error``, ``last_value_error``, ``baseline_error`` and the ``a=`` columns of
     :func:`family_errors`, optionally ``use`` (the forecast the backtests recommend for the
-    series). Shares are of all cases (0-1).
+    series, chosen on these cases) and ``use_before`` (the one recommended at the origin by
+    :func:`recommended_at`; None where no earlier origin exists). Shares are of all cases
+    (0-1).
     """
     if cases.empty:
         raise ValueError("no backtest cases to score")
@@ -152,6 +154,30 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
             for o in sorted(cases["origin"].unique())
         },
     }
+    if "use_before" in cases:
+        # the recommendation a forecaster had at the origin: from the earlier origins'
+        # backtests scored on the years up to this origin only (no hindsight)
+        known = cases["use_before"].notna()
+        chosen = known & (cases["use_before"] == "model")
+        error_of = {
+            "model": "model_error",
+            "ets": "ets_error",
+            "last_value": "last_value_error",
+            "drift": "baseline_error",
+        }
+        recommended = pd.Series(
+            [
+                bool(cases.at[i, error_of[u]] < naive[i]) if isinstance(u, str) else False
+                for i, u in cases["use_before"].items()
+            ],
+            index=cases.index,
+        )
+        out["recommended_before_the_origin"] = {
+            "cases": int(known.sum()),
+            "model_recommended": int(chosen.sum()),
+            "model_beats_naive_where_recommended": int(beats.loc[chosen, "model_error"].sum()),
+            "recommended_beats_naive": int(recommended[known].sum()),
+        }
     if "use" in cases:
         # where the backtests recommend the model for the series (chosen on these same cases)
         chosen = cases["use"] == "model"
@@ -160,6 +186,25 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
             "model_beats_naive": int(beats.loc[chosen, "model_error"].sum()),
         }
     return out
+
+
+def recommended_at(
+    code: str,
+    origin: int,
+    earlier: tuple[int, ...],
+    *,
+    runs: int = 300,
+    seed: int = 1,
+    store: Any = None,
+) -> dict[str, str]:
+    """The forecast the backtests would have recommended for each series *at* ``origin``:
+    from the ``earlier`` origins' backtests scored on the years up to ``origin`` only
+    (:func:`powerscope.dynamics.backtest.backtest_origins` with ``last=origin``), so nothing
+    after the origin is used. ``{series: "model" | "ets" | "last_value" | "drift"}``."""
+    from powerscope.dynamics.backtest import backtest_origins
+
+    report = backtest_origins(code, earlier, last=origin, runs=runs, seed=seed, store=store)
+    return {s["name"]: s["use"] for s in report["series"] if s.get("use")}
 
 
 def _held_out(
@@ -188,4 +233,4 @@ def _held_out(
     return float(wins / len(cases))
 
 
-__all__ = ["ALPHAS", "ceilings", "family_errors", "scaled_trend"]
+__all__ = ["ALPHAS", "ceilings", "family_errors", "recommended_at", "scaled_trend"]
