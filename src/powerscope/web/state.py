@@ -312,7 +312,7 @@ class AppState:
         from powerscope.index.panel import require_panel
 
         loaded = self.index(name)  # an unknown index is refused before a slot is taken,
-        require_panel(loaded.spec, None)  # and so are a snapshot index
+        require_panel(loaded.spec, None)  # and so is a snapshot index
         overrides = overrides_of(weights)
         if overrides:  # and impossible weights (WeightsError, 422)
             loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
