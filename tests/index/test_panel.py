@@ -432,3 +432,21 @@ def test_long_data_with_a_value_given_twice_or_no_year_is_refused() -> None:
         Panel.from_long(no_year)
     with pytest.raises(DataFormatError, match="lack the column"):
         Panel.from_long(data.drop(columns="year"))
+
+
+def test_trend_and_movers_say_which_weights_they_were_computed_with() -> None:
+    data = generated_panel()
+    spec = parse_spec(panel_spec(carry_forward=2))
+    published = trend(spec, ["KOR", "CHN"], runs=0, data=data)
+    assert published.attrs["custom_weights"] is False
+    assert published.attrs["weights"] == spec.weights()
+    custom = trend(spec, ["KOR", "CHN"], runs=0, data=data, weights={"A": 3, "B": 1},
+                   renormalise=True)  # fmt: skip
+    assert custom.attrs["custom_weights"] is True
+    assert custom.attrs["weights"]["A"] == pytest.approx(0.75)
+    assert custom.attrs["weights"]["B"] == pytest.approx(0.25)
+    movers = compare_years(spec, first=2001, last=2009, data=data, weights={"A": 0, "B": 1},
+                           renormalise=True)  # fmt: skip
+    assert movers.attrs["custom_weights"] is True
+    assert movers.attrs["weights"]["A"] == 0 and movers.attrs["weights"]["B"] == 1
+    assert compare_years(spec, first=2001, last=2009, data=data).attrs["weights"] == spec.weights()

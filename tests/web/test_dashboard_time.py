@@ -122,10 +122,14 @@ def test_a_panel_address_restores_year_weights_and_countries(board: Page, server
     bands = [t for t in traces if t["fill"] == "tonexty"]
     lines = [t["name"] for t in traces if t["fill"] != "tonexty" and t["name"]]
     assert len(bands) == 2 and sorted(lines) == ["China", "South Korea"]
+    # the trends of the address's weights, said to be custom weights
+    assert "(custom weights)" in page.locator('[data-testid="trend"] h3').inner_text()
     trend = httpx.get(
-        f"{server_url}/api/indices/power/trend?codes=KOR,CHN&from=2000&to=2024&runs=200&seed=1",
+        f"{server_url}/api/indices/power/trend?codes=KOR,CHN&from=2000&to=2024&runs=200&seed=1"
+        f"&weights={quote(WEIGHTS, safe='')}&renormalise=true",
         timeout=60,
     ).json()
+    assert trend["custom_weights"] is True
     korea = [r for r in trend["rows"] if r["code"] == "KOR"]
     shown = next(t for t in traces if t["name"] == "South Korea")
     assert shown["y"] == [r["rank"] for r in korea]
@@ -167,3 +171,61 @@ def test_a_year_outside_the_panel_is_explained(board: Page) -> None:
     alert.wait_for(state="visible")
     assert "1990" in alert.inner_text()
     assert board.refused == []
+
+
+def _trend_ranks(base: str, codes: str, weights: str | None = None) -> dict[str, list[int]]:
+    query = f"codes={codes}&from=2000&to=2024&runs=200&seed=1"
+    if weights:
+        query += f"&weights={quote(weights, safe='')}&renormalise=true"
+    answer = httpx.get(f"{base}/api/indices/power/trend?{query}", timeout=60)
+    assert answer.status_code == 200, answer.text
+    out: dict[str, list[int]] = {}
+    for row in answer.json()["rows"]:
+        out.setdefault(row["name"], []).append(row["rank"])
+    return out
+
+
+def test_reweighting_redraws_the_trends_for_those_weights_labelled_custom_weights(
+    board: Page, server_url: str
+) -> None:
+    board.open("#/index/power?countries=KOR,CHN")
+    page = board.page
+    figure = page.locator('[data-testid="trend"]')
+    page.wait_for_selector('[data-testid="trend"][data-state="ready"][data-weights="published"]')
+    assert "custom weights" not in figure.locator("h3").inner_text()
+    assert figure.locator('[data-testid="source-qualifier"]').count() == 0
+    assert (
+        "rank with the published weights"
+        in figure.locator('[data-testid="trend-note"]').inner_text()
+    )
+    # all the military weight, none of the economic: ranks move
+    for path, key in (("Military capability", "End"), ("Economic capability", "Home")):
+        page.locator(f'input[type="range"][data-path="{path}"]').focus()
+        page.keyboard.press(key)
+    page.wait_for_selector('[data-testid="trend"][data-state="ready"][data-weights="custom"]')
+    title = figure.locator("h3").inner_text()
+    assert title.endswith("(custom weights)") and title.startswith("Rank over time")
+    assert figure.locator('[data-testid="source-qualifier"]').inner_text() == "custom weights"
+    note = figure.locator('[data-testid="trend-note"]').inner_text()
+    assert "custom weights" in note and "published weights even" not in note
+    # the lines are the API's trends for the weights set (those of the address)
+    weights = page.evaluate("new URLSearchParams(location.hash.split('?')[1]).get('weights')")
+    assert "Military capability=1" in weights and "Economic capability=0" in weights
+    expected = _trend_ranks(server_url, "KOR,CHN", weights)
+    assert expected != _trend_ranks(server_url, "KOR,CHN")
+    drawn = {t["name"]: t["y"] for t in board.plot_data("trend") if t["fill"] != "tonexty"}
+    assert {name: drawn[name] for name in expected} == expected
+    # its downloads say so too
+    csv_link = figure.locator('[data-testid="trend-csv"]')
+    assert csv_link.get_attribute("download") == "power-trend-KOR-CHN-custom-weights.csv"
+    answer = httpx.get(server_url + str(csv_link.get_attribute("href")), timeout=60)
+    assert 'filename="power-trend-custom-weights.csv"' in answer.headers["content-disposition"]
+    with page.expect_download() as download:
+        figure.locator('[data-testid="trend-png"]').click()
+    assert download.value.suggested_filename == "power-trend-KOR-CHN-custom-weights.png"
+    # back to the published weights: the published trends, not labelled
+    page.locator('[data-testid="reset"]').click()
+    page.wait_for_selector('[data-testid="trend"][data-state="ready"][data-weights="published"]')
+    assert "custom weights" not in figure.locator("h3").inner_text()
+    assert csv_link.get_attribute("download") == "power-trend-KOR-CHN.csv"
+    assert board.refused == [] and board.errors == []

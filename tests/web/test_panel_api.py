@@ -4,6 +4,8 @@ bands, movers; 4xx with what, where and how to fix on bad input."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 
 import numpy as np
@@ -13,7 +15,8 @@ from fastapi.testclient import TestClient
 from panel_support import PANEL_SPEC
 from powerscope.data.store import SnapshotStore
 from powerscope.index import load_spec
-from powerscope.index.panel import compute_panel, trend
+from powerscope.index.panel import compare_years, compute_panel, trend
+from powerscope.web import models
 from powerscope.web.api import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -110,3 +113,96 @@ def test_compare_years_and_a_years_uncertainty(client: TestClient) -> None:
     assert body["field"] == "to"
     ranks = client.get("/api/indices/panel_test/uncertainty?year=2008&runs=200").json()
     assert ranks["year"] == 2008 and len(ranks["countries"]) == 12
+
+
+# -- custom weights: the trend and the movers of the weights given, labelled as such ------------
+
+MILITARY = "Economy=0,Military=1"
+CODES = ["KOR", "CHN", "JPN", "USA"]
+
+
+def trend_of(client: TestClient, **params: object) -> dict:
+    query = {"codes": ",".join(CODES), "from": 2004, "to": 2008, "runs": 100, **params}
+    response = client.get("/api/indices/panel_test/trend", params=query)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_reweighted_trend_is_the_librarys_for_those_weights_and_says_so(
+    client: TestClient,
+) -> None:
+    published = trend_of(client)
+    custom = trend_of(client, weights=MILITARY, renormalise="true")
+    assert published["custom_weights"] is False and custom["custom_weights"] is True
+    assert published["weights"]["Military"] == 0.4
+    assert custom["weights"]["Military"] == 1.0 and custom["weights"]["Economy"] == 0.0
+    expected = trend(load_spec(PANEL_SPEC), CODES, first=2004, last=2008, runs=100, seed=1,
+                     weights={"Economy": 0, "Military": 1}, store=SnapshotStore())  # fmt: skip
+    assert [r["rank"] for r in custom["rows"]] == expected["rank"].tolist()
+    assert [r["q95_rank"] for r in custom["rows"]] == pytest.approx(expected["q95_rank"].tolist())
+    # the re-weighting moves units: the trend is not the published one
+    assert [r["rank"] for r in custom["rows"]] != [r["rank"] for r in published["rows"]]
+    # cached by weights: the published trend asked again is the published one
+    assert trend_of(client) == published
+    assert models.IndexTrendOut.model_validate(custom).custom_weights is True
+
+
+def test_reweighted_movers_are_the_librarys_for_those_weights_and_say_so(
+    client: TestClient,
+) -> None:
+    url = "/api/indices/panel_test/compare-years?from=2002&to=2010"
+    published = client.get(url).json()
+    custom = client.get(f"{url}&weights={MILITARY}&renormalise=true").json()
+    assert published["custom_weights"] is False and custom["custom_weights"] is True
+    assert custom["weights"]["Military"] == 1.0
+    expected = compare_years(load_spec(PANEL_SPEC), first=2002, last=2010, store=SnapshotStore(),
+                             weights={"Economy": 0, "Military": 1})  # fmt: skip
+    assert [r["code"] for r in custom["rows"]] == expected["code"].tolist()
+    assert [r["rank_change"] for r in custom["rows"]] == expected["rank_change"].tolist()
+    moves = {r["code"]: r["rank_change"] for r in published["rows"]}
+    assert {r["code"]: r["rank_change"] for r in custom["rows"]} != moves
+    # every score change is the military measure's alone
+    for row in custom["rows"]:
+        if row["score_change"] is not None:
+            assert row["measures"]["Military"] == pytest.approx(row["score_change"], abs=1e-5)
+    assert models.CompareYearsOut.model_validate(custom).custom_weights is True
+
+
+@pytest.mark.parametrize("what", ["trend", "compare-years"])
+def test_csv_of_custom_weights_is_named_so(client: TestClient, what: str) -> None:
+    query = "codes=KOR,CHN&runs=0" if what == "trend" else "from=2002&to=2010"
+    url = f"/api/indices/panel_test/{what}?{query}&format=csv"
+    published = client.get(url)
+    assert f'filename="panel_test-{what}.csv"' in published.headers["content-disposition"]
+    custom = client.get(f"{url}&weights={MILITARY}&renormalise=true")
+    assert custom.status_code == 200, custom.text
+    disposition = custom.headers["content-disposition"]
+    assert f'filename="panel_test-{what}-custom-weights.csv"' in disposition
+    as_json = client.get(url.replace("&format=csv", "") + f"&weights={MILITARY}&renormalise=true")
+    rows = list(csv.DictReader(io.StringIO(custom.text)))
+    assert [r["code"] for r in rows] == [r["code"] for r in as_json.json()["rows"]]
+    assert custom.text != published.text
+
+
+@pytest.mark.parametrize("what", ["trend", "compare-years"])
+@pytest.mark.parametrize(
+    ("weights", "renormalise", "words", "fix"),
+    [
+        ("Navy=0.5", "true", "unknown node 'Navy'", "Economy"),
+        ("Military=-1", "true", "weight of 'Military' is -1.0", "between 0 and 1"),
+        ("Military=inf", "true", "'Military' is inf; weights must be finite", "between 0 and 1"),
+        ("Economy=0,Military=0", "true", "sum to 0", "at least one"),
+        ("Military=1", "false", "sum to 1.6, not 1", "renormalise"),
+        ("Military", "true", "cannot read weight 'Military'", "NODE=W"),
+    ],
+)
+def test_impossible_weights_are_422_naming_the_node_and_the_fix(
+    client: TestClient, what: str, weights: str, renormalise: str, words: str, fix: str
+) -> None:
+    query = "codes=KOR&runs=0" if what == "trend" else "from=2002&to=2010"
+    response = client.get(
+        f"/api/indices/panel_test/{what}?{query}&weights={weights}&renormalise={renormalise}"
+    )
+    body = error_of(response, 422)
+    assert words in body["what"] and fix in body["fix"]
+    assert body["field"] == "weights"

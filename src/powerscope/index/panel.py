@@ -676,7 +676,8 @@ def compare_years(
         ``code, name, score_first, score_last, score_change, rank_first, rank_last, rank_change``
         (positive: moved up), ``top_measure, top_measure_change`` and one ``<measure> change``
         column per measure (points of the score); with ``runs``, ``change_q05, change_q95,
-        share_up`` after ``rank_change``.
+        share_up`` after ``rank_change``. ``attrs``: ``first``, ``last``, ``custom_weights``
+        and ``weights`` (every node's weight as applied, by path).
     """
     import pandas as pd
 
@@ -722,7 +723,10 @@ def compare_years(
         frame[col] = frame[col].astype("Int64")
     order = frame["rank_change"].abs().astype(float).fillna(-1)
     frame = frame.iloc[np.argsort(-order.to_numpy(), kind="stable")].reset_index(drop=True)
-    frame.attrs.update(first=first, last=last, custom_weights=result.custom_weights)
+    frame.attrs.update(
+        first=first, last=last, custom_weights=result.custom_weights,
+        weights=dict(result.method["weights"]),
+    )  # fmt: skip
     cols = ["code", "name", "score_first", "score_last", "score_change", "rank_first",
             "rank_last", "rank_change"]  # fmt: skip
     if runs:
@@ -730,8 +734,9 @@ def compare_years(
             spec, first=first, last=last, runs=runs, seed=seed, assumptions=assumptions,
             weights=weights, renormalise=renormalise, store=store, data=data, units=units,
         )  # fmt: skip
+        attrs = dict(frame.attrs)
         frame = frame.merge(bands, on="code", how="left")
-        frame.attrs.update(first=first, last=last, custom_weights=result.custom_weights, runs=runs)
+        frame.attrs.update(attrs, runs=runs)
         cols += ["change_q05", "change_q95", "share_up"]
     cols += ["top_measure", "top_measure_change"]
     return frame[cols + [f"{m} change" for m in measures]]
@@ -1746,12 +1751,16 @@ def trend(
     runs, seed:
         Monte Carlo runs of :func:`panel_uncertainty` for the rank band (0: no band, the
         median and percentile columns are NaN).
+    weights, renormalise:
+        Weight overrides ``{node: weight}``, as for :func:`compute_panel`: scores, ranks and
+        the rank band are then those of these weights, and ``attrs["custom_weights"]`` is true.
 
     Returns
     -------
     pandas.DataFrame
         ``code, year, score, rank, median_rank, q05_rank, q95_rank`` by code (in the order
-        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``citations``
+        given) and year. ``attrs``: ``runs``, ``seed``, ``custom_weights``, ``weights`` (every
+        node's weight as applied, by path), ``citations``
         (:class:`~powerscope.data.catalog.Citation`), ``names`` (by code).
     """
     import pandas as pd
@@ -1799,7 +1808,7 @@ def trend(
                                            "q05_rank", "q95_rank"])  # fmt: skip
     frame["rank"] = frame["rank"].astype("Int64")
     frame.attrs.update(
-        runs=runs, seed=seed, custom_weights=bool(weights),
+        runs=runs, seed=seed, custom_weights=bool(weights), weights=dict(result.method["weights"]),
         citations=tuple(citations or result.citations),
         names={c: result.names[col[c]] for c in wanted},
     )  # fmt: skip

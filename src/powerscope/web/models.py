@@ -174,11 +174,26 @@ class IndexTrendRow(Open):
     q95_rank: float | None
 
 
+WEIGHTS_APPLIED = (
+    "Every node's weight as applied, by path (the published weights unless custom_weights; "
+    "after renormalise, each group rescaled to sum to 1)."
+)
+CUSTOM_WEIGHTS = (
+    "True when the request gave weights: the figures are not those of the published weights "
+    "(the dashboard then says 'custom weights' in titles, source lines and downloads, and the "
+    "CSV's file name ends in -custom-weights)."
+)
+
+
 class IndexTrendOut(Open):
     name: str
+    title: str
     source: str
     runs: int
     seed: int
+    custom_weights: bool = Field(description=CUSTOM_WEIGHTS)
+    weights: dict[str, float] = Field(description=WEIGHTS_APPLIED)
+    renormalise: bool
     rows: list[IndexTrendRow]
     citations: list[CitationOut] = Field(
         default_factory=list, description="The datasets behind the figures (GET /api/datasets)."
@@ -201,7 +216,11 @@ class MoverRow(Open):
 
 class CompareYearsOut(Open):
     name: str
+    title: str
     source: str
+    custom_weights: bool = Field(description=CUSTOM_WEIGHTS)
+    weights: dict[str, float] = Field(description=WEIGHTS_APPLIED)
+    renormalise: bool
     rows: list[MoverRow]
     citations: list[CitationOut] = Field(
         default_factory=list, description="The datasets behind the figures (GET /api/datasets)."

@@ -28,6 +28,7 @@ from powerscope.errors import PowerscopeError, SpecError, UnknownEntityError
 from powerscope.files import read_yaml_file
 from powerscope.index.session import IndexSession, Scores
 from powerscope.index.spec import builtin_indices, load_spec
+from powerscope.index.weights import RENORMALISE_DEFAULT
 from powerscope.web.errors import NotFoundError
 from powerscope.web.limits import HeavyLimit, Limits
 from powerscope.web.uploads import UploadStore
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from powerscope.dynamics.scenario import Scenario
 
 T = TypeVar("T")
+
+#: weight overrides as a heavy task's argument and a cache key's part: ``((node, weight), ...)``
+Overrides = tuple[tuple[str, float], ...]
 
 #: the focal country of the like-mindedness index when a request names none
 DEFAULT_FOCAL = "KOR"
@@ -90,6 +94,13 @@ class Memo:
                     self._values.popitem(last=False)
                 self._locks.pop(key, None)
             return value
+
+
+def overrides_of(weights: Mapping[str, float] | None) -> Overrides:
+    """Weight overrides ``{node: weight}`` as a plain, hashable value in a fixed order (by
+    node as written): what a heavy task is sent and what a cache key holds. Empty: the
+    published weights."""
+    return tuple(sorted((str(node), float(w)) for node, w in (weights or {}).items()))
 
 
 def resolve_country(code: str, where: str) -> str:
@@ -291,21 +302,43 @@ class AppState:
         last: int | None,
         runs: int,
         seed: int,
+        weights: Mapping[str, float] | None = None,
+        renormalise: bool = RENORMALISE_DEFAULT,
     ) -> dict[str, Any]:
         """Units' scores, ranks and 5th-95th percentile rank bands by year (a panel index),
-        cached per (index, codes, years, runs, seed); a heavy computation, like
-        :meth:`uncertainty`."""
-        self.index(name)  # an unknown index is refused before a slot is taken
-        key = ("trend", self._key(name, None), codes, first, last, runs, seed)
-        return self.heavy_task(
-            "uncertainty", key, trend_report, name, codes, first, last, runs, seed
-        )
+        for the published weights or ``weights`` (overrides, read as
+        :meth:`powerscope.index.spec.IndexSpec.with_weights` reads them), cached per (index,
+        codes, years, runs, seed, weights); a heavy computation, like :meth:`uncertainty`."""
+        from powerscope.index.panel import require_panel
 
-    def compare_years(self, name: str, first: int, last: int) -> dict[str, Any]:
-        """Movers between two years of a panel index, cached per (index, years)."""
+        loaded = self.index(name)  # an unknown index is refused before a slot is taken,
+        require_panel(loaded.spec, None)  # and so is a snapshot index
+        overrides = overrides_of(weights)
+        if overrides:  # and impossible weights (WeightsError, 422)
+            loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
+        key = ("trend", self._key(name, None), codes, first, last, runs, seed, overrides,
+               renormalise)  # fmt: skip
+        return self.heavy_task(
+            "uncertainty", key, trend_report, name, codes, first, last, runs, seed, overrides,
+            renormalise,
+        )  # fmt: skip
+
+    def compare_years(
+        self,
+        name: str,
+        first: int,
+        last: int,
+        weights: Mapping[str, float] | None = None,
+        renormalise: bool = RENORMALISE_DEFAULT,
+    ) -> dict[str, Any]:
+        """Movers between two years of a panel index, for the published weights or
+        ``weights`` (overrides), cached per (index, years, weights)."""
         loaded = self.index(name)
-        key = ("compare-years", self._key(name, None), first, last)
-        return self._results.get(key, lambda: _compare_years(loaded, first, last))
+        overrides = overrides_of(weights)
+        key = ("compare-years", self._key(name, None), first, last, overrides, renormalise)
+        return self._results.get(
+            key, lambda: _compare_years(loaded, first, last, overrides, renormalise)
+        )
 
     # -- other domains ---------------------------------------------------------------------
     def arms(self) -> ArmsData:
@@ -438,16 +471,19 @@ def trend_report(
     last: int | None,
     runs: int,
     seed: int,
+    weights: Overrides = (),
+    renormalise: bool = RENORMALISE_DEFAULT,
 ) -> dict[str, Any]:
     """The body of ``GET /api/indices/{name}/trend``: units' scores, ranks and rank bands by
-    year of a panel index (a heavy task: :meth:`AppState.heavy_task`)."""
+    year of a panel index, for the published weights or the overrides ``weights``
+    (:func:`powerscope.index.panel.trend`; a heavy task: :meth:`AppState.heavy_task`)."""
     from powerscope.index.panel import require_panel, trend
 
     loaded = state.index(name)
     options = require_panel(loaded.spec, None)
     frame = trend(
         loaded.spec, list(codes), first=first, last=last, runs=runs, seed=seed,
-        data=loaded.panel, units=loaded.units,
+        weights=dict(weights), renormalise=renormalise, data=loaded.panel, units=loaded.units,
     )  # fmt: skip
     names = frame.attrs["names"]
     rows = [
@@ -465,20 +501,35 @@ def trend_report(
         "years": [options.first, options.last],
         "runs": runs,
         "seed": seed,
-        "custom_weights": False,
-        "ranks": "1 = best; rank: the default build; q05/q95: 5th and 95th percentile ranks "
-        "over the runs (the same runs for every year)",
+        **_weights_applied(frame.attrs, renormalise),
+        "ranks": "1 = best; rank: the build with the weights applied (the published ones "
+        "unless custom_weights); q05/q95: 5th and 95th percentile ranks over the runs varying "
+        "the index's documented assumptions around them (the same runs for every year)",
         "rows": rows,
     }
 
 
-def _compare_years(loaded: LoadedIndex, first: int, last: int) -> dict[str, Any]:
+def _weights_applied(attrs: Mapping[str, Any], renormalise: bool) -> dict[str, Any]:
+    """Which weights a panel result was computed with, from the library's ``attrs``:
+    ``custom_weights`` (true when any was given), ``weights`` (every node's weight as
+    applied, by path) and ``renormalise``."""
+    return {
+        "custom_weights": bool(attrs["custom_weights"]),
+        "weights": {str(path): float(w) for path, w in attrs["weights"].items()},
+        "renormalise": renormalise,
+    }
+
+
+def _compare_years(
+    loaded: LoadedIndex, first: int, last: int, weights: Overrides, renormalise: bool
+) -> dict[str, Any]:
     from powerscope.index.panel import compare_years, require_panel
 
     require_panel(loaded.spec, None)
     frame = compare_years(
-        loaded.spec, first=first, last=last, data=loaded.panel, units=loaded.units
-    )
+        loaded.spec, first=first, last=last, weights=dict(weights), renormalise=renormalise,
+        data=loaded.panel, units=loaded.units,
+    )  # fmt: skip
     measures = [c[: -len(" change")] for c in frame.columns if c.endswith(" change")]
     rows = []
     for r in frame.to_dict(orient="records"):
@@ -494,7 +545,7 @@ def _compare_years(loaded: LoadedIndex, first: int, last: int) -> dict[str, Any]
         "citations": loaded.citations(),
         "from": first,
         "to": last,
-        "custom_weights": False,
+        **_weights_applied(frame.attrs, renormalise),
         "change": "rank_change > 0: moved up; a measure's change: points of the score it "
         "contributes (weight x score), which sum to score_change",
         "rows": rows,

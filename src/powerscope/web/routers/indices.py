@@ -10,7 +10,13 @@ from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from powerscope.errors import NotFoundError, PowerscopeError, SpecError, UnknownEntityError
+from powerscope.errors import (
+    NotFoundError,
+    PowerscopeError,
+    SpecError,
+    UnknownEntityError,
+    WeightsError,
+)
 from powerscope.index.engine import ROOT
 from powerscope.index.weights import RENORMALISE_DEFAULT
 from powerscope.web import models
@@ -76,6 +82,13 @@ Year = Annotated[
         "years and refuses one with 422.",
     ),
 ]
+
+
+def panel_filename(name: str, what: str, payload: dict[str, Any]) -> str:
+    """The CSV attachment name of a panel result: ``power-trend.csv``, or
+    ``power-trend-custom-weights.csv`` when it was computed with custom weights."""
+    label = ("custom-weights",) if payload.get("custom_weights") else ()
+    return csv_filename(name, what, *label)
 
 
 def load_index(state: AppState, name: str, focal: str | None = None) -> LoadedIndex:
@@ -309,17 +322,26 @@ def index_trend(
     seed: Annotated[
         int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
     ] = 1,
+    weights: WeightsText = None,
+    renormalise: Renormalise = RENORMALISE_DEFAULT,
     fmt: Fmt = "json",
 ) -> Response:
     """One row per unit and year: score, rank, and the median and 5th-95th percentile rank
     over runs varying the index's documented assumptions, the same runs for every year
-    (docs/panel.md). A snapshot index (no years) is refused with 422."""
+    (docs/panel.md). With ``weights`` (the grammar of the CLI's --weights), all of it is for
+    those weights: ``custom_weights`` is then true, ``weights`` echoes every node's weight as
+    applied, and the CSV is named ``...-trend-custom-weights.csv``. Impossible weights
+    (unreadable, negative, non-finite, unknown node, a group summing to 0, or without
+    renormalise a group not summing to 1) and a snapshot index (no years) are refused with
+    422."""
     wanted = tuple(c.strip() for c in codes.split(",") if c.strip())
     if not wanted:
         raise SpecError("no unit given", parameter="codes", fix="give codes, e.g. KOR,CHN")
-    with about("name", NotFoundError):
-        payload = state.trend(name, wanted, first, last, runs, seed)
-    return table(payload["rows"], payload, fmt, csv_filename(name, "trend"), TREND_COLUMNS)
+    overrides = models.parse_weights(weights)
+    with about("name", NotFoundError), about("weights", WeightsError):
+        payload = state.trend(name, wanted, first, last, runs, seed, overrides, renormalise)
+    filename = panel_filename(name, "trend", payload)
+    return table(payload["rows"], payload, fmt, filename, TREND_COLUMNS)
 
 
 @router.get(
@@ -333,12 +355,19 @@ def index_compare_years(
     name: IndexName,
     first: Annotated[int, Query(alias="from", ge=1000, le=9999, description="First year.")],
     last: Annotated[int, Query(alias="to", ge=1000, le=9999, description="Last year.")],
+    weights: WeightsText = None,
+    renormalise: Renormalise = RENORMALISE_DEFAULT,
     fmt: Fmt = "json",
 ) -> Response:
     """Every unit's score and rank in both years, the changes, and the measure (top-level
     component) whose contribution to the score changed the most; the largest rank moves
-    first. A snapshot index (no years) is refused with 422."""
-    with about("name", NotFoundError):
-        payload = state.compare_years(name, first, last)
+    first. With ``weights`` (the grammar of the CLI's --weights), all of it is for those
+    weights: ``custom_weights`` is then true, ``weights`` echoes every node's weight as
+    applied, and the CSV is named ``...-compare-years-custom-weights.csv``. Impossible weights
+    (as for .../trend) and a snapshot index (no years) are refused with 422."""
+    overrides = models.parse_weights(weights)
+    with about("name", NotFoundError), about("weights", WeightsError):
+        payload = state.compare_years(name, first, last, overrides, renormalise)
     rows = [{k: v for k, v in r.items() if k != "measures"} for r in payload["rows"]]
-    return table(rows, payload, fmt, csv_filename(name, "compare-years"), MOVER_COLUMNS)
+    filename = panel_filename(name, "compare-years", payload)
+    return table(rows, payload, fmt, filename, MOVER_COLUMNS)

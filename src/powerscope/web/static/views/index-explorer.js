@@ -9,14 +9,17 @@
 // (method.weights). Moving a slider writes the weights string into the address (shareable).
 //
 // A panel index (one with years, e.g. `power`) adds a year slider (POST compute with `year`) and
-// rank trends with their 5th-95th percentile band for the countries picked; the address keeps
-// the whole view: #/index/power?year=2023&weights=...&countries=KOR,CHN. Every index gets a
-// world map of its scores (plotly's geo bundle and vendored country shapes, no network).
+// rank trends with their 5th-95th percentile band for the countries picked, computed with the
+// weights set (GET .../trend with the same weights string, once the computation has said
+// whether they differ from the published ones); the address keeps the whole view:
+// #/index/power?year=2023&weights=...&countries=KOR,CHN. Every index gets a world map of its
+// scores (plotly's geo bundle and vendored country shapes, no network).
 // Results computed with weights other than the published ones say "custom weights" in their
 // titles, source lines and download names.
 
 import {
   chartFigure,
+  csvURL,
   debounce,
   dismissError,
   fmt,
@@ -116,6 +119,8 @@ export async function render(container, name, { isCurrent, query = {} }) {
     year: years ? (queryYear !== null && /^\d{1,4}$/.test(queryYear) ? Number(queryYear) : queryYear ?? years[1]) : null,
     trend: null,
     trendSeq: 0,
+    // the address of the trend shown or being fetched (it is fetched again only when it changes)
+    trendURL: null,
   };
   for (const code of COMPARE_DEFAULT) if (unitName[code] && state.compare.size < 3) state.compare.add(code);
   for (const u of units) if (state.compare.size < 2 && !u.is_aggregate) state.compare.add(u.code);
@@ -365,16 +370,23 @@ export async function render(container, name, { isCurrent, query = {} }) {
     compareBoxes.append(h("label", { class: "pick", for: `cmp-${u.code}` }, box, ` ${u.name}`));
   }
 
-  // a panel index: rank by year of the countries picked, with the 5th-95th percentile band
+  // a panel index: rank by year of the countries picked, with the 5th-95th percentile band,
+  // for the weights set; its downloads are named after what is drawn (state.trend)
+  const TREND_TITLE = "Rank over time with the 5th–95th percentile band";
+  const trendStem = () => {
+    const t = state.trend;
+    const codes = t ? [...new Set(t.rows.map((r) => r.code))] : [...state.compare];
+    return `${name}-trend-${codes.join("-")}${t && t.custom_weights ? "-custom-weights" : ""}`;
+  };
   const trendFig = years
-    ? chartFigure("Rank over time with the 5th–95th percentile band (published weights)", {
-        testid: "trend",
-        filename: () => `${name}-trend-${[...state.compare].join("-")}`,
-        height: 380,
-      })
+    ? chartFigure(TREND_TITLE, { testid: "trend", filename: trendStem, height: 380 })
     : null;
   const trendNote = years ? h("p", { class: "hint muted", "data-testid": "trend-note" }, "") : null;
-  if (trendFig) trendFig.body.append(trendNote);
+  const trendCSV = years ? h("a", { class: "download", "data-testid": "trend-csv" }, "Download CSV") : null;
+  if (trendFig) {
+    trendFig.body.append(trendNote);
+    trendFig.actions.prepend(trendCSV);
+  }
 
   // what the results are: the published weights, or re-weighted (and with which weights)
   const weightsLabel = h("p", { class: "weights-label", "data-testid": "weights-label", "data-state": "loading", role: "status" }, "");
@@ -526,9 +538,17 @@ export async function render(container, name, { isCurrent, query = {} }) {
       drawResults();
       rankingFig.table.dataset.state = "ready";
       rankingFig.table.dataset.year = years ? String(result.year ?? state.year) : "";
+      if (years) {
+        loadTrend();
+        if (trendFig.el.dataset.state === "ready") describeTrend();
+      }
     } catch (error) {
       if (error.name === "AbortError" || seq !== state.seq) return;
       rankingFig.table.dataset.state = "error";
+      if (years && !state.trend) {
+        trendFig.el.dataset.state = "error";
+        trendNote.textContent = "Rank trends not computed: the weights set cannot be applied.";
+      }
       status.textContent = "not computed (see the error above)";
       weightsLabel.dataset.state = "error";
       weightsLabel.textContent = link !== null ? `Not computed: the weights of the address (${link}) cannot be applied.` : "Not computed.";
@@ -625,24 +645,39 @@ export async function render(container, name, { isCurrent, query = {} }) {
       });
   }
 
+  /** The trend's API address for the countries picked and the weights of the last computation:
+   * the weights string (the address's as written, else the sliders') when they are not the
+   * published weights, rescaled by the server like the computation's (renormalise). */
+  function trendURL() {
+    const picks = [...state.compare];
+    let url = `/api/indices/${encodeURIComponent(name)}/trend?codes=${picks.map(encodeURIComponent).join(",")}&from=${years[0]}&to=${years[1]}&runs=${TREND_RUNS}&seed=1`;
+    const text = state.reweighted ? (state.link ?? weightsString(nodes, state.weights, defaults)) : "";
+    if (text) url += `&weights=${encodeURIComponent(text)}&renormalise=true`;
+    return url;
+  }
+
+  /** Fetch the trend when the countries picked or the weights changed (not for a new year or
+   * method: the trend covers every year, with the index's own methods). */
   async function loadTrend() {
-    if (!years || !isCurrent()) return;
+    if (!years || !isCurrent() || !state.compare.size) return;
+    const url = trendURL();
+    if (url === state.trendURL) return;
+    state.trendURL = url;
     state.trendSeq += 1;
     const seq = state.trendSeq;
-    const picks = [...state.compare];
-    if (!picks.length) return;
     trendFig.el.dataset.state = "loading";
     trendNote.textContent = `Computing rank bands (${TREND_RUNS} runs)…`;
     try {
-      const trend = await getJSON(
-        `/api/indices/${encodeURIComponent(name)}/trend?codes=${picks.map(encodeURIComponent).join(",")}&from=${years[0]}&to=${years[1]}&runs=${TREND_RUNS}&seed=1`,
-      );
+      const trend = await getJSON(url);
       if (seq !== state.trendSeq || !isCurrent()) return;
       state.trend = trend;
+      trendCSV.href = csvURL(url);
+      trendCSV.setAttribute("download", `${trendStem()}.csv`);
       drawTrend();
       trendFig.el.dataset.state = "ready";
     } catch (error) {
       if (seq !== state.trendSeq) return;
+      state.trendURL = null;
       trendFig.el.dataset.state = "error";
       trendNote.textContent = "Rank trends unavailable.";
       showError(error, `the rank trends of ${name}`);
@@ -650,9 +685,27 @@ export async function render(container, name, { isCurrent, query = {} }) {
   }
   const scheduleTrend = debounce(loadTrend, 150);
 
+  /** The note under the trends: which weights, the band's runs, and the methods they use. */
+  function describeTrend() {
+    const t = state.trend;
+    if (!t || !trendNote) return;
+    const methods =
+      state.aggregation !== initialAggregation || state.exclude
+        ? " The trends use the index's own aggregation and rank every unit, whatever the aggregation and exclusion set above."
+        : "";
+    trendNote.textContent =
+      `Line: rank with ${t.custom_weights ? "the weights set (custom weights, each group rescaled to sum to 1)" : "the published weights"}; ` +
+      `band: 5th–95th percentile rank over ${t.runs} runs varying the index's documented assumptions around those weights (seed ${t.seed}), the same runs for every year. ` +
+      `The dotted line marks the year shown above.${methods}`;
+  }
+
   function drawTrend() {
     const t = state.trend;
     if (!t || !trendFig) return;
+    const custom = Boolean(t.custom_weights);
+    setTitle(trendFig, `${TREND_TITLE}${custom ? ` (${CUSTOM})` : ""}`);
+    trendFig.setQualifier(custom ? CUSTOM : "");
+    trendFig.el.dataset.weights = custom ? "custom" : "published";
     const src = t.source || tree.source;
     const hover = hoverSource(src, t.edition || tree.edition, t.citations);
     const traces = [];
@@ -695,9 +748,7 @@ export async function render(container, name, { isCurrent, query = {} }) {
       t.edition || tree.edition,
       t.citations,
     );
-    trendNote.textContent =
-      `Line: rank with the published weights; band: 5th–95th percentile rank over ${t.runs} runs varying the index's documented assumptions (seed ${t.seed}), the same runs for every year. ` +
-      "The band and line use the published weights even when the sliders set others; the dotted line marks the year shown above.";
+    describeTrend();
   }
 
   function drawContributions(all) {
@@ -887,9 +938,8 @@ export async function render(container, name, { isCurrent, query = {} }) {
     });
   }
 
-  computeNow();
+  computeNow(); // and then the trends of a panel index, for the weights it applied
   loadUncertainty();
-  if (years) loadTrend();
   return () => {
     if (state.controller) state.controller.abort();
   };
