@@ -87,6 +87,7 @@ HEAVY = [
             "&weights=Military%20capability=1,Economic%20capability=0", None),
     ("GET", "/api/indices/power/trend?codes=KOR,JPN&runs=0&format=csv&renormalise=true"
             "&weights=Technology=0.6", None),
+    ("GET", "/api/indices/power/compare-years?from=2014&to=2023&runs=50&seed=3", None),
     ("GET", "/api/alignment/KOR/partners?runs=100&seed=2&top=10", None),
     ("POST", "/api/dynamics/KOR/run", {"runs": 50, "seed": 2, "noise": True}),
     ("POST", "/api/dynamics/KOR/run", {"runs": 20, "scenario": {"name": "mine",

@@ -115,6 +115,26 @@ def test_compare_years_and_a_years_uncertainty(client: TestClient) -> None:
     assert ranks["year"] == 2008 and len(ranks["countries"]) == 12
 
 
+def test_movers_with_runs_say_how_robust_each_move_is(client: TestClient) -> None:
+    url = "/api/indices/panel_test/compare-years?from=2002&to=2010&runs=300&seed=2"
+    body = client.get(url).json()
+    assert body["runs"] == 300 and "share_up" in body["change"]
+    expected = compare_years(load_spec(PANEL_SPEC), first=2002, last=2010, runs=300, seed=2,
+                             store=SnapshotStore()).set_index("code")  # fmt: skip
+    for row in body["rows"]:
+        want = expected.loc[row["code"]]
+        assert row["change_q05"] == pytest.approx(want["change_q05"])
+        assert row["change_q95"] == pytest.approx(want["change_q95"])
+        assert row["share_up"] == pytest.approx(want["share_up"], abs=1e-6)  # 6 decimals
+    assert models.CompareYearsOut.model_validate(body).runs == 300
+    text = client.get(url + "&format=csv").text
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[7:11] == ["rank_change", "change_q05", "change_q95", "share_up"]
+    plain = client.get("/api/indices/panel_test/compare-years?from=2002&to=2010").json()
+    assert "runs" not in plain and "share_up" not in plain["rows"][0]
+    assert error_of(client.get(url.replace("runs=300", "runs=-1")), 422)["field"] == "runs"
+
+
 # -- custom weights: the trend and the movers of the weights given, labelled as such ------------
 
 MILITARY = "Economy=0,Military=1"

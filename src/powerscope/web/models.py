@@ -209,6 +209,15 @@ class MoverRow(Open):
     rank_first: int | None
     rank_last: int | None
     rank_change: int | None
+    change_q05: float | None = Field(
+        default=None, description="5th percentile of the rank change over the runs (with runs)."
+    )
+    change_q95: float | None = Field(
+        default=None, description="95th percentile of the rank change over the runs (with runs)."
+    )
+    share_up: float | None = Field(
+        default=None, description="Share of the runs in which the unit climbed, 0-1 (with runs)."
+    )
     top_measure: str | None
     top_measure_change: float | None
     measures: dict[str, float | None]
@@ -221,6 +230,8 @@ class CompareYearsOut(Open):
     custom_weights: bool = Field(description=CUSTOM_WEIGHTS)
     weights: dict[str, float] = Field(description=WEIGHTS_APPLIED)
     renormalise: bool
+    runs: int | None = Field(default=None, description="Monte Carlo runs of the bands, if any.")
+    seed: int | None = None
     rows: list[MoverRow]
     citations: list[CitationOut] = Field(
         default_factory=list, description="The datasets behind the figures (GET /api/datasets)."

@@ -330,15 +330,29 @@ class AppState:
         last: int,
         weights: Mapping[str, float] | None = None,
         renormalise: bool = RENORMALISE_DEFAULT,
+        runs: int = 0,
+        seed: int = 1,
     ) -> dict[str, Any]:
         """Movers between two years of a panel index, for the published weights or
-        ``weights`` (overrides), cached per (index, years, weights)."""
+        ``weights`` (overrides), cached per (index, years, weights, runs, seed); with ``runs``
+        each move's band over the runs (a heavy computation, like :meth:`trend`)."""
+        from powerscope.index.panel import require_panel
+
         loaded = self.index(name)
         overrides = overrides_of(weights)
-        key = ("compare-years", self._key(name, None), first, last, overrides, renormalise)
-        return self._results.get(
-            key, lambda: _compare_years(loaded, first, last, overrides, renormalise)
-        )
+        key = ("compare-years", self._key(name, None), first, last, overrides, renormalise,
+               runs, seed)  # fmt: skip
+        if not runs:
+            return self._results.get(
+                key, lambda: compare_years_report(self, name, first, last, overrides, renormalise)
+            )
+        require_panel(loaded.spec, None)  # refused before a slot is taken, as are impossible
+        if overrides:  # weights (WeightsError, 422)
+            loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
+        return self.heavy_task(
+            "uncertainty", key, compare_years_report, name, first, last, overrides,
+            renormalise, runs, seed,
+        )  # fmt: skip
 
     # -- other domains ---------------------------------------------------------------------
     def arms(self) -> ArmsData:
@@ -520,15 +534,26 @@ def _weights_applied(attrs: Mapping[str, Any], renormalise: bool) -> dict[str, A
     }
 
 
-def _compare_years(
-    loaded: LoadedIndex, first: int, last: int, weights: Overrides, renormalise: bool
+def compare_years_report(
+    state: AppState,
+    name: str,
+    first: int,
+    last: int,
+    weights: Overrides = (),
+    renormalise: bool = RENORMALISE_DEFAULT,
+    runs: int = 0,
+    seed: int = 1,
 ) -> dict[str, Any]:
+    """The body of ``GET /api/indices/{name}/compare-years``: movers between two years of a
+    panel index (:func:`powerscope.index.panel.compare_years`), with ``runs`` the band of each
+    rank change over the runs of the rank bands (a heavy task: :meth:`AppState.heavy_task`)."""
     from powerscope.index.panel import compare_years, require_panel
 
+    loaded = state.index(name)
     require_panel(loaded.spec, None)
     frame = compare_years(
         loaded.spec, first=first, last=last, weights=dict(weights), renormalise=renormalise,
-        data=loaded.panel, units=loaded.units,
+        data=loaded.panel, units=loaded.units, runs=runs, seed=seed,
     )  # fmt: skip
     measures = [c[: -len(" change")] for c in frame.columns if c.endswith(" change")]
     rows = []
@@ -536,6 +561,8 @@ def _compare_years(
         row = {"code": r["code"], "name": r["name"], "top_measure": r["top_measure"]}
         row.update(_numbers(r, "score_first", "score_last", "score_change", "rank_first",
                             "rank_last", "rank_change", "top_measure_change"))  # fmt: skip
+        if runs:
+            row.update(_numbers(r, "change_q05", "change_q95", "share_up"))
         row["measures"] = _numbers({m: r[f"{m} change"] for m in measures}, *measures)
         rows.append(row)
     return {
@@ -547,7 +574,15 @@ def _compare_years(
         "to": last,
         **_weights_applied(frame.attrs, renormalise),
         "change": "rank_change > 0: moved up; a measure's change: points of the score it "
-        "contributes (weight x score), which sum to score_change",
+        "contributes (weight x score), which sum to score_change"
+        + (
+            f"; change_q05-change_q95: 5th-95th percentile of the rank change over {runs} runs "
+            "varying the index's assumptions (the runs of the rank bands, seed "
+            f"{seed}); share_up: share of those runs in which the unit climbed"
+            if runs
+            else ""
+        ),
+        **({"runs": runs, "seed": seed} if runs else {}),
         "rows": rows,
     }
 

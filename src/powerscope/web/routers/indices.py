@@ -73,6 +73,7 @@ UNCERTAINTY_COLUMNS = ["code", "name", "nominal", "median", "p05", "p95", "mean"
 TREND_COLUMNS = ["code", "name", "year", "score", "rank", "median_rank", "q05_rank", "q95_rank"]
 MOVER_COLUMNS = ["code", "name", "score_first", "score_last", "score_change", "rank_first",
                  "rank_last", "rank_change", "top_measure", "top_measure_change"]  # fmt: skip
+BAND_COLUMNS = ["change_q05", "change_q95", "share_up"]
 Year = Annotated[
     int | None,
     Query(
@@ -357,17 +358,32 @@ def index_compare_years(
     last: Annotated[int, Query(alias="to", ge=1000, le=9999, description="Last year.")],
     weights: WeightsText = None,
     renormalise: Renormalise = RENORMALISE_DEFAULT,
+    runs: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=20000,
+            description="Monte Carlo runs for the band of each rank change (0: none).",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int, Query(ge=0, le=2**32 - 1, description="Random seed (same seed, same result).")
+    ] = 1,
     fmt: Fmt = "json",
 ) -> Response:
     """Every unit's score and rank in both years, the changes, and the measure (top-level
     component) whose contribution to the score changed the most; the largest rank moves
-    first. With ``weights`` (the grammar of the CLI's --weights), all of it is for those
+    first. With ``runs``, how robust each move is: ``change_q05``-``change_q95``, the
+    5th-95th percentile of the rank change over the runs of the rank bands (the same runs as
+    .../trend with the same seed), and ``share_up``, the share of runs in which the unit
+    climbed (a heavy computation: 429 when all slots are busy). With ``weights`` (the grammar of the CLI's --weights), all of it is for those
     weights: ``custom_weights`` is then true, ``weights`` echoes every node's weight as
     applied, and the CSV is named ``...-compare-years-custom-weights.csv``. Impossible weights
     (as for .../trend) and a snapshot index (no years) are refused with 422."""
     overrides = models.parse_weights(weights)
     with about("name", NotFoundError), about("weights", WeightsError):
-        payload = state.compare_years(name, first, last, overrides, renormalise)
+        payload = state.compare_years(name, first, last, overrides, renormalise, runs, seed)
     rows = [{k: v for k, v in r.items() if k != "measures"} for r in payload["rows"]]
     filename = panel_filename(name, "compare-years", payload)
-    return table(rows, payload, fmt, filename, MOVER_COLUMNS)
+    columns = MOVER_COLUMNS if not runs else [*MOVER_COLUMNS[:8], *BAND_COLUMNS, *MOVER_COLUMNS[8:]]
+    return table(rows, payload, fmt, filename, columns)
