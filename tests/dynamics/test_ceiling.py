@@ -28,7 +28,11 @@ def test_family_errors_contain_both_naive_forecasts() -> None:
     np.testing.assert_allclose(errors["a=0"], errors["last_value_error"])
     np.testing.assert_allclose(errors["a=1"], errors["baseline_error"])
     assert (errors["origin"] == 2014).all()
-    assert errors.filter(like="a=").shape[1] == 31
+    assert errors.filter(like="a=").shape[1] == 31 and errors.filter(like="phi=").shape[1] == 19
+    # the best path between the naive forecasts, year by year, is no worse than either of them
+    yearly = errors[errors["series"] != "arms_exports"]  # (arms exports: three-year sums)
+    assert (yearly["between_oracle_error"] <= yearly["last_value_error"] + 1e-12).all()
+    assert (yearly["between_oracle_error"] <= yearly["baseline_error"] + 1e-12).all()
 
 
 def _cases() -> pd.DataFrame:

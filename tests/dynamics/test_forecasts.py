@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from powerscope.dynamics.forecasts import drift, ets, last_value
+from powerscope.dynamics.forecasts import damped_drift, drift, ets, last_value
 
 YEARS = np.arange(2015, 2021)
 
@@ -19,6 +19,20 @@ def test_last_value_carries_the_last_observation_over_a_gap() -> None:
 def test_drift_continues_the_log_growth() -> None:
     history = pd.Series(100 * np.exp(0.05 * np.arange(11)), index=range(2004, 2015))
     np.testing.assert_allclose(drift(history, 2014, YEARS), 100 * np.exp(0.05 * (YEARS - 2004)))
+
+
+def test_a_damped_drift_levels_off_between_the_last_value_and_the_drift() -> None:
+    history = pd.Series(100 * np.exp(0.1 * np.arange(11)), index=range(2004, 2015))
+    years = np.arange(2015, 2041)
+    full = drift(history, 2014, years)
+    np.testing.assert_allclose(damped_drift(history, 2014, years, 1.0), full)
+    half = damped_drift(history, 2014, years, 0.5)
+    last = history.iloc[-1]
+    # year h grows by 0.1 * 0.5**h: 0.05 the first year, 0.025 the next, at most 0.1 in all
+    np.testing.assert_allclose(half[:2], last * np.exp([0.05, 0.075]))
+    assert (half >= last).all() and (half <= full).all()
+    assert half[-1] == pytest.approx(last * np.exp(0.1), rel=1e-6)
+    assert np.isnan(damped_drift(history.iloc[:1], 2004, years, 0.5)).all()
 
 
 def test_ets_follows_a_clean_trend_and_names_its_model() -> None:

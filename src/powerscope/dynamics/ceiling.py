@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 
 from powerscope.dynamics.backtest import SERIES, data_end, score
-from powerscope.dynamics.forecasts import drift, last_value
+from powerscope.dynamics.forecasts import damped_drift, drift, last_value
 from powerscope.dynamics.history import History
 
+PHIS = tuple(round(p, 2) for p in np.arange(0.05, 0.951, 0.05))
 ALPHAS = tuple(float(round(a, 1)) + 0.0 for a in np.linspace(-1.0, 2.0, 31))  # no "-0"
 BETWEEN = (0.0, 1.0)
 
@@ -61,9 +62,10 @@ def family_errors(
     """Errors of the trend family for every series of ``history`` from ``origin``.
 
     One row per series with test data and both naive forecasts: ``series``, ``origin``,
-    ``last_value_error``, ``baseline_error`` (drift) and one column ``a=<alpha>`` per member
-    (MAPE %, scored as in the backtests over ``origin + 1`` to ``end``, default the data's
-    last year).
+    ``last_value_error``, ``baseline_error`` (drift), ``between_oracle_error`` (the best path
+    that stays between the two naive ones in every year, chosen with hindsight) and one column
+    ``a=<alpha>`` per member and ``phi=<phi>`` per damped drift (MAPE %, scored as in the
+    backtests over ``origin + 1`` to ``end``, default the data's last year).
     """
     last = end if end is not None else data_end(history)
     years = np.arange(origin + 1, last + 1)
@@ -80,8 +82,17 @@ def family_errors(
         if not all(np.isfinite(v) for v in errors.values()):
             continue
         row: dict[str, Any] = {"series": series, "origin": origin, **errors}
+        # the best forecast that stays between the two naive paths in every year, whatever its
+        # form (horizon by horizon the truth, clipped to the band between them): no forecast
+        # between them does better, so its error bounds every damped trend or combination
+        low, high = np.fmin(lv, dr), np.fmax(lv, dr)
+        row["between_oracle_error"] = score(actual, np.clip(actual, low, high), series)
         for alpha in alphas:
             row[f"a={alpha:g}"] = score(actual, scaled_trend(lv, dr, alpha), series)
+        for phi in PHIS:
+            row[f"phi={phi:g}"] = score(
+                actual, damped_drift(frame[series], origin, years, phi), series
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -104,8 +115,10 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
         raise ValueError("no backtest cases to score")
     alpha = _alpha_columns(cases)
     naive = cases[["last_value_error", "baseline_error"]].min(axis=1)
+    damped = [c for c in cases.columns if c.startswith("phi=")]
     beats = pd.DataFrame(
-        {c: cases[c].lt(naive) for c in ["model_error", "ets_error", *alpha]}, index=cases.index
+        {c: cases[c].lt(naive) for c in ["model_error", "ets_error", *alpha, *damped]},
+        index=cases.index,
     )
     inside = [c for c, a in alpha.items() if BETWEEN[0] <= a <= BETWEEN[1]]
     family = cases[list(alpha)]
@@ -116,7 +129,7 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
         "beyond the last value",
     )
     n = len(cases)
-    methods = ["model_error", "ets_error", *alpha]
+    methods = ["model_error", "ets_error", *alpha, *damped]
 
     def hindsight(keys: list[str], columns: list[str]) -> float:
         wins = beats[columns].groupby([cases[k] for k in keys]).sum()
@@ -132,6 +145,7 @@ def ceilings(cases: pd.DataFrame) -> dict[str, Any]:
             "share": float(beats[list(alpha)].mean().max()),
         },
         "between_any_alpha": float(beats[inside].any(axis=1).mean()),
+        **_optional_ceilings(cases, naive, beats[inside]),
         "where_the_truth_lies": {
             k: {
                 "cases": int((by_where == k).sum()),
@@ -207,6 +221,22 @@ def recommended_at(
     return {s["name"]: s["use"] for s in report["series"] if s.get("use")}
 
 
+def _optional_ceilings(
+    cases: pd.DataFrame, naive: pd.Series, between: pd.DataFrame
+) -> dict[str, float]:
+    """The damped drifts' ceiling (any ``phi`` case by case), with the constant fractions, and
+    the bound of any path between the naive forecasts, where the cases have those columns."""
+    out: dict[str, float] = {}
+    damped = [c for c in cases.columns if c.startswith("phi=")]
+    if damped:
+        won = cases[damped].lt(naive, axis=0)
+        out["damped_any_phi"] = float(won.any(axis=1).mean())
+        out["smooth_trends_any"] = float((won.any(axis=1) | between.any(axis=1)).mean())
+    if "between_oracle_error" in cases:
+        out["between_any_path"] = float(cases["between_oracle_error"].lt(naive).mean())
+    return out
+
+
 def _held_out(
     cases: pd.DataFrame,
     naive: pd.Series,
@@ -233,4 +263,4 @@ def _held_out(
     return float(wins / len(cases))
 
 
-__all__ = ["ALPHAS", "ceilings", "family_errors", "recommended_at", "scaled_trend"]
+__all__ = ["ALPHAS", "PHIS", "ceilings", "family_errors", "recommended_at", "scaled_trend"]

@@ -52,15 +52,39 @@ def last_value(history: pd.Series, fit_end: int, years: np.ndarray) -> np.ndarra
     return np.full(len(years), value)
 
 
-def drift(history: pd.Series, fit_end: int, years: np.ndarray) -> np.ndarray:
-    """Trend extrapolation from the last fit-year value at the last ten years' log growth."""
+def drift_parameters(history: pd.Series, fit_end: int) -> tuple[float, float, int] | None:
+    """The drift's start and pace: the last positive value up to ``fit_end``, the mean log
+    growth a year over the last ten fit years, and the year of that value (None: fewer than two
+    positive values in the window)."""
     window = history.loc[fit_end - TREND_YEARS : fit_end].dropna()
     window = window[window > 0]
     if len(window) < 2:
-        return np.full(len(years), np.nan)
+        return None
     growth = np.log(window.iloc[-1] / window.iloc[0]) / float(window.index[-1] - window.index[0])
-    last_year = int(window.index[-1])
-    return float(window.iloc[-1]) * np.exp(growth * (years - last_year))
+    return float(window.iloc[-1]), float(growth), int(window.index[-1])
+
+
+def drift(history: pd.Series, fit_end: int, years: np.ndarray) -> np.ndarray:
+    """Trend extrapolation from the last fit-year value at the last ten years' log growth."""
+    found = drift_parameters(history, fit_end)
+    if found is None:
+        return np.full(len(years), np.nan)
+    value, growth, last_year = found
+    return value * np.exp(growth * (years - last_year))
+
+
+def damped_drift(history: pd.Series, fit_end: int, years: np.ndarray, phi: float) -> np.ndarray:
+    """The drift damped by ``phi`` (0-1): the growth of the h-th year ahead is ``phi**h``
+    times the drift's, so the path levels off at ``phi / (1 - phi)`` years of growth (Gardner &
+    McKenzie 1985, *Management Science* 31(10); FPP3 8.2). ``phi = 1`` is the drift."""
+    found = drift_parameters(history, fit_end)
+    if found is None:
+        return np.full(len(years), np.nan)
+    value, growth, last_year = found
+    h = np.asarray(years, dtype=float) - last_year
+    if phi >= 1.0:
+        return value * np.exp(growth * h)
+    return value * np.exp(growth * phi * (1.0 - phi**h) / (1.0 - phi))
 
 
 def _label(error: str, trend: str | None, damped: bool) -> str:
@@ -137,4 +161,4 @@ def ets(history: pd.Series, fit: tuple[int, int], years: np.ndarray) -> tuple[np
     return out, label
 
 
-__all__ = ["ETS_CANDIDATES", "drift", "ets", "last_value"]
+__all__ = ["ETS_CANDIDATES", "damped_drift", "drift", "drift_parameters", "ets", "last_value"]
