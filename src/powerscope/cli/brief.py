@@ -20,6 +20,15 @@ def _size(n: int) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def brief(
     country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
     output: Annotated[
@@ -51,7 +60,8 @@ def brief(
     html_path = output
     if html_path is None and pdf is None:
         html_path = Path(f"powerscope-brief-{code}.html")
-    built = build_brief(code, runs=runs)
+    # two processes build the sections when two CPUs are there to run them
+    built = build_brief(code, runs=runs, workers=min(2, _cpus()))
     html = render_html(built)
     written: list[tuple[Path, int]] = []
     if pdf is not None:
