@@ -57,29 +57,22 @@ def test_missing_browser_fails_before_writing(
     assert os.listdir(tmp_path) == []
 
 
-def test_pdf_only_and_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a stand-in browser and brief: --pdf alone writes only the PDF; with --output,
-    both."""
-    import subprocess
-    from collections.abc import Sequence
+FAKE_BROWSER = Path(__file__).parents[1] / "brief" / "fake_chromium.py"
 
-    import powerscope.brief.pdf as pdf_module
+
+def _stand_ins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in browser (speaking the DevTools pipe, logging to ``tmp_path / "log"``) and a
+    tiny brief; returns an empty working folder."""
+    import sys
+
+    import powerscope.brief.sections as sections
 
     fake = tmp_path / "bin" / "chromium"
     fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\n")
+    fake.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_BROWSER}" "$@"\n')
     fake.chmod(0o755)
     monkeypatch.setenv("POWERSCOPE_CHROMIUM", str(fake))
-    seen: list[str] = []
-
-    def run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-        seen.append(args[-1])
-        out = next(a.split("=", 1)[1] for a in args if a.startswith("--print-to-pdf="))
-        Path(out).write_bytes(b"%PDF-1.4 stand-in")
-        return subprocess.CompletedProcess(list(args), 0, b"", b"")
-
-    monkeypatch.setattr(pdf_module, "_run", run)
-    import powerscope.brief.sections as sections
+    monkeypatch.setenv("FAKE_CHROMIUM_LOG", str(tmp_path / "log"))
 
     def tiny(code: str, **kwargs: object) -> sections.Brief:  # the full build is tested above
         return sections.Brief(
@@ -98,10 +91,19 @@ def test_pdf_only_and_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    return work
+
+
+def test_pdf_only_and_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a stand-in browser and brief: --pdf alone writes only the PDF; with --output,
+    both."""
+    work = _stand_ins(tmp_path, monkeypatch)
     result = runner.invoke(app, ["brief", "KOR", "--pdf", "only.pdf", "--runs", "50"])
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(work)) == ["only.pdf"]
-    assert seen and seen[0].startswith("file://")
+    assert (work / "only.pdf").read_bytes() == b"%PDF-1.4 stand-in"
+    urls = [line for line in (tmp_path / "log").read_text().splitlines() if "url " in line]
+    assert urls and urls[0].startswith("url file://")
     result = runner.invoke(
         app, ["brief", "KOR", "--pdf", "b.pdf", "--output", "b.html", "--runs", "50"]
     )
@@ -109,3 +111,31 @@ def test_pdf_only_and_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert sorted(os.listdir(work)) == ["b.html", "b.pdf", "only.pdf"]
     assert f"wrote {(work / 'b.html').resolve()}" in result.output
     assert f"wrote {(work / 'b.pdf').resolve()}" in result.output
+
+
+@pytest.mark.parametrize("failure", ["browser", "render"])
+def test_a_failure_writes_nothing_and_closes_the_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """The browser, started while the HTML is rendered, is closed when printing or rendering
+    fails; neither file is written."""
+    work = _stand_ins(tmp_path, monkeypatch)
+    if failure == "browser":
+        monkeypatch.setenv("FAKE_CHROMIUM_MODE", "exit")
+    else:
+        import powerscope.brief.render as render
+
+        def broken(brief: object) -> str:
+            raise RuntimeError("rendering failed")
+
+        monkeypatch.setattr(render, "render_html", broken)
+    result = runner.invoke(
+        app, ["brief", "KOR", "--pdf", "b.pdf", "--output", "b.html", "--runs", "50"]
+    )
+    assert result.exit_code != 0
+    expected = "exited before printing the PDF" if failure == "browser" else "rendering failed"
+    assert expected in str(result.exception)
+    assert os.listdir(work) == []
+    pid = int((tmp_path / "log").read_text().splitlines()[0].split()[1])
+    with pytest.raises(ProcessLookupError):  # the browser has exited and been reaped
+        os.kill(pid, 0)

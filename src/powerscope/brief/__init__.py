@@ -11,7 +11,7 @@ A brief is built from the library's own service functions, section by section
 ``powerscope brief KOR --output brief.html --pdf brief.pdf`` does the same from the shell.
 """
 
-from powerscope.brief.pdf import BrowserError, find_browser, html_to_pdf, write_pdf
+from powerscope.brief.pdf import BrowserError, Printer, find_browser, html_to_pdf, write_pdf
 from powerscope.brief.render import render_html, write_html
 from powerscope.brief.sections import (
     SECTIONS,
@@ -34,6 +34,7 @@ __all__ = [
     "Chart",
     "Fact",
     "Note",
+    "Printer",
     "Section",
     "SourceEntry",
     "Table",

@@ -20,6 +20,15 @@ def _size(n: int) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def brief(
     country: Annotated[str, typer.Argument(help="Country name or code, e.g. KOR.")],
     output: Annotated[
@@ -35,6 +44,7 @@ def brief(
 ) -> None:
     """A country brief: technology, military strength, arms exports, alignment, claims checked,
     every figure cited; self-contained HTML that opens offline, or a PDF."""
+    import contextlib
     import time
 
     from powerscope.brief.render import render_html
@@ -43,21 +53,30 @@ def brief(
 
     start = time.perf_counter()
     code = country_code(country)  # an unknown country fails here, before any work
+    html_path = output
+    if html_path is None and pdf is None:
+        html_path = Path(f"powerscope-brief-{code}.html")
     browser = None
     if pdf is not None:
         from powerscope.brief.pdf import find_browser
 
         browser = find_browser()  # a missing browser fails before anything is written
-    html_path = output
-    if html_path is None and pdf is None:
-        html_path = Path(f"powerscope-brief-{code}.html")
-    built = build_brief(code, runs=runs)
-    html = render_html(built)
-    written: list[tuple[Path, int]] = []
-    if pdf is not None:
-        from powerscope.brief.pdf import write_pdf
+    # two processes build the sections when two CPUs are there to run them
+    built = build_brief(code, runs=runs, workers=min(2, _cpus()))
+    with contextlib.ExitStack() as stack:
+        printer = None
+        if browser is not None:
+            from powerscope.brief.pdf import Printer
 
-        written.append((pdf, write_pdf(html, pdf, browser=browser)))
+            # started before the HTML is rendered, the browser gets ready meanwhile (on the
+            # CPU the build no longer uses); it is closed however the command ends
+            printer = stack.enter_context(Printer(browser))
+        html = render_html(built)
+        written: list[tuple[Path, int]] = []
+        if pdf is not None:
+            from powerscope.brief.pdf import write_pdf
+
+            written.append((pdf, write_pdf(html, pdf, printer=printer)))
     if html_path is not None:
         written.insert(0, (html_path, write_atomic(html_path, html)))
     seconds = time.perf_counter() - start
