@@ -8,8 +8,13 @@ Every figure carries a marker like ``[3]`` linking to its entry in the sources s
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
+from functools import lru_cache
+from html import escape as html_escape
 from importlib import resources
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
@@ -28,49 +33,82 @@ def _templates() -> Path:
 
 
 def chart_html(chart: Chart, *, include_plotlyjs: bool) -> str:
-    """A chart as an HTML fragment (a div and the script that draws it)."""
-    import plotly.graph_objects as go
+    """A chart as an HTML fragment (a div and the script that draws it with plotly.js).
 
-    figure = go.Figure()
+    The figure is written as plotly.js's own JSON (traces, a layout with plotly's
+    ``plotly_white`` template, a config), the markup ``plotly.io.to_html`` writes, without
+    building and validating a ``plotly.graph_objects.Figure`` (a third of a brief's rendering
+    time). ``include_plotlyjs`` puts plotly.js (the basic bundle) before it.
+    """
+    traces: list[dict[str, Any]] = []
     for i, (name, values) in enumerate(chart.series.items()):
         colour = COLOURS[i % len(COLOURS)]
+        trace: dict[str, Any] = {"x": _plain(chart.x), "y": _plain(values), "name": name}
         if chart.kind == "bar":
-            figure.add_trace(
-                go.Bar(x=list(chart.x), y=list(values), name=name, marker_color=colour)
-            )
+            trace.update(type="bar", marker={"color": colour})
         else:
-            figure.add_trace(
-                go.Scatter(
-                    x=list(chart.x),
-                    y=list(values),
-                    name=name,
-                    mode="lines+markers",
-                    line={"color": colour, "width": 2},
-                    marker={"size": 4},
-                    connectgaps=False,
-                )
+            trace.update(
+                type="scatter",
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                marker={"size": 4},
+                connectgaps=False,
             )
-    figure.update_layout(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
-        margin={"l": 60, "r": 20, "t": 20, "b": 50},
-        barmode="group",
-        template="plotly_white",
-        font={"family": "Helvetica, Arial, sans-serif", "size": 12},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        showlegend=len(chart.series) > 1,
-        xaxis_title=chart.x_label,
-        yaxis_title=chart.y_label,
-        yaxis_rangemode="tozero",
+        traces.append(trace)
+    layout = {
+        "template": _template(),
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 50},
+        "barmode": "group",
+        "font": {"family": "Helvetica, Arial, sans-serif", "size": 12},
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "showlegend": len(chart.series) > 1,
+        "xaxis": {"title": {"text": chart.x_label}},
+        "yaxis": {"title": {"text": chart.y_label}, "rangemode": "tozero"},
+    }
+    config = {"displaylogo": False, "responsive": False, "staticPlot": False}
+    div = json.dumps(chart.id)
+    script = (
+        f"if (document.getElementById({div})) {{ Plotly.newPlot({div}, {_json(traces)}, "
+        f"{_json(layout)}, {_json(config)}) }};"
     )
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=include_plotlyjs,
-        include_mathjax=False,
-        div_id=chart.id,
-        config={"displaylogo": False, "responsive": False, "staticPlot": False},
+    return (
+        (_plotly_script() if include_plotlyjs else "")
+        + f'<div style="height:{CHART_HEIGHT}px; width:{CHART_WIDTH}px;">'
+        + f'<div id="{html_escape(chart.id)}" class="plotly-graph-div" '
+        + 'style="height:100%; width:100%;"></div>'
+        + f'<script type="text/javascript">{script}</script></div>'
     )
-    return html
+
+
+def _plain(values: Sequence[Any]) -> list[Any]:
+    """Values as JSON can hold them: numbers as Python's, NaN and infinities as null."""
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, Integral):
+            out.append(int(v))
+        elif isinstance(v, Real):
+            f = float(v)
+            out.append(f if math.isfinite(f) else None)
+        else:
+            out.append(str(v))
+    return out
+
+
+def _json(value: Any) -> str:
+    """JSON for a script element: no ``</`` can close it early."""
+    return json.dumps(value, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+@lru_cache(maxsize=1)
+def _template() -> dict[str, Any]:
+    """plotly's ``plotly_white`` template as plotly.js reads it (from the plotly package)."""
+    text = resources.files("plotly").joinpath("package_data/templates/plotly_white.json")
+    template: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return template
 
 
 def fmt_cell(value: Any, spec: str | None = None) -> str:
@@ -114,8 +152,7 @@ def render_html(brief: Brief) -> str:
         for chart in section.all_charts():
             # plotly.js once, before the first chart: the partial bundle of the dashboard
             # (scatter and bar, the only traces a brief draws; 1.2 MB instead of 4.8 MB)
-            html = chart_html(chart, include_plotlyjs=False)
-            charts[chart.id] = (_plotly_script() + html) if first else html
+            charts[chart.id] = chart_html(chart, include_plotlyjs=first)
             first = False
     numbers = {entry.id: entry.number for entry in brief.sources}
 
