@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -234,3 +236,24 @@ def test_regions() -> None:
     assert region_of("NSA-SOME-GROUP") == "Non-state actors"
     assert region_of("ORG-NATO") == "International organisations"
     assert region_of("KOR", "un_region") == "Eastern Asia"
+
+
+def test_the_registry_read_from_the_cache_is_the_one_built_from_country_converter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from powerscope.countries import identity
+
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    built = identity._Registry()  # no cache yet: from country_converter, then kept
+    assert list((tmp_path / "cache" / "countries").glob("*.json"))
+    calls: list[int] = []
+    real = identity._country_converter
+    monkeypatch.setattr(identity, "_country_converter", lambda: calls.append(1) or real())
+    cached = identity._Registry()
+    assert calls == []  # read back without loading country_converter
+    assert cached.entities == built.entities and cached.by_name == built.by_name
+    assert cached.by_iso2 == built.by_iso2 and cached.by_cow == built.by_cow
+    assert cached.regions == built.regions
+    # a name only country_converter's regular expressions know loads it then
+    assert cached.resolve_one("Republic of Korea (South)", "auto") == "KOR"
+    assert calls == [1]

@@ -106,9 +106,10 @@ def _m49_members(names: Sequence[str], where: str) -> list[str]:
     (``Caribbean``), from country_converter's UN classification."""
     from powerscope.countries.identity import _registry
 
-    data = _registry()._cc.data
-    un = data[data["UNmember"].notna()]
-    known = set(un["continent"].astype(str)) | set(un["UNregion"].astype(str))
+    registry = _registry()
+    continent, region = registry.regions["continent"], registry.regions["un_region"]
+    members = registry.un_members
+    known = {continent[c] for c in members} | {region[c] for c in members}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise SpecError(
@@ -117,8 +118,8 @@ def _m49_members(names: Sequence[str], where: str) -> list[str]:
             parameter="regions",
             fix=f"use the names of country_converter's UN classification: {', '.join(sorted(known))}",
         )
-    inside = un["continent"].astype(str).isin(names) | un["UNregion"].astype(str).isin(names)
-    return sorted(str(c) for c in un.loc[inside, "ISO3"])
+    wanted = set(names)
+    return sorted(c for c in members if continent[c] in wanted or region[c] in wanted)
 
 
 def load_regions(path: Path | None = None) -> dict[str, Region]:

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from powerscope.errors import UnknownEntityError
 
@@ -142,32 +142,74 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "-", _norm(text).upper()).strip("-")
 
 
+#: the columns of country_converter's table the registry reads
+_CONVERTER_COLUMNS = ("ISO3", "GWcode", "ISO2", "name_short", "name_official", "continent",
+                      "UNregion", "UNmember")  # fmt: skip
+
+
+def _country_converter() -> Any:
+    logging.getLogger("country_converter").setLevel(logging.CRITICAL)
+    import country_converter as coco
+
+    return coco.CountryConverter()
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as JSON holds it: numpy numbers as Python's, NaN and NA as None."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _converter_rows() -> list[dict[str, Any]]:
+    """country_converter's countries (the columns the registry reads), kept in powerscope's
+    cache (:mod:`powerscope.cache`, keyed by this module and the package's version): loading
+    the package and its table takes about half a second, reading them back milliseconds."""
+    from pathlib import Path
+
+    from powerscope import cache
+
+    key = cache.key_of(cache.code_digest((Path(__file__),), ("country_converter",)))
+    found = cache.read("countries", key)
+    if isinstance(found, list) and found and all(isinstance(r, dict) for r in found):
+        return found
+    data = _country_converter().data
+    rows = [
+        {c: _plain(getattr(r, c, None)) for c in _CONVERTER_COLUMNS}
+        for r in data.itertuples(index=False)
+    ]
+    cache.write("countries", key, rows)
+    return rows
+
+
 class _Registry:
     """All known entities and the keys that resolve to them. Built once, on first use."""
 
     def __init__(self) -> None:
-        logging.getLogger("country_converter").setLevel(logging.CRITICAL)
-        import country_converter as coco
-
-        self._cc = coco.CountryConverter()
+        self._converter: Any = None
         self.entities: dict[str, Entity] = {}
         self.by_name: dict[str, str] = {}
         self.by_iso2: dict[str, str] = {}
         self.by_cow: dict[int, str] = {}
         self.regions: dict[str, dict[str, str]] = {"continent": {}, "un_region": {}}
-        data = self._cc.data
-        for row in data.itertuples(index=False):
-            code = str(row.ISO3)
-            gw = getattr(row, "GWcode", None)
+        #: UN member states (country_converter's ``UNmember``)
+        self.un_members: list[str] = []
+        for row in _converter_rows():
+            code = str(row["ISO3"])
+            gw = row["GWcode"]
             cow = int(gw) if isinstance(gw, int | float) and gw == gw else None
             # country_converter keeps a few ISO2 values as patterns ("^GB$|^UK$", "^GR$|^EL$")
-            iso2s = re.findall(r"[A-Z]{2}", str(row.ISO2)) if isinstance(row.ISO2, str) else []
+            iso2s = re.findall(r"[A-Z]{2}", str(row["ISO2"])) if row["ISO2"] else []
             iso2 = iso2s[0] if iso2s else None
-            self.entities[code] = Entity(code, str(row.name_short), "country", iso2, cow)
-            self.regions["continent"][code] = str(row.continent)
-            self.regions["un_region"][code] = str(row.UNregion)
-            self.by_name[_norm(str(row.name_short))] = code
-            self.by_name[_norm(str(row.name_official))] = code
+            self.entities[code] = Entity(code, str(row["name_short"]), "country", iso2, cow)
+            self.regions["continent"][code] = str(row["continent"])
+            self.regions["un_region"][code] = str(row["UNregion"])
+            if row.get("UNmember") is not None:
+                self.un_members.append(code)
+            self.by_name[_norm(str(row["name_short"]))] = code
+            self.by_name[_norm(str(row["name_official"]))] = code
             self.by_name[_norm(code)] = code
             for alpha2 in iso2s:
                 self.by_iso2[alpha2] = code
@@ -275,6 +317,13 @@ class _Registry:
         if code not in self.entities:
             self.entities[code] = Entity(code, name, "non_state")
         return code
+
+    @property
+    def _cc(self) -> Any:
+        """country_converter's converter, loaded when a name needs its regular expressions."""
+        if self._converter is None:
+            self._converter = _country_converter()
+        return self._converter
 
     def _regex(self, text: str) -> str | None:
         missing = "\x00"
