@@ -98,3 +98,14 @@ def test_the_power_panel_is_derived_once_between_runs(
     monkeypatch.setattr(indicators, "_indicator_tables", derive)
     again = indicators.power_panel(store)
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_a_frame_digest_changes_with_any_value_dtype_or_column() -> None:
+    frame = pd.DataFrame({"code": ["KOR", "JPN"], "value": [1.0, 2.0]})
+    same = cache.frame_digest(frame.copy())
+    assert cache.frame_digest(frame) == same
+    changed = frame.copy()
+    changed.loc[1, "value"] = 2.5
+    assert cache.frame_digest(changed) != same
+    assert cache.frame_digest(frame.astype({"value": "float32"})) != same
+    assert cache.frame_digest(frame.rename(columns={"value": "score"})) != same

@@ -103,4 +103,24 @@ def write_frame(namespace: str, key: str, frame: pd.DataFrame) -> None:
         write_atomic(cache_dir() / namespace / f"{key}.parquet", buffer.getvalue())
 
 
-__all__ = ["cache_dir", "code_digest", "key_of", "read", "read_frame", "write", "write_frame"]
+def frame_digest(frame: pd.DataFrame) -> bytes:
+    """A digest of a table's contents: its columns and dtypes and every row's values and index
+    (``pandas.util.hash_pandas_object``), as a cache key's part for results computed from it."""
+    import pandas as pd
+
+    columns = list(zip(frame.columns, map(str, frame.dtypes), strict=True))
+    digest = hashlib.sha256(repr(columns).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.digest()
+
+
+__all__ = [
+    "cache_dir",
+    "code_digest",
+    "frame_digest",
+    "key_of",
+    "read",
+    "read_frame",
+    "write",
+    "write_frame",
+]

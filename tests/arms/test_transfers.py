@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from powerscope.arms.transfers import annualise, explode_deliveries
+from powerscope.data.store import SnapshotStore
 from powerscope.errors import DataFormatError
 
 
@@ -89,3 +92,25 @@ def test_a_bad_register_is_not_half_loaded_into_the_warehouse(shared_data, tmp_p
     with pytest.raises(WarehouseError, match=r"sipri_arms.*'lots'.*line 13"):
         build_warehouse(bad, [arms_source])
     assert warehouse_path().read_bytes() == before
+
+
+def test_the_annualised_deliveries_are_kept_and_read_back_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from powerscope.arms import service
+
+    monkeypatch.setenv("POWERSCOPE_HOME", str(tmp_path))
+    store = SnapshotStore()
+    first = service.load(store)
+    assert list((tmp_path / "cache" / "arms").glob("*.parquet"))
+    calls: list[int] = []
+    real = service.annualise
+    monkeypatch.setattr(service, "annualise", lambda *a: calls.append(1) or real(*a))
+    again = service.load(store)
+    assert calls == []  # read from the cache
+    pd.testing.assert_frame_equal(again.deliveries, first.deliveries)
+    pd.testing.assert_frame_equal(again.deliveries, real(first.register, first.tiv_table))
+    # another register is another key: computed, not read
+    register = first.register.iloc[:-1]
+    assert len(service._annualised(register, first.tiv_table)) < len(first.deliveries)
+    assert calls == [1]

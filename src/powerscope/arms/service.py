@@ -37,7 +37,7 @@ def load(store: Store | None = None, *, fit: bool = True) -> ArmsData:
     for frame in (register, tiv_table):
         for col in ("supplier_code", "recipient_code"):
             frame[col] = frame[col].astype(str)
-    deliveries = annualise(register, tiv_table if fit else None)
+    deliveries = _annualised(register, tiv_table if fit else None)
     citation = store.citation("sipri_arms")
     years = pd.to_numeric(tiv_table["year"], errors="coerce").dropna()
     tiv_years = f"{int(years.min())}-{int(years.max())}" if len(years) else "no years"
@@ -46,6 +46,29 @@ def load(store: Store | None = None, *, fit: bool = True) -> ArmsData:
         f"{TIV_EDITION} (TIV tables, {tiv_years})",
         f"Source: {citation.text()}", (citation,),
     )  # fmt: skip
+
+
+def _annualised(register: pd.DataFrame, tiv_table: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`~powerscope.arms.transfers.annualise`, kept in powerscope's cache
+    (:mod:`powerscope.cache`) by the tables' contents and the code that fits them: the fit
+    takes a quarter of a second and every brief, profile and ranking needs it."""
+    from pathlib import Path
+
+    from powerscope import cache
+    from powerscope.arms import transfers
+
+    parts: list[str | bytes] = [
+        cache.code_digest((Path(transfers.__file__),), ("pandas", "numpy")),
+        cache.frame_digest(register),
+        cache.frame_digest(tiv_table) if tiv_table is not None else b"even split",
+    ]
+    key = cache.key_of(*parts)
+    found = cache.read_frame("arms", key)
+    if found is not None:
+        return found
+    deliveries = annualise(register, tiv_table)
+    cache.write_frame("arms", key, deliveries)
+    return deliveries
 
 
 def names(codes: Any) -> list[str]:

@@ -72,18 +72,15 @@ def _gfp_cache_key(
 ) -> str:
     """A digest of everything the fitted explanation depends on: the two GFP tables' contents
     (the store's data), the model's settings, and the code and library versions that fit it."""
-    import pandas as pd
-
-    from powerscope.cache import code_digest, key_of
+    from powerscope.cache import code_digest, frame_digest, key_of
 
     # the model's source, read without importing it (importing it imports scikit-learn)
     model_file = Path(__file__).with_name("gfp_model.py")
     code = code_digest((model_file, Path(__file__)), ("scikit-learn", "numpy", "pandas", "scipy"))
-    parts: list[str | bytes] = [f"layout {_CACHE_LAYOUT}; {model}; {impute}", code]
-    for frame in (index, factors):
-        parts.append(repr(list(zip(frame.columns, map(str, frame.dtypes), strict=True))))
-        parts.append(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    return key_of(*parts)
+    return key_of(
+        f"layout {_CACHE_LAYOUT}; {model}; {impute}", code, frame_digest(index),
+        frame_digest(factors),
+    )  # fmt: skip
 
 
 def _fit_all(index: pd.DataFrame, factors: pd.DataFrame, *, model: str) -> dict[str, Any]:
