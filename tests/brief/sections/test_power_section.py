@@ -28,3 +28,22 @@ def test_every_figure_is_cited_and_the_peers_are_compared(kor: Brief) -> None:
     assert len(section.data["drivers"]) == 8
     chart = section.charts[0]
     assert chart.x[0] == 2000 and chart.x[-1] == 2024 and "rank" in chart.series
+
+
+def test_the_move_is_checked_over_the_runs_of_the_band(kor: Brief) -> None:
+    from powerscope.index.panel import rank_change_uncertainty
+    from powerscope.power.analysis import power_spec
+
+    section = kor.section("power")
+    move = section.data["move"]
+    first, last = section.data["first"], section.data["last"]
+    runs = int(section.facts[0].value.split(" over ")[1].split(" runs")[0])
+    expected = rank_change_uncertainty(
+        power_spec(), first=first, last=last, runs=runs, seed=kor.seed
+    ).set_index("code").loc["KOR"]  # fmt: skip
+    assert move["share_up"] == expected["share_up"] and move["band"][0] <= move["band"][1]
+    # Korea's climb from 13th to 10th holds in nearly every run
+    assert section.data["rank_first"] > section.data["rank"] and move["share_up"] >= 0.9
+    note = next(n.text for n in section.notes if n.text.startswith("Is the move robust?"))
+    assert f"in {move['share_up']:.0%} of them" in note
+    assert "powerscope index compare-years power --from 2000 --to 2024" in section.commands

@@ -18,6 +18,11 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}"
 
 
+def _places(value: float) -> str:
+    """A change of rank with its sign, ``0`` unsigned."""
+    return "0" if round(value) == 0 else f"{value:+.0f}"
+
+
 def _rank(value: float) -> int | None:
     """A rank as an int, None where the measure has no data."""
     return None if value != value else int(value)
@@ -25,7 +30,7 @@ def _rank(value: float) -> int | None:
 
 def power_section(ctx: BriefContext) -> Section:
     """Rank and rank band 2000-2024, the measures that moved it, gaps to JPN, CHN, AUS, IND."""
-    from powerscope.index.panel import trend
+    from powerscope.index.panel import rank_change_uncertainty, trend
     from powerscope.power.analysis import peer_gaps, power_spec, rank_drivers, rank_history
 
     section = Section("power", "Comprehensive power")
@@ -33,6 +38,7 @@ def power_section(ctx: BriefContext) -> Section:
     section.commands = [
         f"powerscope index trend power {ctx.code} {' '.join(peers)} --from 2000 --to 2024",
         "powerscope index compute power --year 2024",
+        "powerscope index compare-years power --from 2000 --to 2024",
     ]
     try:
         result = ctx.power
@@ -87,6 +93,24 @@ def power_section(ctx: BriefContext) -> Section:
             "and the normalisation, the same runs for every year.",
         )
     )
+    # is the move robust? the rank change over the same runs, taken run by run
+    moves = rank_change_uncertainty(
+        power_spec(), first=first, last=last, runs=runs, seed=ctx.seed, store=ctx.store
+    ).set_index("code")
+    if ctx.code in moves.index:
+        move = moves.loc[ctx.code]
+        up, down = float(move["share_up"]), float(move["share_down"])
+        lo, hi = float(move["change_q05"]), float(move["change_q95"])
+        section.data["move"] = {"share_up": up, "share_down": down, "band": (lo, hi)}
+        section.notes.append(
+            Note(
+                f"Is the move robust? Over the same {runs} runs (other weights and "
+                f"normalisations), {ctx.name} climbs between {first} and {last} in {up:.0%} of "
+                f"them and falls in {down:.0%}; the 5-95% band of its rank change is "
+                f"{_places(lo)} to {_places(hi)} places (positive: up).",
+                src,
+            )
+        )
     drivers = rank_drivers(result, ctx.code, first, last)
     section.data["drivers"] = list(drivers.index)
     section.tables.append(
