@@ -12,7 +12,11 @@ Two measurements, each build in a fresh Python process so imports are paid every
   in the JSON, when no Chromium is found.
  *Cold*: an empty cache directory (``POWERSCOPE_HOME`` set to
 a new temporary folder, so ``$POWERSCOPE_HOME/cache`` is empty: the Global Firepower model is
-fitted and cross-validated). *Warm*: the same folder again (the fit is read from the cache).
+fitted and cross-validated). *Warm*: the same folder again (the fit is read from the cache,
+and the command reads the brief's sections kept from the first build). For the command also:
+*warm, sections rebuilt* (``--fresh``: every section computed again, the shared caches warm)
+and *another country, first time* (``--other``, default JPN, after the first country's builds:
+its sections and its own forecasts computed, the shared caches warm).
 Each case has its own cache folder. Wall-clock and CPU seconds are both printed: on a shared
 machine the wall clock also counts the time other processes held the CPU, CPU seconds do not
 (CPU seconds can exceed the wall clock when the browser and Python run side by side).
@@ -74,16 +78,16 @@ def one(country: str, home: str) -> dict[str, float]:
 CLI = "from powerscope.cli.main import main; main()"
 
 
-def one_cli(country: str, home: str) -> dict[str, float]:
-    """``powerscope brief COUNTRY --output x.html --pdf x.pdf`` in a fresh process: wall-clock
-    and CPU seconds (the process and the browser processes it waited for)."""
+def one_cli(country: str, home: str, *extra: str) -> dict[str, float]:
+    """``powerscope brief COUNTRY --output x.html --pdf x.pdf [extra]`` in a fresh process:
+    wall-clock and CPU seconds (the process and the browser processes it waited for)."""
     env = dict(os.environ, POWERSCOPE_HOME=home)
     out = Path(home) / "out"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     files = ["--output", str(out / "brief.html"), "--pdf", str(out / "brief.pdf")]
     subprocess.run(
-        [sys.executable, "-c", CLI, "brief", country, *files],
+        [sys.executable, "-c", CLI, "brief", country, *files, *extra],
         env=env,
         capture_output=True,
         text=True,
@@ -133,6 +137,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--country", default="KOR")
     parser.add_argument(
+        "--other", default="JPN", help="a second country, built after the first's caches"
+    )
+    parser.add_argument(
         "--no-pdf", action="store_true", help="measure the HTML only (no browser needed)"
     )
     args = parser.parse_args()
@@ -145,7 +152,7 @@ def main() -> None:
         except BrowserError as exc:
             skipped = exc.message
     load_before = os.getloadavg()
-    cold, warm, cli_cold, cli_warm = [], [], [], []
+    cold, warm, cli_cold, cli_warm, cli_fresh, cli_other = [], [], [], [], [], []
     for _ in range(args.repeats):
         with tempfile.TemporaryDirectory(prefix="powerscope-bench-brief-") as home:
             cold.append(one(args.country, home))
@@ -154,6 +161,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="powerscope-bench-brief-") as home:
                 cli_cold.append(one_cli(args.country, home))
                 cli_warm.append(one_cli(args.country, home))
+                cli_fresh.append(one_cli(args.country, home, "--fresh"))
+                cli_other.append(one_cli(args.other, home))
     load = os.getloadavg()
     result: dict[str, Any] = {
         "country": args.country,
@@ -162,7 +171,12 @@ def main() -> None:
         "html": {"cold": summary(cold), "warm": summary(warm)},
     }
     if browser is not None:
-        result["cli_html_and_pdf"] = {"cold": cli_summary(cli_cold), "warm": cli_summary(cli_warm)}
+        result["cli_html_and_pdf"] = {
+            "cold": cli_summary(cli_cold),
+            "warm": cli_summary(cli_warm),
+            "warm_sections_rebuilt": cli_summary(cli_fresh),
+            "another_country_first_time": {"country": args.other, **cli_summary(cli_other)},
+        }
     elif args.no_pdf:
         result["cli_html_and_pdf"] = "not measured (--no-pdf)"
     else:

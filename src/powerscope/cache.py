@@ -103,6 +103,48 @@ def write_frame(namespace: str, key: str, frame: pd.DataFrame) -> None:
         write_atomic(cache_dir() / namespace / f"{key}.parquet", buffer.getvalue())
 
 
+def read_pickle(namespace: str, key: str) -> Any | None:
+    """The cached Python object of ``key`` in ``namespace``, or None when absent or unreadable.
+
+    For powerscope's own objects only (e.g. a brief's sections), from the user's own cache
+    folder: a pickle runs code when read, so never point ``POWERSCOPE_HOME`` at a folder others
+    can write to.
+    """
+    import pickle
+
+    try:
+        return pickle.loads((cache_dir() / namespace / f"{key}.pickle").read_bytes())
+    except Exception:  # absent, damaged, or of another version's classes
+        return None
+
+
+def write_pickle(namespace: str, key: str, value: Any) -> None:
+    """Keep ``value`` (pickled) under ``key``; silently skipped when the cache folder cannot be
+    written."""
+    import pickle
+
+    from powerscope.files import write_atomic
+
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        write_atomic(cache_dir() / namespace / f"{key}.pickle", data)
+
+
+def package_digest(packages: Iterable[str] = ()) -> str:
+    """A digest of every source and data file shipped in powerscope's package (``.py``,
+    ``.yaml``, ``.csv``, ``.json``, templates; not the embedded snapshot's tables, which a
+    store's own digests cover) and of the installed versions of ``packages``: a key part for
+    results that depend on any of powerscope's code."""
+    root = Path(__file__).resolve().parent
+    kinds = {".py", ".yaml", ".yml", ".csv", ".j2", ".css"}
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.suffix in kinds and "__pycache__" not in p.parts and "static" not in p.parts
+    )
+    return code_digest(files, packages)
+
+
 def frame_digest(frame: pd.DataFrame) -> bytes:
     """A digest of a table's contents: its columns and dtypes and every row's values and index
     (``pandas.util.hash_pandas_object``), as a cache key's part for results computed from it."""
@@ -119,8 +161,11 @@ __all__ = [
     "code_digest",
     "frame_digest",
     "key_of",
+    "package_digest",
     "read",
     "read_frame",
+    "read_pickle",
     "write",
     "write_frame",
+    "write_pickle",
 ]

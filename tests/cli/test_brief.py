@@ -139,3 +139,23 @@ def test_a_failure_writes_nothing_and_closes_the_browser(
     pid = int((tmp_path / "log").read_text().splitlines()[0].split()[1])
     with pytest.raises(ProcessLookupError):  # the browser has exited and been reaped
         os.kill(pid, 0)
+
+
+def test_the_command_keeps_sections_unless_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import powerscope.brief.sections as sections
+
+    asked: list[object] = []
+    real = sections.build_brief
+
+    def spy(code: str, **kwargs: object) -> sections.Brief:
+        asked.append(kwargs.get("cache"))
+        return real(code, **{**kwargs, "sections": [sections.claims_section]})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sections, "build_brief", spy)
+    out = tmp_path / "b.html"
+    for extra in ([], ["--fresh"]):
+        result = runner.invoke(app, ["brief", "KOR", "--output", str(out), *extra])
+        assert result.exit_code == 0, result.output
+    assert asked == [True, False]

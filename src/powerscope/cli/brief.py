@@ -41,6 +41,13 @@ def brief(
     runs: Annotated[
         int, typer.Option(help="Monte Carlo runs of the rank-uncertainty analyses.")
     ] = 2000,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            help="Build every section anew instead of reading the ones powerscope kept from an "
+            "earlier brief of this country with the same data, code and runs."
+        ),
+    ] = False,
 ) -> None:
     """A country brief: technology, military strength, arms exports, alignment, claims checked,
     every figure cited; self-contained HTML that opens offline, or a PDF."""
@@ -62,7 +69,7 @@ def brief(
 
         browser = find_browser()  # a missing browser fails before anything is written
     # two processes build the sections when two CPUs are there to run them
-    built = build_brief(code, runs=runs, workers=min(2, _cpus()))
+    built = build_brief(code, runs=runs, workers=min(2, _cpus()), cache=not fresh)
     with contextlib.ExitStack() as stack:
         printer = None
         if browser is not None:

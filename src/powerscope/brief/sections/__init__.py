@@ -30,8 +30,10 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import cast
 
+from powerscope import cache as _cache
 from powerscope.brief.sections.alignment import alignment_section
 from powerscope.brief.sections.arms import arms_section
 from powerscope.brief.sections.claims import claims_section
@@ -139,6 +141,7 @@ def build_brief(
     sections: Sequence[SectionBuilder] | None = None,
     store: Store | None = None,
     workers: int = 1,
+    cache: bool = False,
 ) -> Brief:
     """Build a country brief: every section of :data:`SECTIONS` and the sources they cite.
 
@@ -155,6 +158,14 @@ def build_brief(
         builds the others (where ``os.fork`` exists); the brief is the same as with ``1``. A
         failure in the second process builds its sections here again, so errors surface as
         they would without it.
+    cache:
+        Keep each section in powerscope's cache (:mod:`powerscope.cache`) and read it back when
+        nothing it depends on changed, as a report generator caches its chunks (knitr's
+        ``cache=TRUE``): the key is the country, ``runs``, ``seed``, the section, the store's
+        files (their SHA-256) and every source and data file of powerscope with the versions
+        of the libraries that compute (:func:`powerscope.cache.package_digest`), so a change to
+        any of them builds the section anew. Off by default; ``powerscope brief`` turns it on
+        (``--fresh`` turns it off). A store without file digests is never cached.
 
     Raises
     ------
@@ -170,11 +181,23 @@ def build_brief(
     reading = ReadOnceStore(store)
     ctx = BriefContext(code, runs=runs, seed=seed, store=cast(Store, reading))
     builders = list(SECTIONS if sections is None else sections)
-    apart = sum(b in APART for b in builders)
-    if workers > 1 and hasattr(os, "fork") and 0 < apart < len(builders):
-        built = _build_in_two(ctx, builders)
+    keys = _section_keys(ctx, builders, store) if cache else {}
+    kept: dict[int, Section] = {}
+    for i, key in keys.items():
+        found = _cache.read_pickle("brief-sections", key)
+        if isinstance(found, Section):
+            kept[i] = found
+    missing = [b for i, b in enumerate(builders) if i not in kept]
+    apart = sum(b in APART for b in missing)
+    if workers > 1 and hasattr(os, "fork") and 0 < apart < len(missing):
+        fresh = _build_in_two(ctx, missing)
     else:
-        built = [builder(ctx) for builder in builders]
+        fresh = [builder(ctx) for builder in missing]
+    made = iter(fresh)
+    built = [kept[i] if i in kept else next(made) for i in range(len(builders))]
+    for i, key in keys.items():
+        if i not in kept:
+            _cache.write_pickle("brief-sections", key, built[i])
     cited: list[str] = []
     for section in built:
         cited += [s for s in section.cited() if s not in cited]
@@ -190,6 +213,33 @@ def build_brief(
         generated=_dt.date.today().isoformat(),
         seconds=time.perf_counter() - start,
     )
+
+
+#: the libraries whose versions change a section's figures (part of its cache key)
+_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "SALib", "pyarrow")
+
+
+def _section_keys(
+    ctx: BriefContext, builders: Sequence[SectionBuilder], store: Store
+) -> dict[int, str]:
+    """The cache key of each section (by position), or none when the store does not say what
+    its files are (see :func:`build_brief`'s ``cache``)."""
+    datasets = store.datasets()
+    if "sha256" not in datasets or datasets.empty:
+        return {}
+    files = repr(sorted(map(str, datasets["sha256"])))
+    aliases = os.environ.get("POWERSCOPE_ALIASES", "")
+    if aliases:
+        try:
+            aliases += Path(aliases).read_text(encoding="utf-8")
+        except OSError:
+            return {}  # an aliases file that cannot be read: build everything
+    common = _cache.key_of(
+        _cache.package_digest(_LIBRARIES), files, aliases, ctx.code, str(ctx.runs), str(ctx.seed)
+    )
+    return {
+        i: _cache.key_of(common, f"{b.__module__}.{b.__qualname__}") for i, b in enumerate(builders)
+    }
 
 
 def _build_in_two(ctx: BriefContext, builders: Sequence[SectionBuilder]) -> list[Section]:
