@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from powerscope.countries import resolve
 from powerscope.data.catalog import Citation
-from powerscope.errors import NotFoundError, PeriodError, UnknownEntityError
+from powerscope.data.store import open_store
+from powerscope.errors import NotFoundError, PeriodError
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store
@@ -176,23 +178,6 @@ class PopulationTable:
         }
 
 
-def _store(store: Store | None) -> Store:
-    if store is not None:
-        return store
-    from powerscope.data.store import open_store
-
-    return open_store()
-
-
-def _country(value: str, parameter: str) -> str:
-    from powerscope.countries import resolve
-
-    try:
-        return resolve(value, parameter=parameter)
-    except UnknownEntityError as exc:
-        raise UnknownEntityError(exc.unresolved, fix=exc.fix, parameter=parameter) from None
-
-
 def _check_year(year: int, parameter: str) -> int:
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise PeriodError(
@@ -266,8 +251,8 @@ def working_age(
             parameter="last",
             fix="give a last year on or after the first",
         )
-    country = _country(code, "code")
-    data = _store(store)
+    country = resolve(code, parameter="code")
+    data = store or open_store()
     frame = _rows(data, [country], "code")
     frame = frame[(frame["year"] >= start) & (frame["year"] <= end)].sort_values("year")
     series = pd.DataFrame(
@@ -322,16 +307,13 @@ def population_table(
         raise NotFoundError(
             "no countries given", parameter="codes", fix="give one or more codes, e.g. KOR,JPN"
         )
-    try:
-        resolved = list(dict.fromkeys(resolve_many([str(c) for c in codes])))
-    except UnknownEntityError as exc:
-        raise UnknownEntityError(exc.unresolved, fix=exc.fix, parameter="codes") from None
+    resolved = list(dict.fromkeys(resolve_many([str(c) for c in codes], parameter="codes")))
     wanted = (
         list(range(FIRST_YEAR, LAST_YEAR + 1))
         if years is None
         else sorted({_check_year(y, "years") for y in years})
     )
-    data = _store(store)
+    data = store or open_store()
     frame = _rows(data, resolved, "codes")
     frame = frame[frame["year"].isin(wanted)]
     order = {c: i for i, c in enumerate(resolved)}

@@ -382,9 +382,14 @@ def resolve(
 
 
 def resolve_many(
-    values: Iterable[object], *, where: str | None = None, scheme: Scheme = "auto"
+    values: Iterable[object],
+    *,
+    where: str | None = None,
+    scheme: Scheme = "auto",
+    parameter: str | None = None,
 ) -> list[str]:
-    """Resolve many values; raise one error listing *every* unresolved value."""
+    """Resolve many values; raise one error listing *every* unresolved value (naming
+    ``parameter``, the argument that gave them, when given)."""
     reg = _registry()
     values = list(values)
     cache: dict[tuple[str, object], str | None] = {}
@@ -396,7 +401,7 @@ def resolve_many(
         str(k[1]): reg.closest(k[1]) for k, code in cache.items() if code is None
     }
     if unresolved:
-        raise UnknownEntityError(unresolved, where=where)
+        raise UnknownEntityError(unresolved, where=where, parameter=parameter)
     return [str(cache[(type(v).__name__, v)]) for v in values]
 
 

@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.catalog import Citation
-from powerscope.errors import NotFoundError, PeriodError, SpecError, UnknownEntityError
+from powerscope.data.store import open_store
+from powerscope.errors import NotFoundError, PeriodError, SpecError
 
 if TYPE_CHECKING:
     from powerscope.data.store import Store
@@ -154,18 +155,10 @@ class Articles:
         }
 
 
-def default_store(store: Store | None) -> Store:
-    if store is not None:
-        return store
-    from powerscope.data.store import open_store
-
-    return open_store()
-
-
 def load(store: Store | None = None) -> pd.DataFrame:
     """The ``research_articles`` table as stored (text columns may be categorical: select
     with :func:`select`)."""
-    return default_store(store).table(TABLE)
+    return (store or open_store()).table(TABLE)
 
 
 def select(frame: pd.DataFrame, field: str, count_type: str) -> pd.DataFrame:
@@ -308,10 +301,7 @@ def resolve_codes(codes: Sequence[str], parameter: str = "codes") -> list[str]:
         raise NotFoundError(
             "no countries given", parameter=parameter, fix="give one or more, e.g. KOR,CHN"
         )
-    try:
-        return list(dict.fromkeys(resolve_many([str(c) for c in codes])))
-    except UnknownEntityError as exc:
-        raise UnknownEntityError(exc.unresolved, fix=exc.fix, parameter=parameter) from None
+    return list(dict.fromkeys(resolve_many([str(c) for c in codes], parameter=parameter)))
 
 
 def check_present(frame: pd.DataFrame, codes: Sequence[str], parameter: str) -> None:
@@ -393,7 +383,7 @@ def articles(
     """
     start, end = check_period(first, last)
     resolved = resolve_codes(codes)
-    data = default_store(store)
+    data = store or open_store()
     frame = load(data)
     name = resolve_field(field, fields(frame=frame))
     kind = count_type_for(name, count)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from powerscope.data.catalog import Citation
+from powerscope.data.store import open_store
 from powerscope.errors import SpecError
 from powerscope.research.articles import (
     AI_FIELD,
@@ -40,7 +41,6 @@ from powerscope.research.articles import (
     check_period,
     check_present,
     count_type_for,
-    default_store,
     fields,
     load,
     resolve_codes,
@@ -178,7 +178,7 @@ def compare_fields(
             fix="give two different countries, e.g. KOR and CHN",
         )
     a, b = resolved
-    data = default_store(store)
+    data = store or open_store()
     frame = load(data)
     kind = count_type_for("", count)
     names = fields(frame=frame)
