@@ -533,6 +533,14 @@ export function countryPicker(countries, selected, onChange, { id = "country-pic
 
 /** A field of peer countries (codes, comma-separated) for the comparison views: `codes()` reads
  * it (upper-cased, blanks dropped); Enter in it calls `onApply(codes())`. */
+/** The peers of a view's address (``?peers=JPN,CHN``; ``defaults`` when it names none), as
+ * upper-case codes without the country itself. */
+export function peersFromQuery(code, query, defaults) {
+  const given = query && typeof query.peers === "string" ? query.peers : null;
+  const listed = given === null ? defaults : given.split(",");
+  return listed.map((p) => p.trim().toUpperCase()).filter((p) => p && p !== code);
+}
+
 export function peersField(peers, onApply, { id, testid = id, placeholder = "", size = 24 } = {}) {
   const input = h("input", { type: "text", id, value: peers.join(","), size, "data-testid": testid, placeholder });
   const codes = () => input.value.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean);

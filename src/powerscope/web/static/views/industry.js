@@ -3,14 +3,12 @@
 // the Top 100, and its arms exports (SIPRI TIV, a volume index, not money) beside its arms
 // revenue, each in its own unit on its own axis; the summary and the companies as tables.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, peersFromQuery, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "DEU", "ISR"];
 
 function peersOf(code, query) {
-  const given = query && typeof query.peers === "string" ? query.peers : null;
-  const listed = given === null ? DEFAULT_PEERS : given.split(",");
-  return listed.map((p) => p.trim().toUpperCase()).filter((p) => p && p !== code);
+  return peersFromQuery(code, query, DEFAULT_PEERS);
 }
 
 function hashFor(code, peers) {

@@ -4,16 +4,14 @@
 // Provisional years (after the release's last reliable year) are shaded in charts and marked *
 // in tables.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, peersFromQuery, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "CHN", "USA"];
 const RELEASES = { scopus_2024: "Scopus, 2024 release", openalex_2023: "OpenAlex, 2023 release" };
 const MARK = "*";
 
 function peersOf(code, query) {
-  const given = query && typeof query.peers === "string" ? query.peers : null;
-  const listed = given === null ? DEFAULT_PEERS : given.split(",");
-  return listed.map((p) => p.trim().toUpperCase()).filter((p) => p && p !== code);
+  return peersFromQuery(code, query, DEFAULT_PEERS);
 }
 
 function releaseOf(query) {

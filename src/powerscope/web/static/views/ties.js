@@ -2,7 +2,7 @@
 // trade agreements in force, shared forums and UN vote agreement with the members (and with the
 // G77), marked where it is below its peers' median; and vote agreement by region over time.
 
-import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, plotText, showError, tableFigure } from "../lib.js";
+import { chartFigure, countryPicker, fmt, getJSON, h, hoverSource, loadCountries, peersField, peersFromQuery, plotText, showError, tableFigure } from "../lib.js";
 
 export const DEFAULT_PEERS = ["JPN", "AUS", "TUR", "IND"];
 
@@ -14,9 +14,7 @@ const MEASURE_LABELS = {
 };
 
 function peersOf(code, query) {
-  const given = query && typeof query.peers === "string" ? query.peers : null;
-  const listed = given === null ? DEFAULT_PEERS : given.split(",");
-  return listed.map((p) => p.trim().toUpperCase()).filter((p) => p && p !== code);
+  return peersFromQuery(code, query, DEFAULT_PEERS);
 }
 
 function hashFor(code, peers) {
