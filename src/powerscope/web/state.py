@@ -294,6 +294,21 @@ class AppState:
             "uncertainty", key, uncertainty_report, name, focal, runs, seed, year
         )
 
+    def _panel_checked(
+        self, name: str, weights: Mapping[str, float] | None, renormalise: bool
+    ) -> Overrides:
+        """The overrides of ``weights`` for the panel index ``name``, checked before any work
+        (or heavy slot) is taken: an unknown index (404), a snapshot index and impossible
+        weights (WeightsError, 422) are refused here."""
+        from powerscope.index.panel import require_panel
+
+        loaded = self.index(name)
+        require_panel(loaded.spec, None)
+        overrides = overrides_of(weights)
+        if overrides:
+            loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
+        return overrides
+
     def trend(
         self,
         name: str,
@@ -309,13 +324,7 @@ class AppState:
         for the published weights or ``weights`` (overrides, read as
         :meth:`powerscope.index.spec.IndexSpec.with_weights` reads them), cached per (index,
         codes, years, runs, seed, weights); a heavy computation, like :meth:`uncertainty`."""
-        from powerscope.index.panel import require_panel
-
-        loaded = self.index(name)  # an unknown index is refused before a slot is taken,
-        require_panel(loaded.spec, None)  # and so is a snapshot index
-        overrides = overrides_of(weights)
-        if overrides:  # and impossible weights (WeightsError, 422)
-            loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
+        overrides = self._panel_checked(name, weights, renormalise)
         key = ("trend", self._key(name, None), codes, first, last, runs, seed, overrides,
                renormalise)  # fmt: skip
         return self.heavy_task(
@@ -336,19 +345,13 @@ class AppState:
         """Movers between two years of a panel index, for the published weights or
         ``weights`` (overrides), cached per (index, years, weights, runs, seed); with ``runs``
         each move's band over the runs (a heavy computation, like :meth:`trend`)."""
-        from powerscope.index.panel import require_panel
-
-        loaded = self.index(name)
-        overrides = overrides_of(weights)
+        overrides = self._panel_checked(name, weights, renormalise)
         key = ("compare-years", self._key(name, None), first, last, overrides, renormalise,
                runs, seed)  # fmt: skip
         if not runs:
             return self._results.get(
                 key, lambda: compare_years_report(self, name, first, last, overrides, renormalise)
             )
-        require_panel(loaded.spec, None)  # refused before a slot is taken, as are impossible
-        if overrides:  # weights (WeightsError, 422)
-            loaded.spec.with_weights(dict(overrides), renormalise=renormalise)
         return self.heavy_task(
             "uncertainty", key, compare_years_report, name, first, last, overrides,
             renormalise, runs, seed,
