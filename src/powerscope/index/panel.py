@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 
     from powerscope.data.catalog import Citation
     from powerscope.data.store import Store
+    from powerscope.index.uncertainty import Plan, UncertaintySpec
 
 UnitInfo = Mapping[str, tuple[str, bool]]
 LONG_COLUMNS = ("code", "indicator", "year", "value")
@@ -1354,15 +1355,11 @@ def run_ranks(
 
     if runs < 1:
         raise SpecError(f"runs must be >= 1, not {runs}", parameter="runs", fix="e.g. 1000 runs")
-    options = require_panel(spec, None)
     chosen = sorted({int(y) for y in years})
-    for year in chosen:
-        check_years(options, year, year, "years")
     setup = _setup(
-        spec, chosen[0], engine, assumptions, weights, renormalise, store, data, units,
-        exclude_aggregates,
+        spec, chosen, engine, assumptions, weights, renormalise, store, data, units,
+        exclude_aggregates, exact=True,
     )  # fmt: skip
-    setup.years = chosen  # exactly these years, not the range between them
     plan = setup.monte_carlo(runs, seed)  # the runs of panel_uncertainty
     n_units = len(setup.nominal.units)
     ranks = np.full((runs, len(chosen), n_units), np.nan)
@@ -1573,7 +1570,7 @@ class _PanelSetup:
     spec: IndexSpec
     years: list[int]
     raw: dict[str, Any]
-    uspec: Any  # powerscope.index.uncertainty.UncertaintySpec
+    uspec: UncertaintySpec
     nominal: CompiledPanel
     info: UnitInfo | None
     citations: tuple[Citation, ...]
@@ -1589,7 +1586,7 @@ class _PanelSetup:
         """``(years, units)``: the unit has data in the year (it is ranked there)."""
         return self.nominal.present[self.positions]
 
-    def monte_carlo(self, runs: int, seed: int | None) -> Any:
+    def monte_carlo(self, runs: int, seed: int | None) -> Plan:
         """The plan of ``runs`` Monte Carlo runs drawn with ``seed`` (each run one draw of every
         assumption, the weight noise drawn per node): the same runs for the same seed."""
         from powerscope.index.uncertainty import plan_runs
@@ -1622,7 +1619,11 @@ def _setup(
     data: Panel | pd.DataFrame | None,
     units: UnitInfo | None,
     exclude_aggregates: bool,
+    *,
+    exact: bool = False,
 ) -> _PanelSetup:
+    """The shared part of an analysis of many runs; ``years`` as :func:`_years_arg` reads
+    them, or with ``exact`` a list of exactly those years (not the range between two)."""
     from powerscope.index.uncertainty import default_assumptions, parse_uncertainty
 
     if engine not in PANEL_EXECUTORS:
@@ -1630,7 +1631,10 @@ def _setup(
             f"unknown engine {engine!r}", parameter="engine", fix="use one of: local, dask"
         )
     options = require_panel(spec)
-    chosen = _years_arg(options, years)
+    if exact:
+        chosen = [check_years(options, y, y, "years")[0] for y in years]
+    else:
+        chosen = _years_arg(options, years)
     spec = spec.with_weights(weights or {}, renormalise=renormalise)
     raw = dict(assumptions) if assumptions is not None else default_assumptions(spec)
     uspec = parse_uncertainty(raw, spec)
@@ -1651,7 +1655,7 @@ def _setup(
 
 def _run_panel(
     setup: _PanelSetup,
-    plan: Any,  # powerscope.index.uncertainty.RunPlan
+    plan: Plan,
     engine: str,
     scheduler: str | None,
     chunk: int | None,
